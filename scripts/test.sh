@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs, checks formatting and lints, runs every test
+# (the GUI smoke test runs the real window under Xvfb). `.ci/run` calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+export CARGO_TERM_COLOR=never
+# whisper.cpp (later) must not be built for this CPU only.
+export GGML_NATIVE=OFF
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy -D warnings"
+cargo clippy --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --locked --all-targets -- --test-threads 2

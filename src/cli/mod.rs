@@ -1,0 +1,125 @@
+//! The command line: clap definitions and `main`. Each subcommand turns its arguments into
+//! engine options once and calls the engine; no media work happens here.
+//!
+//! Exit codes: 0 = ok, 1 = bad input or a failed job, 2 = usage or settings error.
+
+mod bench;
+mod report;
+
+use crate::settings::Settings;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Find the moments in a long video that work as short clips, trim them, and export them.
+///
+/// With no subcommand, opens the window (with FILE loaded, if given).
+#[derive(Debug, Parser)]
+#[command(name = "slopcannon", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// A video to open in the window.
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the window (optionally with FILE loaded).
+    Gui {
+        /// A video to open.
+        file: Option<PathBuf>,
+    },
+    /// Show what a media file holds: container, duration, streams.
+    Probe {
+        file: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the effective settings and where each came from (default, environment, .env).
+    Config {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure speed against a reference run of the FFmpeg command line.
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Frames/s of the analysis sampler (stride 1, auto stride, keyframes) vs `ffmpeg -f null`.
+    Decode {
+        file: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Repeat each measurement this many times and report the median.
+        #[arg(long, default_value_t = 1)]
+        runs: u32,
+    },
+}
+
+/// Parses arguments, loads settings, runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = Settings::load();
+    match cli.command {
+        None => crate::gui::run(settings, cli.file),
+        Some(Command::Gui { file }) => crate::gui::run(settings, file),
+        Some(command) => {
+            let settings = match settings {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            crate::logging::init(settings.log, None);
+            for var in &settings.unknown {
+                tracing::warn!("unknown setting {var} ignored (see config.example.env)");
+            }
+            match run(command, &settings) {
+                Ok(code) => code,
+                Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
+
+fn run(command: Command, settings: &Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Gui { .. } => Ok(ExitCode::SUCCESS),
+        Command::Probe { file, json } => report::probe(&file, json),
+        Command::Config { json } => report::config(settings, json),
+        Command::Bench { what } => match what {
+            BenchCommand::Decode { file, json, runs } => {
+                bench::decode(&file, settings, json, runs.max(1))
+            }
+        },
+    }
+}
+
+/// Writes `text` to stdout; a closed pipe (`slopcannon probe x | head`) is reported as an
+/// `io::Error` of kind `BrokenPipe`, which `main` turns into a quiet success.
+pub(crate) fn print(text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

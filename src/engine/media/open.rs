@@ -1,0 +1,164 @@
+//! Opening inputs and decoders: the one place that turns a path into an FFmpeg demuxer and a
+//! stream into an opened decoder, with precise errors and sane threading.
+
+use super::error::{check_file, open_error, MediaError};
+use ffmpeg_next as ff;
+use std::path::Path;
+use std::sync::Once;
+
+/// Initialises FFmpeg once per process and keeps its own logging quiet (we report errors
+/// ourselves, with the file name).
+pub fn init() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        if let Err(e) = ff::init() {
+            tracing::error!("FFmpeg failed to initialise: {e}");
+        }
+        ff::util::log::set_level(ff::util::log::Level::Fatal);
+    });
+}
+
+/// Opens `path` for demuxing after checking it is a readable, non-empty file.
+pub fn open_input(path: &Path) -> Result<ff::format::context::Input, MediaError> {
+    init();
+    check_file(path)?;
+    ff::format::input(path).map_err(|e| open_error(path, e))
+}
+
+/// Which kind of stream, for messages.
+pub fn kind_name(medium: ff::media::Type) -> &'static str {
+    match medium {
+        ff::media::Type::Video => "video",
+        ff::media::Type::Audio => "audio",
+        ff::media::Type::Subtitle => "subtitle",
+        ff::media::Type::Data => "data",
+        ff::media::Type::Attachment => "attachment",
+        _ => "unknown",
+    }
+}
+
+/// The index of the best stream of `medium` (FFmpeg's choice), skipping cover-art pictures.
+pub fn best_stream(
+    input: &ff::format::context::Input,
+    medium: ff::media::Type,
+    path: &Path,
+) -> Result<usize, MediaError> {
+    let is_cover = |s: &ff::format::stream::Stream| {
+        s.disposition()
+            .contains(ff::format::stream::Disposition::ATTACHED_PIC)
+    };
+    input
+        .streams()
+        .best(medium)
+        .filter(|s| !is_cover(s))
+        .or_else(|| {
+            input
+                .streams()
+                .find(|s| s.parameters().medium() == medium && !is_cover(s))
+        })
+        .map(|s| s.index())
+        .ok_or(MediaError::NoStream {
+            path: path.to_path_buf(),
+            kind: kind_name(medium),
+        })
+}
+
+/// The codec's short name (`h264`, `aac`, `none`) from a stream's parameters.
+pub fn codec_name(params: &ff::codec::Parameters) -> String {
+    let id = params.id();
+    match ff::codec::decoder::find(id) {
+        Some(c) => c.name().to_string(),
+        None => format!("{id:?}").to_lowercase(),
+    }
+}
+
+/// Opens a decoder for stream `index` with `threads` frame threads (0 = FFmpeg's choice).
+pub fn open_decoder(
+    input: &ff::format::context::Input,
+    index: usize,
+    threads: usize,
+    path: &Path,
+) -> Result<ff::codec::decoder::Decoder, MediaError> {
+    let stream = input.stream(index).ok_or(MediaError::NoStream {
+        path: path.to_path_buf(),
+        kind: "requested",
+    })?;
+    let params = stream.parameters();
+    let kind = kind_name(params.medium());
+    if ff::codec::decoder::find(params.id()).is_none() {
+        return Err(MediaError::NoDecoder {
+            path: path.to_path_buf(),
+            stream: index,
+            kind,
+            codec: codec_name(&params),
+        });
+    }
+    let mut ctx = ff::codec::context::Context::from_parameters(params)
+        .map_err(|e| MediaError::ffmpeg(path, e))?;
+    if threads != 1 {
+        ctx.set_threading(ff::codec::threading::Config {
+            kind: ff::codec::threading::Type::Frame,
+            count: threads,
+            ..Default::default()
+        });
+    }
+    let mut decoder = ctx.decoder();
+    decoder.set_packet_time_base(stream.time_base());
+    Ok(decoder)
+}
+
+/// Opens the video decoder of stream `index`.
+pub fn open_video_decoder(
+    input: &ff::format::context::Input,
+    index: usize,
+    threads: usize,
+    path: &Path,
+) -> Result<ff::codec::decoder::Video, MediaError> {
+    open_decoder(input, index, threads, path)?
+        .video()
+        .map_err(|e| MediaError::Decode {
+            path: path.to_path_buf(),
+            stream: index,
+            kind: "video",
+            reason: e.to_string(),
+        })
+}
+
+/// Opens the audio decoder of stream `index`.
+pub fn open_audio_decoder(
+    input: &ff::format::context::Input,
+    index: usize,
+    path: &Path,
+) -> Result<ff::codec::decoder::Audio, MediaError> {
+    open_decoder(input, index, 1, path)?
+        .audio()
+        .map_err(|e| MediaError::Decode {
+            path: path.to_path_buf(),
+            stream: index,
+            kind: "audio",
+            reason: e.to_string(),
+        })
+}
+
+/// Seconds → a timestamp in FFmpeg's `AV_TIME_BASE` (microseconds), for `Input::seek`.
+pub fn secs_to_av(secs: f64) -> i64 {
+    (secs * f64::from(ff::ffi::AV_TIME_BASE)).round() as i64
+}
+
+/// Seeks the demuxer to the keyframe at or before `secs` (all streams).
+pub fn seek_before(
+    input: &mut ff::format::context::Input,
+    secs: f64,
+    path: &Path,
+) -> Result<(), MediaError> {
+    let ts = secs_to_av(secs.max(0.0));
+    input
+        .seek(ts, ..ts + 1)
+        .map_err(|e| MediaError::ffmpeg(path, e))
+}
+
+/// True when a `receive_frame`/`send_packet` error only means "feed me more" or "drained".
+pub fn is_again_or_eof(e: &ff::Error) -> bool {
+    matches!(e, ff::Error::Eof)
+        || matches!(e, ff::Error::Other { errno } if *errno == ff::util::error::EAGAIN)
+}

@@ -1,0 +1,5 @@
+//! The `slopcannon` binary: parses arguments and hands over to the CLI or the GUI.
+
+fn main() -> std::process::ExitCode {
+    slopcannon::cli::main()
+}

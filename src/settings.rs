@@ -1,0 +1,490 @@
+//! Settings: every `SLOP_*` variable, read once at start-up into one typed [`Settings`] struct.
+//!
+//! Values come from the process environment and from a `.env` file in the working directory
+//! (the environment wins, as with `dotenvy`). `envy` maps variable names onto [`RawSettings`];
+//! each raw string is then validated here so that a bad value produces a [`SettingsError`] that
+//! names the variable, the value and what it accepts. Nothing else in the crate reads `SLOP_*`
+//! variables: `main` loads [`Settings`] and passes it (or option structs built from it) down.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+/// The x264 preset names accepted by `SLOP_FFMPEG_PRESET`.
+pub const X264_PRESETS: [&str; 10] = [
+    "ultrafast",
+    "superfast",
+    "veryfast",
+    "faster",
+    "fast",
+    "medium",
+    "slow",
+    "slower",
+    "veryslow",
+    "placebo",
+];
+
+/// Every variable this program reads, in the order `slopcannon config` prints them.
+pub const VARIABLES: [&str; 11] = [
+    "SLOP_MAX_EXPORT_WORKERS",
+    "SLOP_MAX_ANALYSIS_WORKERS",
+    "SLOP_FRAME_SKIP",
+    "SLOP_FFMPEG_PRESET",
+    "SLOP_FFMPEG_CRF",
+    "SLOP_WHISPER_MODEL",
+    "SLOP_WHISPER_DEVICE",
+    "SLOP_WHISPER_COMPUTE",
+    "SLOP_WHISPER_THREADS",
+    "SLOP_EXPORT_RETRIES",
+    "SLOP_LOG",
+];
+
+/// Where the effective value of one setting came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Default,
+    Environment,
+    #[serde(rename = ".env")]
+    DotEnv,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Source::Default => "default",
+            Source::Environment => "environment",
+            Source::DotEnv => ".env",
+        })
+    }
+}
+
+/// A bad setting: which variable, what it held, what it accepts. Printed as
+/// `SLOP_FFMPEG_CRF="99": expected an integer 0–51`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{var}={value:?}: expected {accepted}")]
+pub struct SettingsError {
+    pub var: String,
+    pub value: String,
+    pub accepted: String,
+}
+
+/// Whisper's compute device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WhisperDevice {
+    Cpu,
+}
+
+/// Which quantisation of a model to prefer when several files exist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WhisperCompute {
+    Int8,
+    Float16,
+    Float32,
+}
+
+/// Log verbosity, as `SLOP_LOG` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+impl LogLevel {
+    /// The matching `tracing` level.
+    pub fn as_tracing(self) -> tracing::Level {
+        match self {
+            LogLevel::Error => tracing::Level::ERROR,
+            LogLevel::Warn => tracing::Level::WARN,
+            LogLevel::Info => tracing::Level::INFO,
+            LogLevel::Debug => tracing::Level::DEBUG,
+            LogLevel::Trace => tracing::Level::TRACE,
+        }
+    }
+}
+
+/// The validated settings, plus where each came from.
+#[derive(Clone, Debug, Serialize)]
+pub struct Settings {
+    pub max_export_workers: usize,
+    pub max_analysis_workers: usize,
+    /// `None` means auto: about two analysed frames per second of video.
+    pub frame_skip: Option<u32>,
+    pub ffmpeg_preset: String,
+    pub ffmpeg_crf: u8,
+    /// A model name (`tiny.en`) or a path to a ggml file.
+    pub whisper_model: String,
+    pub whisper_device: WhisperDevice,
+    pub whisper_compute: WhisperCompute,
+    pub whisper_threads: usize,
+    /// Attempts per export job (1 = no retry).
+    pub export_retries: u32,
+    pub log: LogLevel,
+    /// Variable name → where its value came from.
+    #[serde(skip)]
+    pub sources: BTreeMap<&'static str, Source>,
+    /// Variables starting with `SLOP_` that this program does not know (likely typos).
+    #[serde(skip)]
+    pub unknown: Vec<String>,
+}
+
+/// The variables as strings, before validation; `envy` fills it from `SLOP_*` names.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawSettings {
+    pub max_export_workers: Option<String>,
+    pub max_analysis_workers: Option<String>,
+    pub frame_skip: Option<String>,
+    pub ffmpeg_preset: Option<String>,
+    pub ffmpeg_crf: Option<String>,
+    pub whisper_model: Option<String>,
+    pub whisper_device: Option<String>,
+    pub whisper_compute: Option<String>,
+    pub whisper_threads: Option<String>,
+    pub export_retries: Option<String>,
+    pub log: Option<String>,
+}
+
+/// Number of CPU cores this process may use (at least 1).
+pub fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::from_pairs(Vec::new(), Vec::new()).unwrap_or_else(|e| {
+            // Defaults are constants checked by a unit test; this branch cannot be reached.
+            unreachable!("built-in defaults rejected: {e}")
+        })
+    }
+}
+
+impl Settings {
+    /// Reads the process environment and `./.env` (if present).
+    pub fn load() -> Result<Settings, SettingsError> {
+        let env: Vec<(String, String)> = std::env::vars()
+            .filter(|(k, _)| k.starts_with("SLOP_"))
+            .collect();
+        let dotenv = read_dotenv(Path::new(".env"))?;
+        Settings::from_pairs(env, dotenv)
+    }
+
+    /// Builds settings from environment pairs and `.env` pairs (environment wins).
+    pub fn from_pairs(
+        env: Vec<(String, String)>,
+        dotenv: Vec<(String, String)>,
+    ) -> Result<Settings, SettingsError> {
+        let mut merged: BTreeMap<String, (String, Source)> = BTreeMap::new();
+        for (k, v) in dotenv.into_iter().filter(|(k, _)| k.starts_with("SLOP_")) {
+            merged.insert(k, (v, Source::DotEnv));
+        }
+        for (k, v) in env.into_iter().filter(|(k, _)| k.starts_with("SLOP_")) {
+            merged.insert(k, (v, Source::Environment));
+        }
+        let unknown: Vec<String> = merged
+            .keys()
+            .filter(|k| !VARIABLES.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        let raw: RawSettings = envy::prefixed("SLOP_")
+            .from_iter(
+                merged
+                    .iter()
+                    .filter(|(k, _)| VARIABLES.contains(&k.as_str()))
+                    .map(|(k, (v, _))| (k.clone(), v.clone())),
+            )
+            .map_err(|e| SettingsError {
+                var: "SLOP_*".into(),
+                value: String::new(),
+                accepted: format!("readable settings ({e})"),
+            })?;
+        let mut sources = BTreeMap::new();
+        for var in VARIABLES {
+            let source = merged.get(var).map_or(Source::Default, |(_, s)| *s);
+            sources.insert(var, source);
+        }
+        let cores = cores();
+        Ok(Settings {
+            max_export_workers: int_in(
+                "SLOP_MAX_EXPORT_WORKERS",
+                &raw.max_export_workers,
+                1,
+                64,
+                cores.min(4) as u64,
+            )? as usize,
+            max_analysis_workers: int_in(
+                "SLOP_MAX_ANALYSIS_WORKERS",
+                &raw.max_analysis_workers,
+                1,
+                64,
+                2,
+            )? as usize,
+            frame_skip: match raw.frame_skip.as_deref().map(str::trim) {
+                None | Some("") | Some("auto") => None,
+                Some(_) => {
+                    Some(int_in("SLOP_FRAME_SKIP", &raw.frame_skip, 1, u32::MAX as u64, 1)? as u32)
+                }
+            },
+            ffmpeg_preset: one_of(
+                "SLOP_FFMPEG_PRESET",
+                &raw.ffmpeg_preset,
+                &X264_PRESETS,
+                "ultrafast",
+            )?
+            .to_string(),
+            ffmpeg_crf: int_in("SLOP_FFMPEG_CRF", &raw.ffmpeg_crf, 0, 51, 23)? as u8,
+            whisper_model: match raw.whisper_model.as_deref().map(str::trim) {
+                None => "tiny.en".to_string(),
+                Some("") => {
+                    return Err(err(
+                        "SLOP_WHISPER_MODEL",
+                        "",
+                        "a model name (tiny.en, base.en, small, …) or a path to a ggml .bin file",
+                    ))
+                }
+                Some(v) => v.to_string(),
+            },
+            whisper_device: match one_of(
+                "SLOP_WHISPER_DEVICE",
+                &raw.whisper_device,
+                &["cpu", "cuda"],
+                "cpu",
+            )? {
+                "cuda" => {
+                    return Err(err(
+                        "SLOP_WHISPER_DEVICE",
+                        "cuda",
+                        "cpu (this build of slopcannon has no GPU support)",
+                    ))
+                }
+                _ => WhisperDevice::Cpu,
+            },
+            whisper_compute: match one_of(
+                "SLOP_WHISPER_COMPUTE",
+                &raw.whisper_compute,
+                &["int8", "float16", "float32"],
+                "int8",
+            )? {
+                "float16" => WhisperCompute::Float16,
+                "float32" => WhisperCompute::Float32,
+                _ => WhisperCompute::Int8,
+            },
+            whisper_threads: int_in(
+                "SLOP_WHISPER_THREADS",
+                &raw.whisper_threads,
+                1,
+                1024,
+                cores.saturating_sub(1).max(1) as u64,
+            )? as usize,
+            export_retries: int_in("SLOP_EXPORT_RETRIES", &raw.export_retries, 1, 10, 2)? as u32,
+            log: match one_of(
+                "SLOP_LOG",
+                &raw.log,
+                &["error", "warn", "info", "debug", "trace"],
+                "info",
+            )? {
+                "error" => LogLevel::Error,
+                "warn" => LogLevel::Warn,
+                "debug" => LogLevel::Debug,
+                "trace" => LogLevel::Trace,
+                _ => LogLevel::Info,
+            },
+            sources,
+            unknown,
+        })
+    }
+
+    /// `(variable, effective value, source)` for every setting, in [`VARIABLES`] order.
+    pub fn effective(&self) -> Vec<(&'static str, String, Source)> {
+        let value = |var: &str| -> String {
+            match var {
+                "SLOP_MAX_EXPORT_WORKERS" => self.max_export_workers.to_string(),
+                "SLOP_MAX_ANALYSIS_WORKERS" => self.max_analysis_workers.to_string(),
+                "SLOP_FRAME_SKIP" => self
+                    .frame_skip
+                    .map_or_else(|| "auto".to_string(), |n| n.to_string()),
+                "SLOP_FFMPEG_PRESET" => self.ffmpeg_preset.clone(),
+                "SLOP_FFMPEG_CRF" => self.ffmpeg_crf.to_string(),
+                "SLOP_WHISPER_MODEL" => self.whisper_model.clone(),
+                "SLOP_WHISPER_DEVICE" => "cpu".to_string(),
+                "SLOP_WHISPER_COMPUTE" => match self.whisper_compute {
+                    WhisperCompute::Int8 => "int8",
+                    WhisperCompute::Float16 => "float16",
+                    WhisperCompute::Float32 => "float32",
+                }
+                .to_string(),
+                "SLOP_WHISPER_THREADS" => self.whisper_threads.to_string(),
+                "SLOP_EXPORT_RETRIES" => self.export_retries.to_string(),
+                "SLOP_LOG" => format!("{:?}", self.log).to_lowercase(),
+                _ => String::new(),
+            }
+        };
+        VARIABLES
+            .iter()
+            .map(|var| {
+                let source = self.sources.get(var).copied().unwrap_or(Source::Default);
+                (*var, value(var), source)
+            })
+            .collect()
+    }
+}
+
+/// Reads `KEY=VALUE` pairs from a `.env` file without touching the process environment.
+/// A missing file is not an error; an unreadable or malformed one is.
+pub fn read_dotenv(path: &Path) -> Result<Vec<(String, String)>, SettingsError> {
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let iter = dotenvy::from_path_iter(path).map_err(|e| SettingsError {
+        var: ".env".into(),
+        value: path.display().to_string(),
+        accepted: format!("a readable KEY=VALUE file ({e})"),
+    })?;
+    let mut pairs = Vec::new();
+    for item in iter {
+        let (k, v) = item.map_err(|e| SettingsError {
+            var: ".env".into(),
+            value: path.display().to_string(),
+            accepted: format!("KEY=VALUE lines ({e})"),
+        })?;
+        pairs.push((k, v));
+    }
+    Ok(pairs)
+}
+
+fn err(var: &str, value: &str, accepted: &str) -> SettingsError {
+    SettingsError {
+        var: var.to_string(),
+        value: value.to_string(),
+        accepted: accepted.to_string(),
+    }
+}
+
+fn int_in(
+    var: &str,
+    raw: &Option<String>,
+    min: u64,
+    max: u64,
+    default: u64,
+) -> Result<u64, SettingsError> {
+    let Some(text) = raw else {
+        return Ok(default);
+    };
+    let accepted = if max >= 1024 {
+        format!("an integer ≥ {min}")
+    } else {
+        format!("an integer {min}–{max}")
+    };
+    match text.trim().parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(err(var, text, &accepted)),
+    }
+}
+
+fn one_of<'a>(
+    var: &str,
+    raw: &Option<String>,
+    accepted: &[&'a str],
+    default: &'a str,
+) -> Result<&'a str, SettingsError> {
+    let Some(text) = raw else {
+        return Ok(default);
+    };
+    let wanted = text.trim().to_ascii_lowercase();
+    accepted
+        .iter()
+        .find(|a| **a == wanted)
+        .copied()
+        .ok_or_else(|| err(var, text, &format!("one of {}", accepted.join(", "))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_are_valid_and_documented() {
+        let s = Settings::from_pairs(vec![], vec![]).expect("defaults");
+        assert_eq!(s.ffmpeg_crf, 23);
+        assert_eq!(s.ffmpeg_preset, "ultrafast");
+        assert_eq!(s.frame_skip, None);
+        assert_eq!(s.export_retries, 2);
+        assert_eq!(s.max_analysis_workers, 2);
+        assert_eq!(s.max_export_workers, cores().min(4));
+        assert_eq!(s.whisper_threads, cores().saturating_sub(1).max(1));
+        assert!(s.sources.values().all(|s| *s == Source::Default));
+    }
+
+    #[test]
+    fn bad_values_name_variable_value_and_accepted() {
+        let check = |var: &str, value: &str, expected: &str| {
+            let e = Settings::from_pairs(env(&[(var, value)]), vec![]).unwrap_err();
+            assert_eq!(e.to_string(), expected);
+        };
+        check(
+            "SLOP_FFMPEG_CRF",
+            "99",
+            "SLOP_FFMPEG_CRF=\"99\": expected an integer 0–51",
+        );
+        check(
+            "SLOP_MAX_EXPORT_WORKERS",
+            "0",
+            "SLOP_MAX_EXPORT_WORKERS=\"0\": expected an integer 1–64",
+        );
+        check(
+            "SLOP_FRAME_SKIP",
+            "-3",
+            "SLOP_FRAME_SKIP=\"-3\": expected an integer ≥ 1",
+        );
+        check(
+            "SLOP_FFMPEG_PRESET",
+            "warp",
+            "SLOP_FFMPEG_PRESET=\"warp\": expected one of ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow, placebo",
+        );
+        check(
+            "SLOP_WHISPER_DEVICE",
+            "cuda",
+            "SLOP_WHISPER_DEVICE=\"cuda\": expected cpu (this build of slopcannon has no GPU support)",
+        );
+        check(
+            "SLOP_LOG",
+            "loud",
+            "SLOP_LOG=\"loud\": expected one of error, warn, info, debug, trace",
+        );
+    }
+
+    #[test]
+    fn environment_beats_dotenv_and_sources_are_recorded() {
+        let s = Settings::from_pairs(
+            env(&[("SLOP_FFMPEG_CRF", "30")]),
+            env(&[("SLOP_FFMPEG_CRF", "10"), ("SLOP_FRAME_SKIP", "7")]),
+        )
+        .expect("valid");
+        assert_eq!(s.ffmpeg_crf, 30);
+        assert_eq!(s.frame_skip, Some(7));
+        assert_eq!(s.sources["SLOP_FFMPEG_CRF"], Source::Environment);
+        assert_eq!(s.sources["SLOP_FRAME_SKIP"], Source::DotEnv);
+        assert_eq!(s.sources["SLOP_LOG"], Source::Default);
+    }
+
+    #[test]
+    fn unknown_slop_variables_are_reported() {
+        let s = Settings::from_pairs(env(&[("SLOP_FRAME_SKP", "3")]), vec![]).expect("valid");
+        assert_eq!(s.unknown, vec!["SLOP_FRAME_SKP".to_string()]);
+    }
+}

@@ -1,0 +1,127 @@
+//! The real binary: probe output, bad inputs with their messages and exit codes, settings.
+
+use crate::util::{fixture, run, slopcannon, test_dir};
+
+#[test]
+fn probe_json_is_documented_shape() {
+    let dir = test_dir("probe_json");
+    let path = fixture("cfr.mp4");
+    let (code, out, err) = run(slopcannon(&dir).arg("probe").arg(&path).arg("--json"));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["streams"][0]["kind"], "video");
+    assert_eq!(v["streams"][0]["video"]["width"], 320);
+    assert_eq!(v["streams"][0]["video"]["frames"], 300);
+    assert_eq!(v["streams"][1]["audio"]["sample_rate"], 48000);
+    assert!(v["duration_secs"]
+        .as_f64()
+        .is_some_and(|d| (d - 10.0).abs() < 0.05));
+
+    let (code, out, _) = run(slopcannon(&dir).arg("probe").arg(&path));
+    assert_eq!(code, 0);
+    assert!(out.contains("320×240 h264 30 fps"), "{out}");
+}
+
+/// Each bad input: exit code 1 and exactly one line naming the file and the problem.
+#[test]
+fn bad_inputs_give_one_clear_line() {
+    let dir = test_dir("bad_inputs");
+    let missing = dir.join("missing.mp4");
+    let cases: Vec<(std::path::PathBuf, &str)> = vec![
+        (missing, "file not found"),
+        (dir.clone(), "is a directory"),
+        (fixture("empty.mp4"), "file is empty (0 bytes)"),
+        (fixture("random.mp4"), "not a media file FFmpeg recognises"),
+        (fixture("truncated.mp4"), "index (moov atom) is missing"),
+        (fixture("undecodable.mkv"), "no decoder for codec"),
+    ];
+    for (path, expected) in cases {
+        let (code, out, err) = run(slopcannon(&dir).arg("probe").arg(&path));
+        assert_eq!(code, 1, "{}: {err}", path.display());
+        assert_eq!(out, "");
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 1, "one line for {}: {err}", path.display());
+        assert!(lines[0].starts_with("error: "), "{err}");
+        assert!(lines[0].contains(expected), "{expected:?} in {err}");
+        assert!(
+            lines[0].ends_with(&path.display().to_string()),
+            "path last: {err}"
+        );
+    }
+}
+
+#[test]
+fn bad_input_audio_only_and_video_only_probe_fine() {
+    let dir = test_dir("av_only");
+    for name in ["audio_only.m4a", "video_only.mp4"] {
+        let (code, out, err) = run(slopcannon(&dir).arg("probe").arg(fixture(name)));
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(out.contains(name));
+    }
+}
+
+#[test]
+fn bad_setting_stops_with_the_variable_and_exit_2() {
+    let dir = test_dir("bad_setting");
+    let (code, _, err) = run(slopcannon(&dir).arg("config").env("SLOP_FFMPEG_CRF", "99"));
+    assert_eq!(code, 2);
+    assert_eq!(
+        err.trim(),
+        "error: SLOP_FFMPEG_CRF=\"99\": expected an integer 0–51"
+    );
+
+    std::fs::write(dir.join(".env"), "SLOP_MAX_ANALYSIS_WORKERS=many\n").expect("write .env");
+    let (code, _, err) = run(slopcannon(&dir).args(["probe", "x.mp4"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("SLOP_MAX_ANALYSIS_WORKERS=\"many\": expected an integer 1–64"),
+        "{err}"
+    );
+}
+
+#[test]
+fn config_shows_values_and_where_they_came_from() {
+    let dir = test_dir("config");
+    std::fs::write(dir.join(".env"), "SLOP_FFMPEG_CRF=30\nSLOP_LOG=debug\n").expect("write .env");
+    let (code, out, err) = run(slopcannon(&dir).arg("config").env("SLOP_LOG", "warn"));
+    assert_eq!(code, 0, "{err}");
+    let line = |var: &str| {
+        out.lines()
+            .find(|l| l.starts_with(var))
+            .unwrap_or_else(|| panic!("{var} in {out}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(line("SLOP_FFMPEG_CRF"), "SLOP_FFMPEG_CRF 30 (.env)");
+    assert_eq!(line("SLOP_LOG"), "SLOP_LOG warn (environment)");
+    assert_eq!(
+        line("SLOP_FFMPEG_PRESET"),
+        "SLOP_FFMPEG_PRESET ultrafast (default)"
+    );
+}
+
+#[test]
+fn every_setting_is_documented_in_config_example() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.env"))
+        .expect("config.example.env");
+    for var in slopcannon::settings::VARIABLES {
+        assert!(doc.contains(&format!("{var}=")), "{var} documented");
+    }
+}
+
+#[test]
+fn help_is_available_for_every_command() {
+    let dir = test_dir("help");
+    for args in [
+        vec!["--help"],
+        vec!["probe", "--help"],
+        vec!["config", "--help"],
+        vec!["bench", "decode", "--help"],
+        vec!["gui", "--help"],
+    ] {
+        let (code, out, _) = run(slopcannon(&dir).args(&args));
+        assert_eq!(code, 0, "{args:?}");
+        assert!(out.contains("Usage:"), "{args:?}: {out}");
+    }
+}

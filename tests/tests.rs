@@ -1,0 +1,7 @@
+//! The one integration test binary (one link on a 2-core machine): a module per area.
+
+mod util;
+
+mod cli;
+mod invariants;
+mod media;

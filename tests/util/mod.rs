@@ -1,0 +1,49 @@
+//! Shared test helpers: generated fixtures, a fresh directory per test, and a command runner
+//! for the real `slopcannon` binary with every `SLOP_*` variable removed.
+
+pub mod fixtures;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub use fixtures::fixture;
+
+/// A fresh, empty directory for one test under `target/tmp`.
+pub fn test_dir(name: &str) -> PathBuf {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "t-{name}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).expect("create test dir");
+    dir
+}
+
+/// The real binary, run in `dir` (so no stray `.env` is read) without any `SLOP_*` variable.
+pub fn slopcannon(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_slopcannon"));
+    cmd.current_dir(dir);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("SLOP_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd
+}
+
+/// Runs `cmd`, returning (exit code, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("run slopcannon");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
