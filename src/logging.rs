@@ -39,9 +39,17 @@ pub fn init(level: LogLevel, forward: Option<LogForward>) {
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .without_time()
         .with_filter(filter);
-    let forward = forward.map(|f| ForwardLayer { forward: f }.with_filter(filter));
+    // The panel shows our own lines; toolkit chatter (winit, egui, eframe) stays on stderr.
+    let ours =
+        tracing_subscriber::filter::filter_fn(|meta| meta.target().starts_with("slopcannon"));
+    let forward = forward.map(|f| {
+        ForwardLayer { forward: f }
+            .with_filter(ours)
+            .with_filter(filter)
+    });
     tracing_subscriber::registry()
         .with(stderr)
         .with(forward)

@@ -3,5 +3,7 @@
 mod util;
 
 mod cli;
+mod gui;
 mod invariants;
 mod media;
+mod smoke;

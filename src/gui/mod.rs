@@ -1,7 +1,65 @@
-//! The window (eframe/egui).
-use crate::settings::{Settings, SettingsError};
+//! The window (eframe/egui): a thin front over the engine.
+//!
+//! **Invariant:** nothing here calls FFmpeg; media work runs in `jobs` workers through the
+//! engine, and the UI thread never blocks on them.
+
+pub mod app;
+pub mod command;
+pub mod jobs;
+pub mod panels;
+pub mod state;
+
+use crate::settings::{LogLevel, Settings, SettingsError};
 use std::path::PathBuf;
 use std::process::ExitCode;
-pub fn run(_settings: Result<Settings, SettingsError>, _file: Option<PathBuf>) -> ExitCode {
-    ExitCode::SUCCESS
+use std::sync::Arc;
+
+/// Opens the window. A settings error is shown in the window (and the exit code is 2).
+pub fn run(settings: Result<Settings, SettingsError>, file: Option<PathBuf>) -> ExitCode {
+    let mut deps = app::AppDeps::new(jobs::system_file_picker());
+    let level = settings.as_ref().map_or(LogLevel::Info, |s| s.log);
+    let forward_tx = deps.tx.clone();
+    let forward_waker = deps.waker.clone();
+    crate::logging::init(
+        level,
+        Some(Arc::new(move |line| {
+            if forward_tx.send(jobs::Msg::Log(line)).is_ok() {
+                forward_waker.wake();
+            }
+        })),
+    );
+    let failed_settings = settings.is_err();
+    match settings {
+        Ok(s) => {
+            for var in &s.unknown {
+                tracing::warn!("unknown setting {var} ignored (see config.example.env)");
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            deps.settings_error = Some(e.to_string());
+        }
+    }
+    deps.open = file;
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("slopcannon")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([640.0, 400.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "slopcannon",
+        options,
+        Box::new(move |cc| Ok(Box::new(app::SlopApp::new(cc, deps)))),
+    );
+    match result {
+        Err(e) => {
+            eprintln!("error: cannot open the window ({e}); the command line still works: slopcannon --help");
+            ExitCode::from(1)
+        }
+        Ok(()) if failed_settings => ExitCode::from(2),
+        Ok(()) => ExitCode::SUCCESS,
+    }
 }

@@ -105,9 +105,25 @@ impl MediaInfo {
             .find_map(|s| s.audio.as_ref().map(|a| (s, a)))
     }
 
+    /// The container's name as a person knows it: the file's extension when the demuxer
+    /// handles it (`mp4` rather than `mov,mp4,m4a,…`), else the demuxer's first name.
+    pub fn container_short(&self) -> String {
+        let names: Vec<&str> = self.container.split(',').collect();
+        let ext = self
+            .path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        if names.contains(&ext.as_str()) {
+            ext
+        } else {
+            names.first().copied().unwrap_or("").to_string()
+        }
+    }
+
     /// A one-line human summary, e.g. `mp4 · 10:00 · 1920×1080 h264 30 fps · aac 48 kHz stereo`.
     pub fn summary(&self) -> String {
-        let mut parts = vec![self.container.split(',').next().unwrap_or("").to_string()];
+        let mut parts = vec![self.container_short()];
         if let Some(d) = self.duration_secs {
             parts.push(super::format_secs(d));
         }

@@ -1,0 +1,183 @@
+//! `SlopApp`, the `eframe::App`: `logic` drains worker messages and runs commands; `ui` only
+//! draws the panels from [`AppState`] and collects the commands they return.
+
+use super::command::{Command, SHORTCUT_COMMANDS};
+use super::jobs::{FilePicker, Jobs, Msg, MsgSender, Waker};
+use super::panels;
+use super::state::AppState;
+use crossbeam_channel::{Receiver, Sender};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// The largest preview frame requested from the decoder.
+pub const PREVIEW_MAX: (u32, u32) = (960, 540);
+
+/// What the app needs from outside: the message channel (shared with the log forwarder),
+/// how to pick a file, and what to open first.
+pub struct AppDeps {
+    pub tx: Sender<Msg>,
+    pub rx: Receiver<Msg>,
+    pub waker: Waker,
+    pub picker: FilePicker,
+    pub settings_error: Option<String>,
+    pub open: Option<PathBuf>,
+}
+
+impl AppDeps {
+    /// A fresh channel and waker, with the given file picker.
+    pub fn new(picker: FilePicker) -> AppDeps {
+        let (tx, rx) = crossbeam_channel::unbounded();
+        AppDeps {
+            tx,
+            rx,
+            waker: Waker::default(),
+            picker,
+            settings_error: None,
+            open: None,
+        }
+    }
+}
+
+pub struct SlopApp {
+    pub state: AppState,
+    jobs: Jobs,
+    rx: Receiver<Msg>,
+    commands: Vec<Command>,
+}
+
+impl SlopApp {
+    pub fn new(cc: &eframe::CreationContext<'_>, deps: AppDeps) -> SlopApp {
+        deps.waker.set(&cc.egui_ctx);
+        let mut state = AppState::new();
+        state.settings_error = deps.settings_error;
+        let mut app = SlopApp {
+            state,
+            jobs: Jobs::new(MsgSender::new(deps.tx, deps.waker), deps.picker),
+            rx: deps.rx,
+            commands: Vec::new(),
+        };
+        if let Some(path) = deps.open {
+            app.send(Command::OpenPath(path));
+        }
+        app
+    }
+
+    /// Queues a command; it runs at the start of the next frame.
+    pub fn send(&mut self, cmd: Command) {
+        self.commands.push(cmd);
+    }
+
+    fn run(&mut self, cmd: Command) {
+        if self.state.settings_error.is_some() {
+            return;
+        }
+        let frame_secs = 1.0 / self.state.fps();
+        match cmd {
+            Command::OpenDialog => self.jobs.pick_file(),
+            Command::OpenPath(path) => {
+                let generation = self.state.begin_open(path.clone());
+                self.jobs.probe(generation, path);
+            }
+            Command::Seek(t) => self.seek(t),
+            Command::StepFrames(n) => {
+                // Land on frame boundaries: the frame shown now, plus n.
+                let shown = self.state.preview_secs.unwrap_or(self.state.playhead_secs);
+                let target = ((shown / frame_secs).round() + n as f64) * frame_secs;
+                self.seek(target);
+            }
+            Command::StepSecs(s) => self.seek(self.state.playhead_secs + s),
+            Command::SeekStart => self.seek(0.0),
+            Command::SeekEnd => self.seek(self.state.duration_secs() - frame_secs * 0.5),
+            Command::ToggleLog => self.state.show_log = !self.state.show_log,
+            Command::ClearLog => self.state.log.clear(),
+        }
+    }
+
+    fn seek(&mut self, t: f64) {
+        if !self.state.has_video() {
+            return;
+        }
+        let generation = self.state.begin_seek(t);
+        if let Some(file) = &self.state.file {
+            self.jobs.preview(
+                generation,
+                &file.path,
+                self.state.playhead_secs,
+                PREVIEW_MAX,
+            );
+        }
+    }
+
+    fn handle_input(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            self.send(Command::OpenPath(path));
+        }
+        if ctx.egui_wants_keyboard_input() {
+            return; // typing in a text field: arrows move the cursor, not the playhead
+        }
+        for cmd in SHORTCUT_COMMANDS {
+            if let Some(sc) = cmd.shortcut() {
+                if ctx.input_mut(|i| i.consume_shortcut(&sc)) {
+                    self.send(cmd);
+                }
+            }
+        }
+    }
+}
+
+impl eframe::App for SlopApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        // Drain worker messages within a time budget, so a flood never stalls a frame.
+        let start = Instant::now();
+        while let Ok(msg) = self.rx.try_recv() {
+            if matches!(msg, Msg::Picked(_)) {
+                self.jobs.picked();
+            }
+            if let Some(cmd) = self.state.apply(msg) {
+                self.send(cmd);
+            }
+            if start.elapsed() > Duration::from_millis(8) {
+                ctx.request_repaint();
+                break;
+            }
+        }
+        if let Some(frame) = self.state.pending_frame.take() {
+            let image = egui::ColorImage::from_rgba_unmultiplied(
+                [frame.width as usize, frame.height as usize],
+                &frame.pixels,
+            );
+            match self.state.preview.as_mut() {
+                Some(tex) => tex.set(image, egui::TextureOptions::LINEAR),
+                None => {
+                    self.state.preview =
+                        Some(ctx.load_texture("preview", image, egui::TextureOptions::LINEAR));
+                }
+            }
+        }
+        self.handle_input(ctx);
+        for cmd in std::mem::take(&mut self.commands) {
+            self.run(cmd);
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let mut cmds = Vec::new();
+        panels::top_bar::top_bar_ui(ui, &self.state, &mut cmds);
+        panels::status_bar::status_bar_ui(ui, &self.state);
+        if self.state.show_log {
+            panels::log::log_ui(ui, &self.state, &mut cmds);
+        }
+        panels::preview::preview_ui(ui, &self.state, &mut cmds);
+        self.commands.extend(cmds);
+        if !self.commands.is_empty() || !self.rx.is_empty() {
+            ui.ctx().request_repaint();
+        }
+    }
+}

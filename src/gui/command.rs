@@ -1,0 +1,68 @@
+//! Commands: everything a person can ask the window to do, as data. Each carries its label and
+//! keyboard shortcut, so buttons, menus and shortcut handling all read from one place.
+
+use std::path::PathBuf;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Show the file dialog.
+    OpenDialog,
+    /// Open this file (from the dialog, a drop, or the command line).
+    OpenPath(PathBuf),
+    /// Move the playhead to this time (seconds).
+    Seek(f64),
+    /// Move the playhead by this many frames (negative = back).
+    StepFrames(i64),
+    /// Move the playhead by this many seconds.
+    StepSecs(f64),
+    SeekStart,
+    SeekEnd,
+    ToggleLog,
+    ClearLog,
+}
+
+/// The commands that have a fixed label and shortcut. Shift+arrow comes before the plain
+/// arrow: egui matches shortcuts ignoring an extra Shift, so the more specific one must win.
+pub const SHORTCUT_COMMANDS: [Command; 8] = [
+    Command::OpenDialog,
+    Command::StepSecs(-1.0),
+    Command::StepSecs(1.0),
+    Command::StepFrames(-1),
+    Command::StepFrames(1),
+    Command::SeekStart,
+    Command::SeekEnd,
+    Command::ToggleLog,
+];
+
+impl Command {
+    pub fn label(&self) -> String {
+        match self {
+            Command::OpenDialog => "Open…".into(),
+            Command::OpenPath(p) => format!("Open {}", p.display()),
+            Command::Seek(t) => format!("Go to {t:.3} s"),
+            Command::StepFrames(n) if *n < 0 => "Previous frame".into(),
+            Command::StepFrames(_) => "Next frame".into(),
+            Command::StepSecs(s) if *s < 0.0 => "Back 1 s".into(),
+            Command::StepSecs(_) => "Forward 1 s".into(),
+            Command::SeekStart => "Go to start".into(),
+            Command::SeekEnd => "Go to end".into(),
+            Command::ToggleLog => "Show/hide log".into(),
+            Command::ClearLog => "Clear log".into(),
+        }
+    }
+
+    pub fn shortcut(&self) -> Option<egui::KeyboardShortcut> {
+        use egui::{Key, KeyboardShortcut as S, Modifiers as M};
+        Some(match self {
+            Command::OpenDialog => S::new(M::COMMAND, Key::O),
+            Command::StepFrames(n) if *n < 0 => S::new(M::NONE, Key::ArrowLeft),
+            Command::StepFrames(_) => S::new(M::NONE, Key::ArrowRight),
+            Command::StepSecs(s) if *s < 0.0 => S::new(M::SHIFT, Key::ArrowLeft),
+            Command::StepSecs(_) => S::new(M::SHIFT, Key::ArrowRight),
+            Command::SeekStart => S::new(M::NONE, Key::Home),
+            Command::SeekEnd => S::new(M::NONE, Key::End),
+            Command::ToggleLog => S::new(M::COMMAND, Key::L),
+            _ => return None,
+        })
+    }
+}

@@ -1,0 +1,206 @@
+//! Background work for the window: probing a file, decoding preview frames, the file dialog.
+//!
+//! Every job runs off the UI thread and reports through one crossbeam channel of [`Msg`]; after
+//! each send it wakes the UI. Results carry the generation they were asked for, so a result
+//! for a file or playhead position that is no longer current is dropped by the reducer.
+
+use crate::engine::media::grab::{FrameGrabber, RgbaFrame};
+use crate::engine::media::probe::{check_decodable, probe, MediaInfo};
+use crate::engine::progress::CancelToken;
+use crate::logging::LogLine;
+use crossbeam_channel::{Receiver, Sender};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+/// Messages from workers (and the log forwarder) to the UI thread.
+#[derive(Debug)]
+pub enum Msg {
+    Log(LogLine),
+    /// The result of opening a file: its probe, or the error line to show.
+    Probed {
+        generation: u64,
+        path: PathBuf,
+        result: Result<MediaInfo, String>,
+    },
+    /// A preview frame for the playhead position `t_secs`.
+    Frame {
+        generation: u64,
+        t_secs: f64,
+        result: Result<RgbaFrame, String>,
+    },
+    /// The file dialog closed (None = cancelled).
+    Picked(Option<PathBuf>),
+}
+
+/// Wakes the UI after a worker sent something; set once the egui context exists.
+///
+/// It never calls into egui from the UI thread itself: a log line emitted by egui while it
+/// holds its context lock would otherwise deadlock. The UI thread drains the channel anyway
+/// and repaints while messages are pending.
+#[derive(Clone, Default)]
+pub struct Waker(Arc<OnceLock<(egui::Context, std::thread::ThreadId)>>);
+
+impl Waker {
+    /// Records the context, and the calling thread as the UI thread.
+    pub fn set(&self, ctx: &egui::Context) {
+        self.0.set((ctx.clone(), std::thread::current().id())).ok();
+    }
+    pub fn wake(&self) {
+        if let Some((ctx, ui_thread)) = self.0.get() {
+            if std::thread::current().id() != *ui_thread {
+                ctx.request_repaint_after(Duration::from_millis(10));
+            }
+        }
+    }
+}
+
+/// Sends [`Msg`]s to the UI and wakes it.
+#[derive(Clone)]
+pub struct MsgSender {
+    tx: Sender<Msg>,
+    waker: Waker,
+}
+
+impl MsgSender {
+    pub fn new(tx: Sender<Msg>, waker: Waker) -> MsgSender {
+        MsgSender { tx, waker }
+    }
+    pub fn send(&self, msg: Msg) {
+        if self.tx.send(msg).is_ok() {
+            self.waker.wake();
+        }
+    }
+}
+
+/// How the Open command asks for a file. The real one shows the system dialog; tests pass one
+/// that answers with a fixture.
+pub type FilePicker = Arc<dyn Fn() -> Option<PathBuf> + Send + Sync>;
+
+/// The system file dialog (GTK through rfd), filtered to common video and audio files.
+pub fn system_file_picker() -> FilePicker {
+    Arc::new(|| {
+        rfd::FileDialog::new()
+            .set_title("Open a video")
+            .add_filter(
+                "Video and audio",
+                &[
+                    "mp4", "mkv", "mov", "webm", "avi", "flv", "ts", "m4v", "mp3", "m4a", "wav",
+                    "flac", "ogg", "opus",
+                ],
+            )
+            .add_filter("All files", &["*"])
+            .pick_file()
+    })
+}
+
+/// A request for the preview frame at a time.
+struct PreviewRequest {
+    generation: u64,
+    path: PathBuf,
+    t_secs: f64,
+    max_size: (u32, u32),
+}
+
+/// Starts and tracks the window's background jobs.
+pub struct Jobs {
+    msgs: MsgSender,
+    picker: FilePicker,
+    tx_preview: Sender<PreviewRequest>,
+    picking: bool,
+}
+
+impl Jobs {
+    pub fn new(msgs: MsgSender, picker: FilePicker) -> Jobs {
+        let (tx_preview, rx_preview) = crossbeam_channel::unbounded();
+        let worker_msgs = msgs.clone();
+        std::thread::Builder::new()
+            .name("preview".into())
+            .spawn(move || preview_worker(rx_preview, worker_msgs))
+            .map_err(|e| tracing::error!("cannot start the preview thread: {e}"))
+            .ok();
+        Jobs {
+            msgs,
+            picker,
+            tx_preview,
+            picking: false,
+        }
+    }
+
+    /// Shows the file dialog on its own thread (it blocks until the person chooses).
+    pub fn pick_file(&mut self) {
+        if self.picking {
+            return;
+        }
+        self.picking = true;
+        let picker = self.picker.clone();
+        let msgs = self.msgs.clone();
+        std::thread::spawn(move || msgs.send(Msg::Picked(picker())));
+    }
+
+    pub fn picked(&mut self) {
+        self.picking = false;
+    }
+
+    /// Probes `path` (and checks that it decodes) on a worker.
+    pub fn probe(&self, generation: u64, path: PathBuf) {
+        let msgs = self.msgs.clone();
+        std::thread::spawn(move || {
+            let result = probe(&path)
+                .and_then(|info| check_decodable(&path, &CancelToken::new()).map(|()| info))
+                .map_err(|e| e.to_string());
+            msgs.send(Msg::Probed {
+                generation,
+                path,
+                result,
+            });
+        });
+    }
+
+    /// Asks for the preview frame at `t_secs`; older pending requests are skipped.
+    pub fn preview(&self, generation: u64, path: &Path, t_secs: f64, max_size: (u32, u32)) {
+        self.tx_preview
+            .send(PreviewRequest {
+                generation,
+                path: path.to_path_buf(),
+                t_secs,
+                max_size,
+            })
+            .ok();
+    }
+}
+
+/// Owns one open [`FrameGrabber`]; always serves the newest request, dropping older ones.
+fn preview_worker(rx: Receiver<PreviewRequest>, msgs: MsgSender) {
+    let mut grabber: Option<(PathBuf, FrameGrabber)> = None;
+    let cancel = CancelToken::new();
+    while let Ok(mut req) = rx.recv() {
+        while let Ok(newer) = rx.try_recv() {
+            req = newer;
+        }
+        if grabber.as_ref().is_none_or(|(p, _)| *p != req.path) {
+            grabber = match FrameGrabber::open(&req.path) {
+                Ok(g) => Some((req.path.clone(), g)),
+                Err(e) => {
+                    msgs.send(Msg::Frame {
+                        generation: req.generation,
+                        t_secs: req.t_secs,
+                        result: Err(e.to_string()),
+                    });
+                    continue;
+                }
+            };
+        }
+        let Some((_, g)) = grabber.as_mut() else {
+            continue;
+        };
+        let result = g
+            .grab(req.t_secs, req.max_size.0, req.max_size.1, &cancel)
+            .map_err(|e| e.to_string());
+        msgs.send(Msg::Frame {
+            generation: req.generation,
+            t_secs: req.t_secs,
+            result,
+        });
+    }
+}

@@ -1,0 +1,51 @@
+//! The top bar: Open, the open file's name, and the shortcut help.
+
+use crate::gui::command::{Command, SHORTCUT_COMMANDS};
+use crate::gui::state::AppState;
+
+pub fn top_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
+    egui::Panel::top("top_bar").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            let enabled = state.settings_error.is_none();
+            let open = ui
+                .add_enabled(enabled, egui::Button::new(Command::OpenDialog.label()))
+                .on_hover_text("Open a video (Ctrl+O). You can also drop a file on the window.");
+            if open.clicked() {
+                cmds.push(Command::OpenDialog);
+            }
+            if let Some(file) = &state.file {
+                let name = file
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| file.path.display().to_string());
+                ui.label(egui::RichText::new(name).strong())
+                    .on_hover_text(file.path.display().to_string());
+                if file.probing {
+                    ui.spinner();
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.menu_button("Shortcuts", |ui| {
+                    for cmd in SHORTCUT_COMMANDS {
+                        if let Some(sc) = cmd.shortcut() {
+                            ui.label(format!(
+                                "{:<16} {}",
+                                ui.ctx().format_shortcut(&sc),
+                                cmd.label()
+                            ));
+                        }
+                    }
+                });
+                let log_label = if state.show_log {
+                    "Hide log"
+                } else {
+                    "Show log"
+                };
+                if ui.button(log_label).clicked() {
+                    cmds.push(Command::ToggleLog);
+                }
+            });
+        });
+    });
+}

@@ -1,0 +1,219 @@
+//! `AppState`: everything the window shows, as plain data, and [`AppState::apply`], the
+//! reducer that folds worker messages into it. No egui calls here beyond the texture handle.
+
+use super::command::Command;
+use super::jobs::Msg;
+use crate::engine::media::grab::RgbaFrame;
+use crate::engine::media::probe::MediaInfo;
+use crate::logging::LogLine;
+use std::collections::VecDeque;
+use std::path::PathBuf;
+
+/// How many log lines the panel keeps.
+pub const LOG_CAPACITY: usize = 1000;
+
+/// The file that is open (or being opened).
+#[derive(Debug, Default)]
+pub struct OpenFile {
+    pub path: PathBuf,
+    /// Increases with every open, so late results for an earlier file are ignored.
+    pub generation: u64,
+    pub info: Option<MediaInfo>,
+    pub probing: bool,
+}
+
+#[derive(Default)]
+pub struct AppState {
+    /// A settings error: shown instead of the editor, and the exit code becomes 2.
+    pub settings_error: Option<String>,
+    pub file: Option<OpenFile>,
+    /// The last error to show in the window (bad file, failed preview).
+    pub error: Option<String>,
+    pub playhead_secs: f64,
+    /// Increases with every seek; the preview shows only the newest request's frame.
+    pub seek_generation: u64,
+    /// The frame under the playhead, waiting to be uploaded as a texture.
+    pub pending_frame: Option<RgbaFrame>,
+    pub preview: Option<egui::TextureHandle>,
+    /// Time of the frame shown in the preview.
+    pub preview_secs: Option<f64>,
+    pub preview_loading: bool,
+    pub log: VecDeque<LogLine>,
+    pub show_log: bool,
+    pub status: String,
+}
+
+impl AppState {
+    pub fn new() -> AppState {
+        AppState {
+            show_log: true,
+            status: "Open a video to start (Ctrl+O, or drop a file on the window).".into(),
+            ..AppState::default()
+        }
+    }
+
+    pub fn info(&self) -> Option<&MediaInfo> {
+        self.file.as_ref().and_then(|f| f.info.as_ref())
+    }
+
+    pub fn duration_secs(&self) -> f64 {
+        self.info().and_then(|i| i.duration_secs).unwrap_or(0.0)
+    }
+
+    /// Frames per second of the open video (25 when unknown).
+    pub fn fps(&self) -> f64 {
+        self.info()
+            .and_then(|i| i.video())
+            .and_then(|(_, v)| v.avg_frame_rate.or(v.frame_rate))
+            .unwrap_or(25.0)
+    }
+
+    pub fn has_video(&self) -> bool {
+        self.info().is_some_and(|i| i.video().is_some())
+    }
+
+    pub fn push_log(&mut self, line: LogLine) {
+        if self.log.len() == LOG_CAPACITY {
+            self.log.pop_front();
+        }
+        self.log.push_back(line);
+    }
+
+    /// Starts opening `path`; returns the new file generation.
+    pub fn begin_open(&mut self, path: PathBuf) -> u64 {
+        let generation = self.file.as_ref().map_or(1, |f| f.generation + 1);
+        self.file = Some(OpenFile {
+            path: path.clone(),
+            generation,
+            info: None,
+            probing: true,
+        });
+        self.error = None;
+        self.playhead_secs = 0.0;
+        self.preview = None;
+        self.preview_secs = None;
+        self.pending_frame = None;
+        self.status = format!("Opening {}…", path.display());
+        generation
+    }
+
+    /// Moves the playhead (clamped to the file); returns the new seek generation.
+    pub fn begin_seek(&mut self, t_secs: f64) -> u64 {
+        let max = self.duration_secs();
+        self.playhead_secs = t_secs.clamp(0.0, max.max(0.0));
+        self.seek_generation += 1;
+        self.preview_loading = true;
+        self.seek_generation
+    }
+
+    /// Folds one worker message into the state; returns a command to run next, if any
+    /// (e.g. show the first frame once a video has been probed).
+    #[must_use]
+    pub fn apply(&mut self, msg: Msg) -> Option<Command> {
+        match msg {
+            Msg::Log(line) => self.push_log(line),
+            Msg::Probed {
+                generation,
+                path,
+                result,
+            } => {
+                let Some(file) = self.file.as_mut().filter(|f| f.generation == generation) else {
+                    return None; // a result for a file that is no longer open
+                };
+                file.probing = false;
+                match result {
+                    Ok(info) => {
+                        self.status = format!("{} — {}", path.display(), info.summary());
+                        tracing::info!("opened {}: {}", path.display(), info.summary());
+                        let has_video = info.video().is_some();
+                        file.info = Some(info);
+                        return has_video.then_some(Command::Seek(0.0));
+                    }
+                    Err(e) => {
+                        tracing::error!("{e}");
+                        self.status = format!("Could not open {}", path.display());
+                        self.error = Some(e);
+                    }
+                }
+            }
+            Msg::Frame {
+                generation,
+                t_secs: _,
+                result,
+            } => {
+                if generation != self.seek_generation {
+                    return None; // superseded by a newer seek
+                }
+                self.preview_loading = false;
+                match result {
+                    Ok(frame) => {
+                        tracing::debug!("preview frame at {:.3} s", frame.pts_secs);
+                        self.preview_secs = Some(frame.pts_secs);
+                        self.pending_frame = Some(frame);
+                    }
+                    Err(e) => {
+                        tracing::warn!("preview: {e}");
+                        self.error = Some(e);
+                    }
+                }
+            }
+            Msg::Picked(path) => return path.map(Command::OpenPath),
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(t: f64) -> RgbaFrame {
+        RgbaFrame {
+            width: 2,
+            height: 2,
+            pixels: vec![0; 16],
+            pts_secs: t,
+        }
+    }
+
+    #[test]
+    fn stale_results_are_dropped() {
+        let mut s = AppState::new();
+        let g1 = s.begin_open("a.mp4".into());
+        let g2 = s.begin_open("b.mp4".into());
+        assert_eq!(g2, g1 + 1);
+        let next = s.apply(Msg::Probed {
+            generation: g1,
+            path: "a.mp4".into(),
+            result: Err("late".into()),
+        });
+        assert_eq!(next, None);
+        assert!(s.error.is_none(), "a result for a.mp4 does not touch b.mp4");
+
+        let old = s.begin_seek(0.0);
+        let new = s.begin_seek(0.0);
+        let _ = s.apply(Msg::Frame {
+            generation: old,
+            t_secs: 0.0,
+            result: Ok(frame(1.0)),
+        });
+        assert!(s.pending_frame.is_none());
+        let _ = s.apply(Msg::Frame {
+            generation: new,
+            t_secs: 0.0,
+            result: Ok(frame(2.0)),
+        });
+        assert_eq!(s.preview_secs, Some(2.0));
+        assert!(!s.preview_loading);
+    }
+
+    #[test]
+    fn log_is_bounded() {
+        let mut s = AppState::new();
+        for i in 0..LOG_CAPACITY + 10 {
+            s.push_log(LogLine::new(tracing::Level::INFO, format!("{i}")));
+        }
+        assert_eq!(s.log.len(), LOG_CAPACITY);
+        assert_eq!(s.log.front().map(|l| l.message.as_str()), Some("10"));
+    }
+}

@@ -1,0 +1,130 @@
+//! The real app, headless (egui_kittest): open a file through the Open button, see the probe
+//! summary and the preview, step frames with the keyboard; bad files and bad settings show
+//! their errors in the window. Workers are real threads decoding real files.
+
+use crate::util::fixture;
+use egui_kittest::kittest::Queryable as _;
+use egui_kittest::Harness;
+use slopcannon::gui::app::{AppDeps, SlopApp};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn harness(deps: AppDeps) -> Harness<'static, SlopApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(|cc| SlopApp::new(cc, deps))
+}
+
+/// A picker that answers with `path` and counts how often it was asked.
+fn picker(path: PathBuf, asked: Arc<AtomicU32>) -> AppDeps {
+    AppDeps::new(Arc::new(move || {
+        asked.fetch_add(1, Ordering::SeqCst);
+        Some(path.clone())
+    }))
+}
+
+/// Steps the app until `done` holds, failing after 20 s of wall time.
+fn step_until(h: &mut Harness<'static, SlopApp>, what: &str, done: impl Fn(&SlopApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done(h.state()) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.step();
+}
+
+#[test]
+fn gui_open_button_shows_probe_summary_and_preview() {
+    let asked = Arc::new(AtomicU32::new(0));
+    let mut h = harness(picker(fixture("cfr.mp4"), asked.clone()));
+    h.step();
+    h.get_by_label("Open…").click();
+    step_until(&mut h, "the first preview frame", |app| {
+        app.state.preview.is_some() && app.state.preview_secs.is_some()
+    });
+    assert_eq!(asked.load(Ordering::SeqCst), 1);
+    assert!(h
+        .query_all_by_label_contains("320×240 h264 30 fps")
+        .next()
+        .is_some());
+    assert!(h.query_by_label("Preview frame at 0:00.000").is_some());
+    let tex = h.state().state.preview.as_ref().expect("texture");
+    assert_eq!(tex.size(), [320, 240]);
+
+    // → steps one frame; Shift+→ one second.
+    h.key_press(egui::Key::ArrowRight);
+    step_until(&mut h, "frame 1", |app| {
+        app.state
+            .preview_secs
+            .is_some_and(|t| (t - 1.0 / 30.0).abs() < 1e-3)
+    });
+    assert!(h.query_by_label("Preview frame at 0:00.033").is_some());
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
+    step_until(&mut h, "1.033 s", |app| {
+        app.state
+            .preview_secs
+            .is_some_and(|t| (t - 31.0 / 30.0).abs() < 1e-3)
+    });
+    assert!(h.query_by_label_contains("0:01.033 / 0:10.000").is_some());
+}
+
+#[test]
+fn gui_bad_file_shows_the_error_in_the_window() {
+    let asked = Arc::new(AtomicU32::new(0));
+    let mut h = harness(picker(fixture("random.mp4"), asked));
+    h.step();
+    h.get_by_label("Open…").click();
+    step_until(&mut h, "the error", |app| app.state.error.is_some());
+    assert!(h
+        .query_by_label_contains("not a media file FFmpeg recognises")
+        .is_some());
+    assert!(h.state().state.preview.is_none());
+}
+
+#[test]
+fn gui_file_argument_and_audio_only_file() {
+    let mut deps = AppDeps::new(Arc::new(|| None));
+    deps.open = Some(fixture("audio_only.m4a"));
+    let mut h = harness(deps);
+    step_until(&mut h, "the probe", |app| app.state.info().is_some());
+    assert!(h
+        .query_all_by_label_contains("aac 44.1 kHz stereo")
+        .next()
+        .is_some());
+    assert!(h.query_by_label_contains("Audio only").is_some());
+}
+
+#[test]
+fn gui_bad_setting_is_shown_and_blocks_work() {
+    let asked = Arc::new(AtomicU32::new(0));
+    let mut deps = picker(fixture("cfr.mp4"), asked.clone());
+    deps.settings_error = Some("SLOP_FFMPEG_CRF=\"99\": expected an integer 0–51".into());
+    let mut h = harness(deps);
+    h.run_steps(3);
+    assert!(h
+        .query_by_label_contains("SLOP_FFMPEG_CRF=\"99\": expected an integer 0–51")
+        .is_some());
+    h.get_by_label("Open…").click();
+    h.run_steps(3);
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        0,
+        "no dialog while settings are bad"
+    );
+}
+
+#[test]
+fn gui_log_panel_shows_engine_log_lines() {
+    let deps = AppDeps::new(Arc::new(|| None));
+    let tx = deps.tx.clone();
+    let mut h = harness(deps);
+    tx.send(slopcannon::gui::jobs::Msg::Log(
+        slopcannon::logging::LogLine::new(tracing::Level::WARN, "a line from a worker"),
+    ))
+    .expect("send");
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("a line from a worker").is_some());
+}
