@@ -2,8 +2,11 @@
 
 mod util;
 
+mod analysis;
 mod cli;
+mod export;
 mod gui;
 mod invariants;
 mod media;
 mod smoke;
+mod speech;

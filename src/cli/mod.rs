@@ -3,8 +3,11 @@
 //!
 //! Exit codes: 0 = ok, 1 = bad input or a failed job, 2 = usage or settings error.
 
+mod analyze;
 mod bench;
+mod export;
 mod report;
+mod speech;
 
 use crate::settings::Settings;
 use clap::{Parser, Subcommand};
@@ -43,6 +46,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Find the clips most likely to work as shorts.
+    Analyze(analyze::AnalyzeArgs),
+    /// Transcribe speech with word timestamps (whisper).
+    Transcribe(speech::TranscribeArgs),
+    /// List, check or download whisper models.
+    Models(speech::ModelsArgs),
+    /// Export clips (smart cut, re-encode, 9:16 portrait, subtitles).
+    Export(export::ExportArgs),
     /// Measure speed against a reference run of the FFmpeg command line.
     Bench {
         #[command(subcommand)]
@@ -100,6 +111,10 @@ fn run(command: Command, settings: &Settings) -> anyhow::Result<ExitCode> {
         Command::Gui { .. } => Ok(ExitCode::SUCCESS),
         Command::Probe { file, json } => report::probe(&file, json),
         Command::Config { json } => report::config(settings, json),
+        Command::Analyze(args) => analyze::analyze(&args, settings),
+        Command::Transcribe(args) => speech::transcribe(&args, settings),
+        Command::Models(args) => speech::models(&args, settings),
+        Command::Export(args) => export::export(&args, settings),
         Command::Bench { what } => match what {
             BenchCommand::Decode { file, json, runs } => {
                 bench::decode(&file, settings, json, runs.max(1))

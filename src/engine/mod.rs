@@ -4,5 +4,8 @@
 //! (a test greps for it). Long calls take options, an [`progress::EventSink`] and a
 //! [`progress::CancelToken`], and return a typed result.
 
+pub mod analysis;
+pub mod export;
 pub mod media;
 pub mod progress;
+pub mod speech;
