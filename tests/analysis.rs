@@ -1,1 +1,241 @@
-//! Tests of the analysis engine and CLI.
+//! Analysis on generated media: exact cut frames (hard cuts, a fade, fast motion without cuts),
+//! the same cuts with 1 or 4 workers and at stride 1 or auto, planted highlights ranked on top,
+//! quick then full rankings as events, cancel within 1 s, audio-only and video-only files.
+
+use crate::util::{fixture, run, slopcannon, test_dir};
+use slopcannon::engine::analysis::scenes::CutKind;
+use slopcannon::engine::analysis::{analyze, Analysis, AnalyzeOptions, Pass};
+use slopcannon::engine::media::sampler::Stride;
+use slopcannon::engine::progress::{CancelToken, Event, EventSink, JobId};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn run_analysis(path: &Path, opts: &AnalyzeOptions) -> Analysis {
+    analyze(
+        path,
+        opts,
+        JobId::next(),
+        &EventSink::discard(),
+        &CancelToken::new(),
+    )
+    .expect("analysis works")
+}
+
+fn cut_frames(a: &Analysis) -> Vec<u64> {
+    a.scenes.iter().map(|s| s.frame).collect()
+}
+
+#[test]
+fn hard_cuts_are_found_to_the_exact_frame_and_fast_motion_is_not_a_cut() {
+    let a = run_analysis(&fixture("cuts.mp4"), &AnalyzeOptions::default());
+    assert_eq!(cut_frames(&a), vec![60, 120, 180, 240], "{:?}", a.scenes);
+    assert!(a.scenes.iter().all(|s| s.kind == CutKind::Hard));
+    for s in &a.scenes {
+        assert!((s.time - s.frame as f64 / 30.0).abs() < 1e-3);
+    }
+    // At the auto stride (every 15th frame) most frames are never converted, and some are
+    // never decoded. (Each extra worker re-reads up to a second before its range.)
+    assert!(a.frames_sampled <= 20 + 2, "{} sampled", a.frames_sampled);
+    assert!(a.frames_decoded < 300, "{} decoded", a.frames_decoded);
+}
+
+#[test]
+fn cuts_are_identical_across_workers_and_strides() {
+    let path = fixture("cuts.mp4");
+    let base = cut_frames(&run_analysis(&path, &AnalyzeOptions::default()));
+    for (workers, stride) in [
+        (1, Stride::Auto),
+        (4, Stride::Auto),
+        (1, Stride::Every(1)),
+        (4, Stride::Every(1)),
+        (3, Stride::Every(7)),
+    ] {
+        let opts = AnalyzeOptions {
+            workers,
+            stride,
+            ..AnalyzeOptions::default()
+        };
+        assert_eq!(
+            cut_frames(&run_analysis(&path, &opts)),
+            base,
+            "{workers} workers, {stride:?}"
+        );
+    }
+}
+
+#[test]
+fn a_fade_through_black_is_one_fade_cut_in_the_black() {
+    let a = run_analysis(&fixture("fade.mp4"), &AnalyzeOptions::default());
+    assert_eq!(a.scenes.len(), 1, "{:?}", a.scenes);
+    let cut = &a.scenes[0];
+    assert_eq!(cut.kind, CutKind::Fade);
+    // Black from about frame 59 (end of the fade out) to 75 (start of the fade in).
+    assert!((57..=77).contains(&cut.frame), "fade cut at {}", cut.frame);
+}
+
+#[test]
+fn planted_highlights_are_the_top_three_and_quick_comes_first() {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let seen = events.clone();
+    let sink = EventSink::new(move |ev| {
+        if let Event::Clips { pass, clips, .. } = ev {
+            seen.lock().expect("lock").push((pass, clips));
+        }
+    });
+    let mut opts = AnalyzeOptions::default();
+    opts.select.max_clips = 3;
+    let a = analyze(
+        &fixture("planted.mp4"),
+        &opts,
+        JobId::next(),
+        &sink,
+        &CancelToken::new(),
+    )
+    .expect("analysis");
+    let planted = [30.0, 100.0, 150.0];
+    let covers = |c: &slopcannon::engine::analysis::scoring::Clip, p: f64| {
+        // The clip holds most of the planted 15 s window.
+        c.start.max(p) < c.end.min(p + 15.0) && c.end.min(p + 15.0) - c.start.max(p) >= 10.0
+    };
+    for p in planted {
+        assert!(
+            a.clips.iter().any(|c| covers(c, p)),
+            "planted window at {p} s not in the top 3: {:#?}",
+            a.clips
+        );
+    }
+    let top = &a.clips[0];
+    assert!(planted.iter().any(|p| covers(top, *p)));
+    assert!(top.score >= 80.0, "{top:?}");
+    assert!(
+        top.reasons
+            .iter()
+            .any(|r| r.contains("cuts in") || r.contains("loudness peak")),
+        "{:?}",
+        top.reasons
+    );
+    for c in &a.clips {
+        let len = c.end - c.start;
+        assert!((15.0 - 1e-6..=60.0 + 1e-6).contains(&len), "{c:?}");
+    }
+    let events = events.lock().expect("lock");
+    let passes: Vec<Pass> = events.iter().map(|(p, _)| *p).collect();
+    assert_eq!(passes, vec![Pass::Quick, Pass::Full]);
+    // The quick ranking (audio + keyframes) already finds the loud highlights.
+    let quick = &events[0].1;
+    assert!(
+        planted
+            .iter()
+            .filter(|p| quick.iter().any(|c| covers(c, **p)))
+            .count()
+            >= 2
+    );
+}
+
+#[test]
+fn cancel_stops_analysis_within_a_second() {
+    let path = fixture("planted.mp4");
+    let cancel = CancelToken::new();
+    let c2 = cancel.clone();
+    let worker = std::thread::spawn(move || {
+        analyze(
+            &path,
+            &AnalyzeOptions::default(),
+            JobId::next(),
+            &EventSink::discard(),
+            &c2,
+        )
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let t0 = Instant::now();
+    cancel.cancel();
+    let result = worker.join().expect("no panic");
+    let took = t0.elapsed();
+    let err = result.expect_err("cancelled");
+    assert!(err.is_cancelled(), "{err}");
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+}
+
+#[test]
+fn video_only_and_audio_only_files_analyse_with_what_they_have() {
+    let v = run_analysis(&fixture("video_only.mp4"), &AnalyzeOptions::default());
+    assert!(
+        v.warnings.iter().any(|w| w.contains("no audio")),
+        "{:?}",
+        v.warnings
+    );
+    assert!(!v.clips.is_empty());
+    assert!(v.clips[0]
+        .reasons
+        .iter()
+        .any(|r| r == "no audio: scored on the picture only"));
+    assert!(v.curves.loudness.is_empty());
+
+    let a = run_analysis(&fixture("audio_only.m4a"), &AnalyzeOptions::default());
+    assert!(
+        a.warnings.iter().any(|w| w.contains("no video")),
+        "{:?}",
+        a.warnings
+    );
+    assert!(a.scenes.is_empty());
+    assert!(a.clips[0]
+        .reasons
+        .iter()
+        .any(|r| r == "no video: scored on the sound only"));
+    assert!(a.curves.motion.is_empty());
+}
+
+#[test]
+fn cli_analyze_json_has_the_documented_shape() {
+    let dir = test_dir("analyze_json");
+    let (code, out, err) = run(slopcannon(&dir)
+        .arg("analyze")
+        .arg(fixture("cuts.mp4"))
+        .args([
+            "--json",
+            "-",
+            "--min-len",
+            "2",
+            "--max-len",
+            "4",
+            "--max-clips",
+            "2",
+        ]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON on stdout");
+    assert_eq!(v["video"]["streams"][0]["video"]["width"], 320);
+    let frames: Vec<u64> = v["scenes"]
+        .as_array()
+        .expect("scenes")
+        .iter()
+        .filter_map(|s| s["frame"].as_u64())
+        .collect();
+    assert_eq!(frames, vec![60, 120, 180, 240]);
+    assert!(v["scenes"][0]["time"]
+        .as_f64()
+        .is_some_and(|t| (t - 2.0).abs() < 1e-3));
+    let clips = v["clips"].as_array().expect("clips");
+    assert_eq!(clips.len(), 2);
+    for c in clips {
+        let (s, e) = (
+            c["start"].as_f64().expect("start"),
+            c["end"].as_f64().expect("end"),
+        );
+        assert!(e - s >= 2.0 - 1e-6 && e - s <= 4.0 + 1e-6);
+        assert!(c["score"]
+            .as_f64()
+            .is_some_and(|x| (0.0..=100.0).contains(&x)));
+        assert!(c["reasons"].as_array().is_some_and(|r| !r.is_empty()));
+    }
+    assert_eq!(v["curves"]["step"], 1.0);
+    assert_eq!(v["curves"]["motion"].as_array().map(Vec::len), Some(10));
+    assert!(v["timings"]["total"].as_f64().is_some());
+
+    let (code, _, err) = run(slopcannon(&dir)
+        .arg("analyze")
+        .arg(fixture("cuts.mp4"))
+        .args(["--weight", "sparkle=2"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("unknown weight"), "{err}");
+}

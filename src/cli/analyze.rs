@@ -1,15 +1,138 @@
-//! `slopcannon analyze FILE`: find clips, print them as text or the documented JSON.
+//! `slopcannon analyze FILE`: find clips, print them as a table or the documented JSON
+//! (see README: `video`, `pass`, `scenes`, `clips`, `curves`, `timings`, `warnings`).
 
+use super::bars::Bars;
+use crate::engine::analysis::{analyze as run_analysis, AnalyzeOptions, Pass};
+use crate::engine::media::format_secs;
+use crate::engine::media::sampler::Stride;
+use crate::engine::progress::{CancelToken, Event, JobId};
 use crate::settings::Settings;
+use anyhow::Context as _;
+use std::fmt::Write as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `analyze`.
 #[derive(Debug, clap::Args)]
 pub struct AnalyzeArgs {
     /// The video to analyse.
-    pub file: std::path::PathBuf,
+    pub file: PathBuf,
+    /// Write the JSON report to this file (`-` = stdout) instead of printing a table.
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<PathBuf>,
+    /// How many clips to pick.
+    #[arg(long, default_value_t = 5)]
+    pub max_clips: usize,
+    /// Shortest clip, seconds.
+    #[arg(long, default_value_t = 15.0)]
+    pub min_len: f64,
+    /// Longest clip, seconds.
+    #[arg(long, default_value_t = 60.0)]
+    pub max_len: f64,
+    /// Do not transcribe speech (faster; no transcript-based features).
+    #[arg(long)]
+    pub no_speech: bool,
+    /// Stop after the quick pass (audio + keyframes): a first ranking within seconds.
+    #[arg(long)]
+    pub quick: bool,
+    /// Video workers (default: SLOP_MAX_ANALYSIS_WORKERS).
+    #[arg(long)]
+    pub workers: Option<usize>,
+    /// Change a scoring weight, e.g. `--weight motion=2` (repeatable). Names: loudness,
+    /// loudness_peak, onsets, motion, cuts, silence.
+    #[arg(long = "weight", value_name = "NAME=VALUE")]
+    pub weights: Vec<String>,
 }
 
-pub fn analyze(args: &AnalyzeArgs, _settings: &Settings) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("analysis is not built yet: {}", args.file.display())
+/// Builds the engine options from arguments and settings.
+pub fn options(args: &AnalyzeArgs, settings: &Settings) -> anyhow::Result<AnalyzeOptions> {
+    anyhow::ensure!(
+        args.min_len > 0.0 && args.max_len >= args.min_len,
+        "--min-len must be > 0 and ≤ --max-len (got {} and {})",
+        args.min_len,
+        args.max_len
+    );
+    anyhow::ensure!(args.max_clips >= 1, "--max-clips must be at least 1");
+    let mut opts = AnalyzeOptions {
+        stride: settings.frame_skip.map_or(Stride::Auto, Stride::Every),
+        workers: args.workers.unwrap_or(settings.max_analysis_workers).max(1),
+        quick_only: args.quick,
+        ..AnalyzeOptions::default()
+    };
+    opts.select.max_clips = args.max_clips;
+    opts.select.min_len_secs = args.min_len;
+    opts.select.max_len_secs = args.max_len;
+    for w in &args.weights {
+        let (name, value) = w
+            .split_once('=')
+            .with_context(|| format!("--weight {w}: expected NAME=VALUE"))?;
+        let value: f32 = value
+            .trim()
+            .parse()
+            .with_context(|| format!("--weight {w}: the value is not a number"))?;
+        anyhow::ensure!(
+            opts.select.weights.set(name.trim(), value),
+            "--weight {w}: unknown weight; known: {}",
+            crate::engine::analysis::Weights::NAMES.join(", ")
+        );
+    }
+    Ok(opts)
+}
+
+pub fn analyze(args: &AnalyzeArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let opts = options(args, settings)?;
+    let to_stdout = args.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    let bars = Bars::new(!to_stdout);
+    let sink = bars.sink(|ev| {
+        if let Event::Clips {
+            pass: Pass::Quick,
+            clips,
+            ..
+        } = ev
+        {
+            tracing::info!("quick pass: {} clips ranked", clips.len());
+        }
+    });
+    let result = run_analysis(&args.file, &opts, JobId::next(), &sink, &CancelToken::new());
+    bars.clear();
+    let analysis = result?;
+    for w in &analysis.warnings {
+        tracing::warn!("{w}");
+    }
+    match &args.json {
+        Some(out) => {
+            let text = serde_json::to_string_pretty(&analysis)? + "\n";
+            if to_stdout {
+                super::print(&text)?;
+            } else {
+                std::fs::write(out, text)
+                    .with_context(|| format!("cannot write {}", out.display()))?;
+            }
+        }
+        None => {
+            let mut out = String::new();
+            writeln!(
+                out,
+                "{} — {} scene cuts, {} clips ({:?} pass, {:.1} s)",
+                args.file.display(),
+                analysis.scenes.len(),
+                analysis.clips.len(),
+                analysis.pass,
+                analysis.timings.get("total").copied().unwrap_or(0.0)
+            )?;
+            for (i, c) in analysis.clips.iter().enumerate() {
+                writeln!(
+                    out,
+                    "{:>2}. {} – {}  score {:>5.1}  {}",
+                    i + 1,
+                    format_secs(c.start),
+                    format_secs(c.end),
+                    c.score,
+                    c.reasons.join("; ")
+                )?;
+            }
+            super::print(&out)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

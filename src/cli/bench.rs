@@ -3,7 +3,9 @@
 //! `ffmpeg -threads 2 -i FILE -f null -`, with ratios. Medians over `--runs`.
 
 use crate::engine::media::probe;
-use crate::engine::media::sampler::{sample_frames, SamplerOptions, Stride};
+use crate::engine::media::sampler::{
+    sample_frames_with_signatures, FrameSignature, SamplerOptions, Stride,
+};
 use crate::engine::progress::CancelToken;
 use crate::settings::Settings;
 use anyhow::Context as _;
@@ -40,25 +42,39 @@ pub fn decode(path: &Path, settings: &Settings, json: bool, runs: u32) -> anyhow
         None => Stride::Auto,
     };
 
-    let passes: [(&str, Stride); 3] = [
-        ("sampler stride 1", Stride::Every(1)),
-        ("sampler auto stride", stride_auto),
-        ("sampler keyframes only", Stride::Keyframes),
+    // (name, stride, exact, signatures of every frame)
+    let passes: [(&str, Stride, bool, bool); 5] = [
+        ("sampler stride 1", Stride::Every(1), true, false),
+        ("sampler auto stride", stride_auto, false, false),
+        (
+            "sampler auto stride, all frames decoded",
+            stride_auto,
+            true,
+            false,
+        ),
+        ("  + signature of every frame", stride_auto, true, true),
+        ("sampler keyframes only", Stride::Keyframes, false, false),
     ];
     let mut rows = Vec::new();
-    for (name, stride) in passes {
+    for (name, stride, exact, signatures) in passes {
         let mut walls = Vec::new();
         let mut counts = (0, 0);
         for _ in 0..runs {
             let opts = SamplerOptions {
                 stride,
                 threads,
+                exact,
                 ..SamplerOptions::default()
             };
             let t0 = Instant::now();
-            let stats = sample_frames(path, &opts, &CancelToken::new(), |_| {
-                ControlFlow::Continue(())
-            })?;
+            let mut sigs = 0u64;
+            let mut count_sig = |_| sigs += 1;
+            let on_sig: Option<&mut dyn FnMut(FrameSignature)> =
+                signatures.then_some(&mut count_sig as &mut dyn FnMut(FrameSignature));
+            let stats =
+                sample_frames_with_signatures(path, &opts, &CancelToken::new(), on_sig, |_| {
+                    ControlFlow::Continue(())
+                })?;
             walls.push(t0.elapsed().as_secs_f64());
             counts = (stats.decoded, stats.sampled);
         }

@@ -4,6 +4,7 @@
 //! Exit codes: 0 = ok, 1 = bad input or a failed job, 2 = usage or settings error.
 
 mod analyze;
+mod bars;
 mod bench;
 mod export;
 mod report;

@@ -78,6 +78,12 @@ impl Progress {
 #[derive(Clone, Debug)]
 pub enum Event {
     Progress(Progress),
+    /// A ranking of clips: the quick pass first, then the full pass refines it.
+    Clips {
+        job: JobId,
+        pass: crate::engine::analysis::Pass,
+        clips: Vec<crate::engine::analysis::scoring::Clip>,
+    },
 }
 
 /// Where engine events go. Cheap to clone; `emit` never blocks on the receiver.
@@ -324,8 +330,10 @@ mod tests {
     fn reporter_throttles_but_always_sends_the_last_report() {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let seen2 = seen.clone();
-        let sink = EventSink::new(move |Event::Progress(p)| {
-            seen2.lock().expect("lock").push(p);
+        let sink = EventSink::new(move |ev| {
+            if let Event::Progress(p) = ev {
+                seen2.lock().expect("lock").push(p);
+            }
         });
         let r = ProgressReporter::new(&sink, JobId(7), Stage::Decode, Some(1000));
         for i in 0..1000 {

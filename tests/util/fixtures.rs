@@ -38,7 +38,7 @@ pub fn fixture(name: &str) -> PathBuf {
     path
 }
 
-fn ffmpeg(args: &[&str], out: &Path) {
+pub fn ffmpeg(args: &[&str], out: &Path) {
     let status = Command::new("ffmpeg")
         .args(["-hide_banner", "-loglevel", "error", "-y"])
         .args(args)
@@ -148,6 +148,7 @@ fn make(name: &str, out: &Path) {
             patched[pos..pos + from.len()].copy_from_slice(to);
             std::fs::write(out, patched).expect("write");
         }
+        other if super::fixtures_analysis::make(other, out) => {}
         other => panic!("unknown fixture {other}"),
     }
 }

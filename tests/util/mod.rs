@@ -2,6 +2,7 @@
 //! for the real `slopcannon` binary with every `SLOP_*` variable removed.
 
 pub mod fixtures;
+pub mod fixtures_analysis;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -111,11 +111,64 @@ pub struct SampleStats {
     pub skipped_nonref: bool,
 }
 
+/// Width and height of a [`FrameSignature`] grid.
+pub const SIG_W: u32 = 32;
+pub const SIG_H: u32 = 18;
+
+/// Points sampled per signature cell in each direction (4 × 4 = 16 points averaged).
+const SIG_SUB: u32 = 4;
+
+/// A tiny picture of every decoded frame: a 32×18 grid of Y, U and V, each cell the mean of
+/// 4 × 4 points sampled straight from the decoded frame (averaging keeps grain and noise from
+/// looking like change). Cheap enough for every frame; enough to find hard cuts and fades to
+/// the exact frame even when only every n-th frame is fully sampled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FrameSignature {
+    pub frame_idx: u64,
+    pub pts_secs: f64,
+    pub key: bool,
+    /// Y plane, then U, then V: `3 × 32 × 18` bytes.
+    pub yuv: Vec<u8>,
+}
+
+impl FrameSignature {
+    /// Mean absolute difference over all grid values (0–255).
+    pub fn diff(&self, other: &FrameSignature) -> f32 {
+        let n = self.yuv.len().min(other.yuv.len()).max(1);
+        let sum: u32 = self
+            .yuv
+            .iter()
+            .zip(&other.yuv)
+            .map(|(a, b)| u32::from(a.abs_diff(*b)))
+            .sum();
+        sum as f32 / n as f32
+    }
+
+    /// Mean luma of the grid (0–255, video range for most sources: black ≈ 16).
+    pub fn mean_luma(&self) -> f32 {
+        let n = (SIG_W * SIG_H) as usize;
+        let y = &self.yuv[..n.min(self.yuv.len())];
+        y.iter().map(|v| u32::from(*v)).sum::<u32>() as f32 / y.len().max(1) as f32
+    }
+}
+
 /// Samples the first video stream of `path`. `on_frame` returns `Break` to stop early.
 pub fn sample_frames(
     path: &Path,
     opts: &SamplerOptions,
     cancel: &CancelToken,
+    on_frame: impl FnMut(SampledFrame) -> ControlFlow<()>,
+) -> Result<SampleStats, MediaError> {
+    sample_frames_with_signatures(path, opts, cancel, None, on_frame)
+}
+
+/// Like [`sample_frames`], and also hands a [`FrameSignature`] of every decoded frame in the
+/// range (sampled or not, in presentation order) to `on_signature`.
+pub fn sample_frames_with_signatures(
+    path: &Path,
+    opts: &SamplerOptions,
+    cancel: &CancelToken,
+    mut on_signature: Option<&mut dyn FnMut(FrameSignature)>,
     mut on_frame: impl FnMut(SampledFrame) -> ControlFlow<()>,
 ) -> Result<SampleStats, MediaError> {
     let mut input = open_input(path)?;
@@ -163,8 +216,9 @@ pub fn sample_frames(
         ..SampleStats::default()
     };
     let mut scaler: Option<Scaler> = None;
+    let mut sig_scaler: Option<SigScaler> = None;
     let mut frame = ff::frame::Video::empty();
-    let mut last_idx: Option<u64> = None;
+    let mut last_sig_idx: Option<u64> = None;
     let mut scale_error: Option<MediaError> = None;
 
     let decode = decode_stream(
@@ -176,7 +230,9 @@ pub fn sample_frames(
         path,
         |frame| {
             stats.decoded += 1;
-            let Some(pts) = frame.timestamp().or(frame.pts()) else {
+            // The packet's pts, not the best-effort guess: when the decoder drops frames, the
+            // guess can fall back to dts and shift frames by the reordering delay.
+            let Some(pts) = frame.pts().or(frame.timestamp()) else {
                 return ControlFlow::Continue(());
             };
             let pts_secs = (pts - origin) as f64 * tb;
@@ -186,8 +242,33 @@ pub fn sample_frames(
                 }
             }
             let idx = frame_of(pts);
-            if idx < start_idx || last_idx.is_some_and(|l| idx <= l) {
+            if idx < start_idx || last_sig_idx.is_some_and(|l| idx <= l) {
                 return ControlFlow::Continue(());
+            }
+            last_sig_idx = Some(idx);
+            if let Some(on_sig) = on_signature.as_mut() {
+                let sc = match sig_scaler.as_mut() {
+                    Some(s) if s.matches(frame) => s,
+                    _ => match SigScaler::new(frame, path) {
+                        Ok(s) => sig_scaler.insert(s),
+                        Err(e) => {
+                            scale_error = Some(e);
+                            return ControlFlow::Break(());
+                        }
+                    },
+                };
+                match sc.signature(frame, path) {
+                    Ok(yuv) => on_sig(FrameSignature {
+                        frame_idx: idx,
+                        pts_secs,
+                        key: frame.is_key(),
+                        yuv,
+                    }),
+                    Err(e) => {
+                        scale_error = Some(e);
+                        return ControlFlow::Break(());
+                    }
+                }
             }
             let wanted = match stride {
                 None => true,
@@ -200,7 +281,6 @@ pub fn sample_frames(
             if let Some(n) = stride {
                 next_target = (idx / u64::from(n) + 1) * u64::from(n);
             }
-            last_idx = Some(idx);
             let sc = match scaler.as_mut() {
                 Some(s) if s.matches(frame) => s,
                 _ => match Scaler::new(frame, opts.max_width, path) {
@@ -314,6 +394,64 @@ impl Scaler {
             height: self.out.height(),
             stride: self.out.stride(0),
         })
+    }
+}
+
+/// Point-samples a decoded frame to 128×72 YUV 4:4:4 and averages it down to the 32×18 grid.
+struct SigScaler {
+    ctx: ff::software::scaling::Context,
+    src: (ff::format::Pixel, u32, u32),
+    out: ff::frame::Video,
+}
+
+impl SigScaler {
+    fn new(frame: &ff::frame::Video, path: &Path) -> Result<SigScaler, MediaError> {
+        let ctx = ff::software::scaling::Context::get(
+            frame.format(),
+            frame.width(),
+            frame.height(),
+            ff::format::Pixel::YUV444P,
+            SIG_W * SIG_SUB,
+            SIG_H * SIG_SUB,
+            ff::software::scaling::Flags::POINT,
+        )
+        .map_err(|e| MediaError::ffmpeg(path, e))?;
+        Ok(SigScaler {
+            ctx,
+            src: (frame.format(), frame.width(), frame.height()),
+            out: ff::frame::Video::new(
+                ff::format::Pixel::YUV444P,
+                SIG_W * SIG_SUB,
+                SIG_H * SIG_SUB,
+            ),
+        })
+    }
+
+    fn matches(&self, frame: &ff::frame::Video) -> bool {
+        self.src == (frame.format(), frame.width(), frame.height())
+    }
+
+    fn signature(&mut self, frame: &ff::frame::Video, path: &Path) -> Result<Vec<u8>, MediaError> {
+        self.ctx
+            .run(frame, &mut self.out)
+            .map_err(|e| MediaError::ffmpeg(path, e))?;
+        let (w, h, sub) = (SIG_W as usize, SIG_H as usize, SIG_SUB as usize);
+        let mut yuv = Vec::with_capacity(3 * w * h);
+        for plane in 0..3 {
+            let stride = self.out.stride(plane);
+            let data = self.out.data(plane);
+            let mut sums = vec![0u32; w * h];
+            for (y, row) in data.chunks(stride).take(h * sub).enumerate() {
+                for (x, v) in row.iter().take(w * sub).enumerate() {
+                    if let Some(s) = sums.get_mut((y / sub) * w + x / sub) {
+                        *s += u32::from(*v);
+                    }
+                }
+            }
+            let n = (sub * sub) as u32;
+            yuv.extend(sums.iter().map(|s| ((s + n / 2) / n) as u8));
+        }
+        Ok(yuv)
     }
 }
 
