@@ -128,3 +128,59 @@ fn gui_log_panel_shows_engine_log_lines() {
     h.run_steps(2);
     assert!(h.query_by_label_contains("a line from a worker").is_some());
 }
+
+#[test]
+fn gui_find_viral_clips_lists_clips_and_trims_the_selected_one() {
+    let mut deps = AppDeps::new(Arc::new(|| None));
+    deps.open = Some(fixture("planted.mp4"));
+    let mut h = harness(deps);
+    step_until(&mut h, "the probe", |app| {
+        app.state.ready_generation().is_some()
+    });
+    h.get_by_label("Find Viral Clips").click();
+    step_until(&mut h, "the analysis to finish", |app| {
+        app.state.analysis.is_none()
+            && app.state.clips.pass == Some(slopcannon::engine::analysis::Pass::Full)
+    });
+    let clips = &h.state().state.clips;
+    assert_eq!(clips.clips.len(), 5);
+    assert_eq!(clips.selected, Some(0), "the best clip is selected");
+    assert!(h.query_by_label_contains("#1  ").is_some());
+    assert!(h.query_by_label_contains("Found 5 clips").is_some());
+    // The playhead went to the first clip's start.
+    let first = h.state().state.clips.clips[0].clone();
+    assert!((h.state().state.playhead_secs - first.start).abs() < 1e-6);
+
+    // J selects the next clip; I trims its start to the playhead moved 2 s in.
+    h.key_press(egui::Key::J);
+    step_until(&mut h, "clip 2", |app| app.state.clips.selected == Some(1));
+    let second = h.state().state.clips.clips[1].clone();
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
+    h.run_steps(2);
+    h.key_press(egui::Key::I);
+    h.run_steps(2);
+    let trimmed = h.state().state.clips.clips[1].clone();
+    assert!(
+        (trimmed.start - (second.start + 2.0)).abs() < 1e-6,
+        "{trimmed:?} vs {second:?}"
+    );
+    assert_eq!(trimmed.end, second.end);
+}
+
+#[test]
+fn gui_analysis_can_be_cancelled() {
+    let mut deps = AppDeps::new(Arc::new(|| None));
+    deps.open = Some(fixture("planted.mp4"));
+    let mut h = harness(deps);
+    step_until(&mut h, "the probe", |app| {
+        app.state.ready_generation().is_some()
+    });
+    h.get_by_label("Find Viral Clips").click();
+    h.run_steps(2);
+    assert!(h.state().state.analysis.is_some());
+    h.get_by_label("Cancel").click();
+    step_until(&mut h, "the cancel", |app| app.state.analysis.is_none());
+    assert!(h.query_by_label_contains("Analysis cancelled").is_some());
+    assert!(h.state().state.error.is_none());
+}

@@ -4,7 +4,10 @@
 use super::command::{Command, SHORTCUT_COMMANDS};
 use super::jobs::{FilePicker, Jobs, Msg, MsgSender, Waker};
 use super::panels;
-use super::state::AppState;
+use super::state::{AppState, RunningAnalysis};
+use crate::engine::analysis::AnalyzeOptions;
+use crate::engine::media::sampler::Stride;
+use crate::settings::Settings;
 use crossbeam_channel::{Receiver, Sender};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -19,6 +22,7 @@ pub struct AppDeps {
     pub rx: Receiver<Msg>,
     pub waker: Waker,
     pub picker: FilePicker,
+    pub settings: Settings,
     pub settings_error: Option<String>,
     pub open: Option<PathBuf>,
 }
@@ -32,6 +36,7 @@ impl AppDeps {
             rx,
             waker: Waker::default(),
             picker,
+            settings: Settings::default(),
             settings_error: None,
             open: None,
         }
@@ -40,6 +45,7 @@ impl AppDeps {
 
 pub struct SlopApp {
     pub state: AppState,
+    settings: Settings,
     jobs: Jobs,
     rx: Receiver<Msg>,
     commands: Vec<Command>,
@@ -52,6 +58,7 @@ impl SlopApp {
         state.settings_error = deps.settings_error;
         let mut app = SlopApp {
             state,
+            settings: deps.settings,
             jobs: Jobs::new(MsgSender::new(deps.tx, deps.waker), deps.picker),
             rx: deps.rx,
             commands: Vec::new(),
@@ -75,6 +82,9 @@ impl SlopApp {
         match cmd {
             Command::OpenDialog => self.jobs.pick_file(),
             Command::OpenPath(path) => {
+                if self.state.analysis.take().is_some() {
+                    self.jobs.cancel_analysis();
+                }
                 let generation = self.state.begin_open(path.clone());
                 self.jobs.probe(generation, path);
             }
@@ -90,7 +100,91 @@ impl SlopApp {
             Command::SeekEnd => self.seek(self.state.duration_secs() - frame_secs * 0.5),
             Command::ToggleLog => self.state.show_log = !self.state.show_log,
             Command::ClearLog => self.state.log.clear(),
+            Command::FindClips => self.find_clips(),
+            Command::CancelAnalysis => {
+                if let Some(run) = self.state.analysis.as_mut() {
+                    run.cancelling = true;
+                    self.jobs.cancel_analysis();
+                }
+            }
+            Command::SelectClip(i) => {
+                if let Some(clip) = self.state.clips.clips.get(i) {
+                    let start = clip.start;
+                    self.state.clips.selected = Some(i);
+                    self.seek(start);
+                }
+            }
+            Command::NextClip | Command::PrevClip => {
+                let n = self.state.clips.clips.len();
+                if n > 0 {
+                    let next = match (self.state.clips.selected, cmd == Command::NextClip) {
+                        (None, _) => 0,
+                        (Some(i), true) => (i + 1).min(n - 1),
+                        (Some(i), false) => i.saturating_sub(1),
+                    };
+                    self.run(Command::SelectClip(next));
+                }
+            }
+            Command::SetClipStart => {
+                if let Some(c) = self.state.selected_clip() {
+                    let end = c.end;
+                    self.run(Command::SetClipBounds(self.state.playhead_secs, end));
+                }
+            }
+            Command::SetClipEnd => {
+                if let Some(c) = self.state.selected_clip() {
+                    let start = c.start;
+                    self.run(Command::SetClipBounds(start, self.state.playhead_secs));
+                }
+            }
+            Command::SetClipBounds(start, end) => {
+                let duration = self.state.duration_secs();
+                let min_len = 1.0 / self.state.fps();
+                if let Some(c) = self
+                    .state
+                    .clips
+                    .selected
+                    .and_then(|i| self.state.clips.clips.get_mut(i))
+                {
+                    let start = start.clamp(0.0, duration);
+                    let end = end.clamp(0.0, duration);
+                    if end - start >= min_len {
+                        c.start = start;
+                        c.end = end;
+                    } else {
+                        self.state.status = "A clip must end after it starts".into();
+                    }
+                }
+            }
         }
+    }
+
+    /// Starts "Find Viral Clips" on the open file.
+    fn find_clips(&mut self) {
+        if self.state.analysis.is_some() {
+            return;
+        }
+        let Some(generation) = self.state.ready_generation() else {
+            self.state.status = "Open a video first".into();
+            return;
+        };
+        let Some(path) = self.state.file.as_ref().map(|f| f.path.clone()) else {
+            return;
+        };
+        let opts = AnalyzeOptions {
+            stride: self.settings.frame_skip.map_or(Stride::Auto, Stride::Every),
+            workers: self.settings.max_analysis_workers,
+            ..AnalyzeOptions::default()
+        };
+        let job = self.jobs.analyze(path, opts);
+        self.state.analysis = Some(RunningAnalysis {
+            job,
+            generation,
+            started: Instant::now(),
+            progress: Vec::new(),
+            cancelling: false,
+        });
+        self.state.status = "Finding clips…".into();
     }
 
     fn seek(&mut self, t: f64) {
@@ -173,6 +267,9 @@ impl eframe::App for SlopApp {
         panels::status_bar::status_bar_ui(ui, &self.state);
         if self.state.show_log {
             panels::log::log_ui(ui, &self.state, &mut cmds);
+        }
+        if !self.state.clips.clips.is_empty() || self.state.analysis.is_some() {
+            panels::clips::clips_ui(ui, &self.state, &mut cmds);
         }
         panels::preview::preview_ui(ui, &self.state, &mut cmds);
         self.commands.extend(cmds);

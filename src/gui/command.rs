@@ -19,12 +19,31 @@ pub enum Command {
     SeekEnd,
     ToggleLog,
     ClearLog,
+    /// Find Viral Clips in the open file.
+    FindClips,
+    CancelAnalysis,
+    /// Select clip n (and move the playhead to its start).
+    SelectClip(usize),
+    /// Select the next / previous clip.
+    NextClip,
+    PrevClip,
+    /// Set the selected clip's start / end to the playhead (trim).
+    SetClipStart,
+    SetClipEnd,
+    /// Set the selected clip's bounds (seconds).
+    SetClipBounds(f64, f64),
 }
 
 /// The commands that have a fixed label and shortcut. Shift+arrow comes before the plain
 /// arrow: egui matches shortcuts ignoring an extra Shift, so the more specific one must win.
-pub const SHORTCUT_COMMANDS: [Command; 8] = [
+pub const SHORTCUT_COMMANDS: [Command; 14] = [
     Command::OpenDialog,
+    Command::FindClips,
+    Command::CancelAnalysis,
+    Command::NextClip,
+    Command::PrevClip,
+    Command::SetClipStart,
+    Command::SetClipEnd,
     Command::StepSecs(-1.0),
     Command::StepSecs(1.0),
     Command::StepFrames(-1),
@@ -48,6 +67,14 @@ impl Command {
             Command::SeekEnd => "Go to end".into(),
             Command::ToggleLog => "Show/hide log".into(),
             Command::ClearLog => "Clear log".into(),
+            Command::FindClips => "Find Viral Clips".into(),
+            Command::CancelAnalysis => "Cancel".into(),
+            Command::SelectClip(n) => format!("Clip {}", n + 1),
+            Command::NextClip => "Next clip".into(),
+            Command::PrevClip => "Previous clip".into(),
+            Command::SetClipStart => "Set clip start to playhead".into(),
+            Command::SetClipEnd => "Set clip end to playhead".into(),
+            Command::SetClipBounds(..) => "Trim clip".into(),
         }
     }
 
@@ -62,6 +89,12 @@ impl Command {
             Command::SeekStart => S::new(M::NONE, Key::Home),
             Command::SeekEnd => S::new(M::NONE, Key::End),
             Command::ToggleLog => S::new(M::COMMAND, Key::L),
+            Command::FindClips => S::new(M::COMMAND, Key::F),
+            Command::CancelAnalysis => S::new(M::NONE, Key::Escape),
+            Command::NextClip => S::new(M::NONE, Key::J),
+            Command::PrevClip => S::new(M::NONE, Key::K),
+            Command::SetClipStart => S::new(M::NONE, Key::I),
+            Command::SetClipEnd => S::new(M::NONE, Key::O),
             _ => return None,
         })
     }

@@ -4,9 +4,11 @@
 //! each send it wakes the UI. Results carry the generation they were asked for, so a result
 //! for a file or playhead position that is no longer current is dropped by the reducer.
 
+use super::state::AnalysisFailure;
+use crate::engine::analysis::{analyze, Analysis, AnalyzeOptions};
 use crate::engine::media::grab::{FrameGrabber, RgbaFrame};
 use crate::engine::media::probe::{check_decodable, probe, MediaInfo};
-use crate::engine::progress::CancelToken;
+use crate::engine::progress::{CancelToken, Event, EventSink, JobId};
 use crate::logging::LogLine;
 use crossbeam_channel::{Receiver, Sender};
 use std::path::{Path, PathBuf};
@@ -31,6 +33,13 @@ pub enum Msg {
     },
     /// The file dialog closed (None = cancelled).
     Picked(Option<PathBuf>),
+    /// Progress and intermediate results of an engine job.
+    Engine(Event),
+    /// An analysis ended.
+    Analyzed {
+        job: JobId,
+        result: Result<Analysis, AnalysisFailure>,
+    },
 }
 
 /// Wakes the UI after a worker sent something; set once the egui context exists.
@@ -108,6 +117,8 @@ pub struct Jobs {
     picker: FilePicker,
     tx_preview: Sender<PreviewRequest>,
     picking: bool,
+    /// The running analysis and its cancel token.
+    analysis: Option<(JobId, CancelToken)>,
 }
 
 impl Jobs {
@@ -124,6 +135,41 @@ impl Jobs {
             picker,
             tx_preview,
             picking: false,
+            analysis: None,
+        }
+    }
+
+    /// Starts "Find Viral Clips" on `path`; progress, the quick and the full ranking arrive as
+    /// messages. Returns the job id.
+    pub fn analyze(&mut self, path: PathBuf, opts: AnalyzeOptions) -> JobId {
+        self.cancel_analysis();
+        let job = JobId::next();
+        let cancel = CancelToken::new();
+        self.analysis = Some((job, cancel.clone()));
+        let msgs = self.msgs.clone();
+        let events = msgs.clone();
+        let sink = EventSink::new(move |ev| events.send(Msg::Engine(ev)));
+        std::thread::Builder::new()
+            .name("analysis".into())
+            .spawn(move || {
+                let result = analyze(&path, &opts, job, &sink, &cancel).map_err(|e| {
+                    if e.is_cancelled() {
+                        AnalysisFailure::Cancelled
+                    } else {
+                        AnalysisFailure::Failed(e.to_string())
+                    }
+                });
+                msgs.send(Msg::Analyzed { job, result });
+            })
+            .map_err(|e| tracing::error!("cannot start the analysis thread: {e}"))
+            .ok();
+        job
+    }
+
+    /// Cancels the running analysis, if any (it reports `Cancelled` when it has stopped).
+    pub fn cancel_analysis(&mut self) {
+        if let Some((_, cancel)) = self.analysis.take() {
+            cancel.cancel();
         }
     }
 

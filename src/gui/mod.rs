@@ -8,6 +8,7 @@ pub mod command;
 pub mod jobs;
 pub mod panels;
 pub mod state;
+pub mod widgets;
 
 use crate::settings::{LogLevel, Settings, SettingsError};
 use std::path::PathBuf;
@@ -34,6 +35,7 @@ pub fn run(settings: Result<Settings, SettingsError>, file: Option<PathBuf>) -> 
             for var in &s.unknown {
                 tracing::warn!("unknown setting {var} ignored (see config.example.env)");
             }
+            deps.settings = s;
         }
         Err(e) => {
             eprintln!("error: {e}");

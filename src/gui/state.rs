@@ -3,11 +3,15 @@
 
 use super::command::Command;
 use super::jobs::Msg;
+use crate::engine::analysis::scoring::Clip;
+use crate::engine::analysis::{Pass, Scene};
 use crate::engine::media::grab::RgbaFrame;
 use crate::engine::media::probe::MediaInfo;
+use crate::engine::progress::{Event, JobId, Progress, Stage};
 use crate::logging::LogLine;
 use std::collections::VecDeque;
 use std::path::PathBuf;
+use std::time::Instant;
 
 /// How many log lines the panel keeps.
 pub const LOG_CAPACITY: usize = 1000;
@@ -20,6 +24,51 @@ pub struct OpenFile {
     pub generation: u64,
     pub info: Option<MediaInfo>,
     pub probing: bool,
+}
+
+/// A running "Find Viral Clips" job.
+#[derive(Debug)]
+pub struct RunningAnalysis {
+    pub job: JobId,
+    /// The file generation it analyses (a new file makes it stale).
+    pub generation: u64,
+    pub started: Instant,
+    /// The newest progress per stage, in the order stages first reported.
+    pub progress: Vec<Progress>,
+    pub cancelling: bool,
+}
+
+impl RunningAnalysis {
+    /// Overall fraction done: the video decode dominates when there is video.
+    pub fn fraction(&self) -> f32 {
+        let of = |stage: Stage| {
+            self.progress
+                .iter()
+                .find(|p| p.stage == stage)
+                .and_then(Progress::fraction)
+        };
+        of(Stage::Decode)
+            .or_else(|| of(Stage::Audio))
+            .unwrap_or(0.0) as f32
+    }
+
+    /// Time left, from the slowest stage that knows.
+    pub fn eta(&self) -> Option<std::time::Duration> {
+        self.progress
+            .iter()
+            .filter(|p| !p.finished)
+            .filter_map(|p| p.eta)
+            .max()
+    }
+}
+
+/// The clips found for the open file, and which one is selected.
+#[derive(Debug, Default)]
+pub struct ClipList {
+    pub pass: Option<Pass>,
+    pub clips: Vec<Clip>,
+    pub scenes: Vec<Scene>,
+    pub selected: Option<usize>,
 }
 
 #[derive(Default)]
@@ -41,6 +90,8 @@ pub struct AppState {
     pub log: VecDeque<LogLine>,
     pub show_log: bool,
     pub status: String,
+    pub analysis: Option<RunningAnalysis>,
+    pub clips: ClipList,
 }
 
 impl AppState {
@@ -93,8 +144,22 @@ impl AppState {
         self.preview = None;
         self.preview_secs = None;
         self.pending_frame = None;
+        self.clips = ClipList::default();
         self.status = format!("Opening {}…", path.display());
         generation
+    }
+
+    /// The file generation, if a file is open and probed.
+    pub fn ready_generation(&self) -> Option<u64> {
+        self.file
+            .as_ref()
+            .filter(|f| f.info.is_some())
+            .map(|f| f.generation)
+    }
+
+    /// The selected clip.
+    pub fn selected_clip(&self) -> Option<&Clip> {
+        self.clips.selected.and_then(|i| self.clips.clips.get(i))
     }
 
     /// Moves the playhead (clamped to the file); returns the new seek generation.
@@ -158,9 +223,75 @@ impl AppState {
                 }
             }
             Msg::Picked(path) => return path.map(Command::OpenPath),
+            Msg::Engine(Event::Progress(p)) => {
+                if let Some(run) = self.analysis.as_mut().filter(|r| r.job == p.job) {
+                    match run.progress.iter_mut().find(|q| q.stage == p.stage) {
+                        Some(q) => *q = p,
+                        None => run.progress.push(p),
+                    }
+                }
+            }
+            Msg::Engine(Event::Clips { job, pass, clips }) => {
+                if self.analysis.as_ref().is_some_and(|r| r.job == job) {
+                    self.set_clips(pass, clips, None);
+                }
+            }
+            Msg::Analyzed { job, result } => {
+                let run = self.analysis.take_if(|r| r.job == job)?;
+                let secs = run.started.elapsed().as_secs_f64();
+                match result {
+                    Ok(analysis) => {
+                        let n = analysis.clips.len();
+                        self.set_clips(analysis.pass, analysis.clips, Some(analysis.scenes));
+                        self.status = format!(
+                            "Found {n} clips and {} scene cuts in {secs:.1} s",
+                            self.clips.scenes.len()
+                        );
+                        tracing::info!("{}", self.status);
+                        if n > 0 && self.clips.selected.is_none() {
+                            return Some(Command::SelectClip(0));
+                        }
+                    }
+                    Err(AnalysisFailure::Cancelled) => {
+                        self.status = "Analysis cancelled".into();
+                        tracing::info!("analysis cancelled after {secs:.1} s");
+                    }
+                    Err(AnalysisFailure::Failed(e)) => {
+                        tracing::error!("analysis failed: {e}");
+                        self.status = "Analysis failed".into();
+                        self.error = Some(e);
+                    }
+                }
+            }
         }
         None
     }
+
+    /// Replaces the clip list, keeping the selection on the clip that overlaps it most.
+    fn set_clips(&mut self, pass: Pass, clips: Vec<Clip>, scenes: Option<Vec<Scene>>) {
+        let previous = self.selected_clip().map(|c| (c.start, c.end));
+        self.clips.selected = previous.and_then(|(s, e)| {
+            clips
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i, (c.end.min(e) - c.start.max(s)).max(0.0)))
+                .filter(|(_, overlap)| *overlap > 0.0)
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(i, _)| i)
+        });
+        self.clips.pass = Some(pass);
+        self.clips.clips = clips;
+        if let Some(scenes) = scenes {
+            self.clips.scenes = scenes;
+        }
+    }
+}
+
+/// How an analysis ended when it did not produce clips.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnalysisFailure {
+    Cancelled,
+    Failed(String),
 }
 
 #[cfg(test)]

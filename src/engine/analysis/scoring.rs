@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 pub struct Weights {
     /// Loudness level (robust z).
     pub loudness: f32,
-    /// Loudness above the surrounding half minute (dB above the rolling median, robust z).
+    /// Loudness above the surrounding minute (dB above the rolling median, robust z).
     pub loudness_peak: f32,
     /// Onset strength (spectral flux).
     pub onsets: f32,
@@ -145,7 +145,7 @@ pub fn score_curves(input: &ScoreInput<'_>, w: &Weights) -> ScoreCurves {
     let mut silent = vec![0.0; steps];
     if let Some(a) = input.audio {
         let loud = fit(&a.loudness_db, super::audio_features::FLOOR_DBFS);
-        loudness_peak_db = above_rolling_median(&loud, (15.0 / input.step).round() as usize);
+        loudness_peak_db = above_rolling_median(&loud, (30.0 / input.step).round() as usize);
         features.push(("loudness", robust_z(&loud), w.loudness));
         features.push((
             "loudness_peak",
@@ -257,7 +257,7 @@ pub fn select_clips(
         clips.push(Clip {
             start: s,
             end: e,
-            score: (100.0 / (1.0 + (-value).exp()) * 10.0).round() / 10.0,
+            score: score_0_100(value),
             reasons: reasons(input, curves, s, e, mean),
             features: curves
                 .features
@@ -366,6 +366,12 @@ fn reasons(
         reasons.push("no video: scored on the sound only".into());
     }
     reasons
+}
+
+/// Maps a window's value (mean interest, in robust-z units) to 0–100: 50 is an average
+/// stretch, ~88 is four deviations above it; it saturates slowly so strong clips still differ.
+fn score_0_100(value: f64) -> f64 {
+    ((50.0 + 50.0 * (value / 4.0).tanh()) * 10.0).round() / 10.0
 }
 
 fn mmss(t: f64) -> String {

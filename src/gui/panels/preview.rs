@@ -36,7 +36,7 @@ pub fn preview_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) 
             ui.label("Audio only: there is no picture to preview.");
             return;
         }
-        let slider_h = 56.0;
+        let slider_h = 92.0;
         let avail = ui.available_size() - egui::vec2(0.0, slider_h);
         match &state.preview {
             Some(tex) => {
@@ -100,4 +100,5 @@ fn timeline_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
         }
         ui.monospace(format_secs(state.playhead_secs));
     });
+    crate::gui::widgets::timeline::timeline_ui(ui, state, cmds);
 }

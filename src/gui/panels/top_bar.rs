@@ -1,5 +1,6 @@
 //! The top bar: Open, the open file's name, and the shortcut help.
 
+use crate::engine::progress::format_hms;
 use crate::gui::command::{Command, SHORTCUT_COMMANDS};
 use crate::gui::state::AppState;
 
@@ -23,6 +24,53 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) 
                     .on_hover_text(file.path.display().to_string());
                 if file.probing {
                     ui.spinner();
+                }
+            }
+            ui.separator();
+            match &state.analysis {
+                None => {
+                    let ready = enabled && state.ready_generation().is_some();
+                    let find = ui
+                        .add_enabled(ready, egui::Button::new(Command::FindClips.label()))
+                        .on_hover_text(
+                            "Rank the moments most likely to work as short clips (Ctrl+F)",
+                        );
+                    if find.clicked() {
+                        cmds.push(Command::FindClips);
+                    }
+                }
+                Some(run) => {
+                    let eta = run
+                        .eta()
+                        .map(|e| format!(" · ETA {}", format_hms(e)))
+                        .unwrap_or_default();
+                    let stage = run
+                        .progress
+                        .iter()
+                        .rev()
+                        .find(|p| !p.finished)
+                        .map(|p| p.stage.label())
+                        .unwrap_or("starting");
+                    let text = if run.cancelling {
+                        "cancelling…".to_string()
+                    } else {
+                        format!("{stage} {:.0}%{eta}", run.fraction() * 100.0)
+                    };
+                    ui.add(
+                        egui::ProgressBar::new(run.fraction())
+                            .desired_width(260.0)
+                            .text(text),
+                    );
+                    if ui
+                        .add_enabled(
+                            !run.cancelling,
+                            egui::Button::new(Command::CancelAnalysis.label()),
+                        )
+                        .on_hover_text("Stop the analysis (Esc)")
+                        .clicked()
+                    {
+                        cmds.push(Command::CancelAnalysis);
+                    }
                 }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

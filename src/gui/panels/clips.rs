@@ -1,0 +1,103 @@
+//! The clip list (right side): the clips found, best first, with score, span and reasons.
+//! Click a clip to select it and jump there; J / K step through the list; I / O trim the
+//! selected clip to the playhead.
+
+use crate::engine::analysis::Pass;
+use crate::engine::media::format_secs;
+use crate::gui::command::Command;
+use crate::gui::state::AppState;
+
+pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
+    egui::Panel::right("clips")
+        .resizable(true)
+        .default_size(340.0)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading("Clips");
+                match state.clips.pass {
+                    Some(Pass::Quick) => {
+                        ui.label("(quick pass — refining…)").on_hover_text(
+                            "Ranked from audio and keyframes; the full pass is still running.",
+                        );
+                    }
+                    Some(Pass::Full) => {
+                        ui.label(format!("{} scene cuts", state.clips.scenes.len()));
+                    }
+                    None => {}
+                }
+            });
+            if state.clips.clips.is_empty() {
+                if state.analysis.is_some() {
+                    ui.label("Looking for the best moments…");
+                }
+                return;
+            }
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    for (i, clip) in state.clips.clips.iter().enumerate() {
+                        let selected = state.clips.selected == Some(i);
+                        let title = format!(
+                            "#{}  {} – {}  ({:.0} s)   score {:.0}",
+                            i + 1,
+                            format_secs(clip.start),
+                            format_secs(clip.end),
+                            clip.end - clip.start,
+                            clip.score
+                        );
+                        let response = ui
+                            .selectable_label(selected, egui::RichText::new(title).strong())
+                            .on_hover_text("Select and jump to this clip (J / K: next / previous)");
+                        if response.clicked() {
+                            cmds.push(Command::SelectClip(i));
+                        }
+                        for reason in &clip.reasons {
+                            ui.label(egui::RichText::new(format!("   • {reason}")).small());
+                        }
+                        if selected {
+                            trim_ui(ui, clip.start, clip.end, state, cmds);
+                        }
+                        ui.separator();
+                    }
+                });
+        });
+}
+
+/// Start/end editors for the selected clip.
+fn trim_ui(ui: &mut egui::Ui, start: f64, end: f64, state: &AppState, cmds: &mut Vec<Command>) {
+    let duration = state.duration_secs();
+    let frame = 1.0 / state.fps();
+    ui.horizontal(|ui| {
+        let mut s = start;
+        let mut e = end;
+        ui.label("start");
+        let changed_s = ui
+            .add(
+                egui::DragValue::new(&mut s)
+                    .range(0.0..=duration)
+                    .speed(frame)
+                    .max_decimals(3),
+            )
+            .changed();
+        ui.label("end");
+        let changed_e = ui
+            .add(
+                egui::DragValue::new(&mut e)
+                    .range(0.0..=duration)
+                    .speed(frame)
+                    .max_decimals(3),
+            )
+            .changed();
+        if changed_s || changed_e {
+            cmds.push(Command::SetClipBounds(s, e));
+        }
+    });
+    ui.horizontal(|ui| {
+        if ui.small_button("Start = playhead (I)").clicked() {
+            cmds.push(Command::SetClipStart);
+        }
+        if ui.small_button("End = playhead (O)").clicked() {
+            cmds.push(Command::SetClipEnd);
+        }
+    });
+}

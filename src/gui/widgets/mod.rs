@@ -1,0 +1,4 @@
+//! Custom widgets.
+
+pub mod time_axis;
+pub mod timeline;
