@@ -184,3 +184,52 @@ fn gui_analysis_can_be_cancelled() {
     assert!(h.query_by_label_contains("Analysis cancelled").is_some());
     assert!(h.state().state.error.is_none());
 }
+
+#[test]
+fn gui_clips_survive_closing_the_window() {
+    let data = crate::util::test_dir("gui_project");
+    let video = fixture("planted.mp4");
+    let open = |data: &std::path::Path| {
+        let mut deps = AppDeps::new(Arc::new(|| None));
+        deps.open = Some(video.clone());
+        deps.data_dir = Some(data.to_path_buf());
+        harness(deps)
+    };
+    let mut h = open(&data);
+    step_until(&mut h, "the probe", |app| {
+        app.state.ready_generation().is_some()
+    });
+    h.get_by_label("Find Viral Clips").click();
+    step_until(&mut h, "the clips", |app| {
+        app.state.analysis.is_none() && !app.state.clips.clips.is_empty()
+    });
+    // Trim the first clip, then close.
+    h.key_press(egui::Key::I);
+    let expected = {
+        let first = &h.state().state.clips.clips[0];
+        (first.start, first.end)
+    };
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
+    h.run_steps(2);
+    h.key_press(egui::Key::I);
+    h.run_steps(2);
+    let trimmed = h.state().state.clips.clips[0].clone();
+    assert!((trimmed.start - (expected.0 + 1.0)).abs() < 1e-6);
+    let saved = slopcannon::engine::project::project_path(&data, &video);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&saved).is_ok_and(|t| t.contains(&format!("{}", trimmed.start)))
+    {
+        assert!(Instant::now() < deadline, "project saved with the trim");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(h);
+
+    // A new window on the same file shows the trimmed clips without analysing again.
+    let mut h = open(&data);
+    step_until(&mut h, "restored clips", |app| {
+        !app.state.clips.clips.is_empty()
+    });
+    assert!(h.state().state.analysis.is_none());
+    assert_eq!(h.state().state.clips.clips[0].start, trimmed.start);
+    assert!(h.query_by_label_contains("restored").is_some());
+}

@@ -8,4 +8,5 @@ pub mod analysis;
 pub mod export;
 pub mod media;
 pub mod progress;
+pub mod project;
 pub mod speech;

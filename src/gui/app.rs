@@ -25,6 +25,8 @@ pub struct AppDeps {
     pub settings: Settings,
     pub settings_error: Option<String>,
     pub open: Option<PathBuf>,
+    /// Where clip lists are saved between sessions (None: nowhere).
+    pub data_dir: Option<PathBuf>,
 }
 
 impl AppDeps {
@@ -39,6 +41,7 @@ impl AppDeps {
             settings: Settings::default(),
             settings_error: None,
             open: None,
+            data_dir: None,
         }
     }
 }
@@ -46,6 +49,8 @@ impl AppDeps {
 pub struct SlopApp {
     pub state: AppState,
     settings: Settings,
+    /// The clip-list version last handed to the saver.
+    saved_version: u64,
     jobs: Jobs,
     rx: Receiver<Msg>,
     commands: Vec<Command>,
@@ -59,7 +64,12 @@ impl SlopApp {
         let mut app = SlopApp {
             state,
             settings: deps.settings,
-            jobs: Jobs::new(MsgSender::new(deps.tx, deps.waker), deps.picker),
+            saved_version: 0,
+            jobs: Jobs::new(
+                MsgSender::new(deps.tx, deps.waker),
+                deps.picker,
+                deps.data_dir,
+            ),
             rx: deps.rx,
             commands: Vec::new(),
         };
@@ -151,6 +161,7 @@ impl SlopApp {
                     if end - start >= min_len {
                         c.start = start;
                         c.end = end;
+                        self.state.clips.version += 1;
                     } else {
                         self.state.status = "A clip must end after it starts".into();
                     }
@@ -258,6 +269,16 @@ impl eframe::App for SlopApp {
         self.handle_input(ctx);
         for cmd in std::mem::take(&mut self.commands) {
             self.run(cmd);
+        }
+        if self.state.clips.version != self.saved_version {
+            self.saved_version = self.state.clips.version;
+            if let Some(file) = &self.state.file {
+                self.jobs.save_project(
+                    file.path.clone(),
+                    self.state.clips.clips.clone(),
+                    self.state.clips.scenes.clone(),
+                );
+            }
         }
     }
 

@@ -5,10 +5,12 @@
 //! for a file or playhead position that is no longer current is dropped by the reducer.
 
 use super::state::AnalysisFailure;
-use crate::engine::analysis::{analyze, Analysis, AnalyzeOptions};
+use crate::engine::analysis::scoring::Clip;
+use crate::engine::analysis::{analyze, Analysis, AnalyzeOptions, Scene};
 use crate::engine::media::grab::{FrameGrabber, RgbaFrame};
 use crate::engine::media::probe::{check_decodable, probe, MediaInfo};
 use crate::engine::progress::{CancelToken, Event, EventSink, JobId};
+use crate::engine::project::Project;
 use crate::logging::LogLine;
 use crossbeam_channel::{Receiver, Sender};
 use std::path::{Path, PathBuf};
@@ -24,6 +26,8 @@ pub enum Msg {
         generation: u64,
         path: PathBuf,
         result: Result<MediaInfo, String>,
+        /// The clips saved for this file in an earlier session, if any.
+        saved: Option<Project>,
     },
     /// A preview frame for the playhead position `t_secs`.
     Frame {
@@ -103,6 +107,9 @@ pub fn system_file_picker() -> FilePicker {
     })
 }
 
+/// A clip list to save: the video, its clips and scene cuts.
+type SaveRequest = (PathBuf, Vec<Clip>, Vec<Scene>);
+
 /// A request for the preview frame at a time.
 struct PreviewRequest {
     generation: u64,
@@ -119,10 +126,13 @@ pub struct Jobs {
     picking: bool,
     /// The running analysis and its cancel token.
     analysis: Option<(JobId, CancelToken)>,
+    /// Where projects are saved (None: not saved, e.g. no home folder).
+    data_dir: Option<PathBuf>,
+    tx_save: Sender<SaveRequest>,
 }
 
 impl Jobs {
-    pub fn new(msgs: MsgSender, picker: FilePicker) -> Jobs {
+    pub fn new(msgs: MsgSender, picker: FilePicker, data_dir: Option<PathBuf>) -> Jobs {
         let (tx_preview, rx_preview) = crossbeam_channel::unbounded();
         let worker_msgs = msgs.clone();
         std::thread::Builder::new()
@@ -130,12 +140,32 @@ impl Jobs {
             .spawn(move || preview_worker(rx_preview, worker_msgs))
             .map_err(|e| tracing::error!("cannot start the preview thread: {e}"))
             .ok();
+        let (tx_save, rx_save) = crossbeam_channel::unbounded::<SaveRequest>();
+        if let Some(dir) = data_dir.clone() {
+            std::thread::Builder::new()
+                .name("saver".into())
+                .spawn(move || {
+                    while let Ok(mut req) = rx_save.recv() {
+                        while let Ok(newer) = rx_save.try_recv() {
+                            req = newer;
+                        }
+                        let (video, clips, scenes) = req;
+                        if let Err(e) = Project::new(&video, clips, &scenes).save(&dir) {
+                            tracing::warn!("{e}");
+                        }
+                    }
+                })
+                .map_err(|e| tracing::error!("cannot start the saver thread: {e}"))
+                .ok();
+        }
         Jobs {
             msgs,
             picker,
             tx_preview,
             picking: false,
             analysis: None,
+            data_dir,
+            tx_save,
         }
     }
 
@@ -189,18 +219,35 @@ impl Jobs {
     }
 
     /// Probes `path` (and checks that it decodes) on a worker.
+    /// Probes `path` (and checks that it decodes) on a worker, and loads its saved clips.
     pub fn probe(&self, generation: u64, path: PathBuf) {
         let msgs = self.msgs.clone();
+        let data_dir = self.data_dir.clone();
         std::thread::spawn(move || {
             let result = probe(&path)
                 .and_then(|info| check_decodable(&path, &CancelToken::new()).map(|()| info))
                 .map_err(|e| e.to_string());
+            let saved = match (&result, &data_dir) {
+                (Ok(_), Some(dir)) => Project::load(dir, &path)
+                    .map_err(|e| tracing::warn!("{e}"))
+                    .ok()
+                    .flatten(),
+                _ => None,
+            };
             msgs.send(Msg::Probed {
                 generation,
                 path,
                 result,
+                saved,
             });
         });
+    }
+
+    /// Saves the clip list of a video (on the saver thread; the newest save wins).
+    pub fn save_project(&self, video: PathBuf, clips: Vec<Clip>, scenes: Vec<Scene>) {
+        if self.data_dir.is_some() {
+            self.tx_save.send((video, clips, scenes)).ok();
+        }
     }
 
     /// Asks for the preview frame at `t_secs`; older pending requests are skipped.

@@ -69,6 +69,8 @@ pub struct ClipList {
     pub clips: Vec<Clip>,
     pub scenes: Vec<Scene>,
     pub selected: Option<usize>,
+    /// Increases whenever the full-pass clips change (found, trimmed): they are saved then.
+    pub version: u64,
 }
 
 #[derive(Default)]
@@ -144,7 +146,11 @@ impl AppState {
         self.preview = None;
         self.preview_secs = None;
         self.pending_frame = None;
-        self.clips = ClipList::default();
+        // Keep the version counter: a new file's empty list must not look like an edit.
+        self.clips = ClipList {
+            version: self.clips.version,
+            ..ClipList::default()
+        };
         self.status = format!("Opening {}…", path.display());
         generation
     }
@@ -181,6 +187,7 @@ impl AppState {
                 generation,
                 path,
                 result,
+                saved,
             } => {
                 let Some(file) = self.file.as_mut().filter(|f| f.generation == generation) else {
                     return None; // a result for a file that is no longer open
@@ -192,6 +199,24 @@ impl AppState {
                         tracing::info!("opened {}: {}", path.display(), info.summary());
                         let has_video = info.video().is_some();
                         file.info = Some(info);
+                        if let Some(project) = saved.filter(|p| !p.clips.is_empty()) {
+                            let note = format!(
+                                "restored {} clips from the last session",
+                                project.clips.len()
+                            );
+                            tracing::info!("{note}");
+                            self.status = format!("{} — {note}", self.status);
+                            self.clips = ClipList {
+                                pass: Some(Pass::Full),
+                                clips: project.clips,
+                                scenes: project.scenes,
+                                selected: Some(0),
+                                version: self.clips.version,
+                            };
+                            if has_video {
+                                return Some(Command::SelectClip(0));
+                            }
+                        }
                         return has_video.then_some(Command::Seek(0.0));
                     }
                     Err(e) => {
@@ -284,6 +309,9 @@ impl AppState {
         if let Some(scenes) = scenes {
             self.clips.scenes = scenes;
         }
+        if pass == Pass::Full {
+            self.clips.version += 1;
+        }
     }
 }
 
@@ -317,6 +345,7 @@ mod tests {
             generation: g1,
             path: "a.mp4".into(),
             result: Err("late".into()),
+            saved: None,
         });
         assert_eq!(next, None);
         assert!(s.error.is_none(), "a result for a.mp4 does not touch b.mp4");

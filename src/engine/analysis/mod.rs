@@ -70,7 +70,7 @@ impl Default for AnalyzeOptions {
 }
 
 /// A scene cut as reported: the first frame of the new scene.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Scene {
     pub time: f64,
     pub frame: u64,

@@ -2,7 +2,7 @@
 //! frame's change against the median change of its neighbours, so sustained fast motion is
 //! not mistaken for cuts), fades by a luma threshold, and a minimum scene length.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One decoded frame as the detector sees it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -46,7 +46,7 @@ impl Default for SceneOptions {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CutKind {
     Hard,

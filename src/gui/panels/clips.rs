@@ -70,7 +70,7 @@ fn trim_ui(ui: &mut egui::Ui, start: f64, end: f64, state: &AppState, cmds: &mut
     ui.horizontal(|ui| {
         let mut s = start;
         let mut e = end;
-        ui.label("start");
+        let start_label = ui.label("start");
         let changed_s = ui
             .add(
                 egui::DragValue::new(&mut s)
@@ -78,8 +78,9 @@ fn trim_ui(ui: &mut egui::Ui, start: f64, end: f64, state: &AppState, cmds: &mut
                     .speed(frame)
                     .max_decimals(3),
             )
+            .labelled_by(start_label.id)
             .changed();
-        ui.label("end");
+        let end_label = ui.label("end");
         let changed_e = ui
             .add(
                 egui::DragValue::new(&mut e)
@@ -87,6 +88,7 @@ fn trim_ui(ui: &mut egui::Ui, start: f64, end: f64, state: &AppState, cmds: &mut
                     .speed(frame)
                     .max_decimals(3),
             )
+            .labelled_by(end_label.id)
             .changed();
         if changed_s || changed_e {
             cmds.push(Command::SetClipBounds(s, e));
