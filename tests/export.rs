@@ -1,1 +1,489 @@
-//! Tests of the export engine and CLI.
+//! Export on generated media: exact durations and first frames, portrait layouts, burned
+//! subtitles, the looping stacked background, retries with fallbacks, permanent errors,
+//! cancel without partial files, never-overwrite, parallel workers, and the CLI.
+
+use crate::util::{fixture, run, slopcannon, test_dir};
+use slopcannon::engine::export::{
+    export_clips, ClipRequest, ExportErrorKind, ExportOptions, JobResult, Portrait,
+};
+use slopcannon::engine::media::grab::{grab_frame, RgbaFrame};
+use slopcannon::engine::media::probe;
+use slopcannon::engine::media::sampler::{sample_frames, SamplerOptions, Stride};
+use slopcannon::engine::progress::{CancelToken, Event, EventSink, JobId};
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+fn clip(start: f64, end: f64) -> ClipRequest {
+    ClipRequest {
+        start,
+        end,
+        subtitles: None,
+    }
+}
+
+fn opts(dir: &Path) -> ExportOptions {
+    ExportOptions {
+        out_dir: dir.to_path_buf(),
+        workers: 2,
+        backoff: Duration::from_millis(1),
+        ..ExportOptions::default()
+    }
+}
+
+fn export(source: &Path, clips: &[ClipRequest], o: &ExportOptions) -> Vec<JobResult> {
+    export_clips(
+        source,
+        clips,
+        o,
+        JobId::next(),
+        &EventSink::discard(),
+        &CancelToken::new(),
+    )
+    .expect("export runs")
+}
+
+/// Frame count and times of a file's video, decoded with the engine.
+fn frame_times(path: &Path) -> Vec<f64> {
+    let mut times = Vec::new();
+    let o = SamplerOptions {
+        stride: Stride::Every(1),
+        exact: true,
+        max_width: 64,
+        ..SamplerOptions::default()
+    };
+    sample_frames(path, &o, &CancelToken::new(), |f| {
+        times.push(f.pts_secs);
+        ControlFlow::Continue(())
+    })
+    .expect("decode output");
+    times
+}
+
+fn mad(a: &RgbaFrame, b: &RgbaFrame) -> f64 {
+    assert_eq!((a.width, a.height), (b.width, b.height));
+    let sum: u64 = a
+        .pixels
+        .iter()
+        .zip(&b.pixels)
+        .map(|(x, y)| u64::from(x.abs_diff(*y)))
+        .sum();
+    sum as f64 / a.pixels.len() as f64
+}
+
+/// Mean absolute difference of a horizontal band `[y0, y1)` of two frames.
+fn band_mad(a: &RgbaFrame, b: &RgbaFrame, y0: u32, y1: u32) -> f64 {
+    let row = a.width as usize * 4;
+    let (s, e) = (y0 as usize * row, y1 as usize * row);
+    let sum: u64 = a.pixels[s..e]
+        .iter()
+        .zip(&b.pixels[s..e])
+        .map(|(x, y)| u64::from(x.abs_diff(*y)))
+        .sum();
+    sum as f64 / (e - s) as f64
+}
+
+#[test]
+fn reencode_is_frame_exact_with_the_right_duration() {
+    let dir = test_dir("export_exact");
+    let src = fixture("cfr.mp4");
+    // 1.5 s and 4.5 s are mid-GOP: the seek lands earlier and the extra frames are dropped.
+    let r = export(&src, &[clip(1.5, 4.5), clip(6.0, 9.0)], &opts(&dir));
+    for (res, (start, _)) in r.iter().zip([(1.5, 4.5), (6.0, 9.0)]) {
+        let out = res.output.as_ref().expect("written");
+        assert_eq!(res.attempts, 1);
+        let times = frame_times(out);
+        assert_eq!(times.len(), 90, "3 s at 30 fps");
+        assert!(times[0].abs() < 1e-3, "starts at 0: {}", times[0]);
+        let info = probe(out).expect("probe output");
+        let d = info.duration_secs.expect("duration");
+        assert!((d - 3.0).abs() <= 1.0 / 30.0 + 0.03, "duration {d}");
+        assert!(info.audio().is_some(), "audio kept");
+        // The first frame is the source frame at `start` (re-encoded: small differences).
+        let first = grab_frame(out, 0.0, 320, 240).expect("grab output");
+        let want = grab_frame(&src, start, 320, 240).expect("grab source");
+        let before = grab_frame(&src, start - 1.0 / 30.0, 320, 240).expect("grab source");
+        let exact = mad(&first, &want);
+        assert!(
+            exact < 4.0,
+            "first frame differs from the source frame by {exact}"
+        );
+        assert!(
+            mad(&first, &before) > exact * 2.0,
+            "and is not the frame before"
+        );
+    }
+}
+
+#[test]
+fn portrait_pad_and_crop_never_stretch() {
+    let dir = test_dir("export_portrait");
+    let src = fixture("cfr.mp4");
+    let pad = export(
+        &src,
+        &[clip(2.0, 3.0)],
+        &ExportOptions {
+            portrait: Some(Portrait::Pad),
+            ..opts(&dir)
+        },
+    );
+    let out = pad[0].output.as_ref().expect("written");
+    let (_, v) = probe(out)
+        .expect("probe")
+        .video()
+        .map(|(s, v)| (s.clone(), v.clone()))
+        .expect("video");
+    assert_eq!((v.width, v.height), (1080, 1920));
+    let f = grab_frame(out, 0.5, 1080, 1920).expect("grab");
+    // 4:3 fitted to 1080 wide is 810 high: bars of 555 above and below.
+    let black = |y: u32| {
+        (0..1080).step_by(40).all(|x| {
+            f.pixel(x, y)
+                .is_some_and(|p| p[0] < 20 && p[1] < 20 && p[2] < 20)
+        })
+    };
+    assert!(
+        black(10) && black(540) && black(1380) && black(1900),
+        "bars are black"
+    );
+    assert!(!black(700) && !black(1200), "the picture is between them");
+
+    let crop = export(
+        &src,
+        &[clip(2.0, 3.0)],
+        &ExportOptions {
+            portrait: Some(Portrait::Crop),
+            ..opts(&dir)
+        },
+    );
+    let f = grab_frame(crop[0].output.as_ref().expect("written"), 0.5, 1080, 1920).expect("grab");
+    let dark_rows = (0..1920)
+        .step_by(64)
+        .filter(|y| {
+            (0..1080).step_by(60).all(|x| {
+                f.pixel(x, *y)
+                    .is_some_and(|p| p[0] < 20 && p[1] < 20 && p[2] < 20)
+            })
+        })
+        .count();
+    assert_eq!(dark_rows, 0, "crop fills the frame");
+}
+
+#[test]
+fn burned_subtitles_are_visible() {
+    let dir = test_dir("export_subs");
+    let ass = dir.join("words.ass");
+    std::fs::write(
+        &ass,
+        "[Script Info]\nScriptType: v4.00+\nPlayResX: 1080\nPlayResY: 1920\n\n[V4+ Styles]\n\
+         Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n\
+         Style: Default,DejaVu Sans,110,&H00FFFFFF,&H0000FFFF,&H00000000,&H80000000,1,0,0,0,100,100,0,0,1,6,0,2,60,60,300,1\n\n[Events]\n\
+         Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n\
+         Dialogue: 0,0:00:00.00,0:00:02.00,Default,,0,0,0,,{\\k50}Hello {\\k50}world\n",
+    )
+    .expect("write ass");
+    let src = fixture("cfr.mp4");
+    let base = ExportOptions {
+        portrait: Some(Portrait::Pad),
+        ..opts(&dir)
+    };
+    let plain = export(&src, &[clip(2.0, 3.0)], &base);
+    let with = export(
+        &src,
+        &[ClipRequest {
+            start: 2.0,
+            end: 3.0,
+            subtitles: Some(ass),
+        }],
+        &base,
+    );
+    let a = grab_frame(plain[0].output.as_ref().expect("plain"), 0.5, 1080, 1920).expect("grab");
+    let b = grab_frame(with[0].output.as_ref().expect("subtitled"), 0.5, 1080, 1920).expect("grab");
+    // Bottom-centre alignment, 300 px margin: the text sits around y 1500–1620.
+    assert!(
+        band_mad(&a, &b, 1480, 1640) > 10.0,
+        "text in the subtitle area"
+    );
+    assert!(band_mad(&a, &b, 100, 400) < 1.0, "nothing elsewhere");
+}
+
+#[test]
+fn stacked_background_loops_under_a_longer_clip() {
+    let dir = test_dir("export_stacked");
+    let bg = fixture("video_only.mp4"); // 2 s
+    let r = export(
+        &fixture("cfr.mp4"),
+        &[clip(1.0, 6.0)],
+        &ExportOptions {
+            stacked: Some(bg),
+            ..opts(&dir)
+        },
+    );
+    let out = r[0].output.as_ref().expect("written");
+    assert_eq!(
+        frame_times(out).len(),
+        150,
+        "5 s at 30 fps: the clip sets the length"
+    );
+    let at = |t: f64| grab_frame(out, t, 540, 960).expect("grab");
+    let (f05, f15, f25, f45) = (at(0.5), at(1.5), at(2.5), at(4.5));
+    // Bottom half: the 2 s background at 0.5 s, 2.5 s and 4.5 s is the same picture.
+    assert!(band_mad(&f05, &f25, 490, 950) < 3.0, "looped at 2.5 s");
+    assert!(
+        band_mad(&f05, &f45, 490, 950) < 3.0,
+        "looped again at 4.5 s"
+    );
+    assert!(band_mad(&f05, &f15, 490, 950) > 3.0, "it moves in between");
+    // The top half follows the clip and does not repeat.
+    assert!(band_mad(&f05, &f25, 10, 470) > 3.0);
+}
+
+#[test]
+fn an_encoder_failure_is_retried_with_safer_settings() {
+    let dir = test_dir("export_retry");
+    let src = fixture("cfr.mp4");
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = events.clone();
+    let sink = EventSink::new(move |ev| {
+        if let Event::Progress(p) = ev {
+            seen.lock().expect("lock").push(p);
+        }
+    });
+    let o = ExportOptions {
+        fail_attempts: 1,
+        attempts: 2,
+        ..opts(&dir)
+    };
+    let r = export_clips(
+        &src,
+        &[clip(1.0, 2.0)],
+        &o,
+        JobId::next(),
+        &sink,
+        &CancelToken::new(),
+    )
+    .expect("export");
+    assert!(r[0].output.is_some(), "{:?}", r[0].error);
+    assert_eq!(r[0].attempts, 2);
+    assert_eq!(r[0].fallbacks.len(), 1);
+    assert!(
+        r[0].fallbacks[0].contains("preset ultrafast → superfast"),
+        "{:?}",
+        r[0].fallbacks
+    );
+    assert!(
+        r[0].fallbacks[0].contains("injected encoder failure"),
+        "the reason is recorded"
+    );
+    let last = events
+        .lock()
+        .expect("lock")
+        .last()
+        .cloned()
+        .expect("progress");
+    assert!(
+        last.finished && last.retried == 1 && last.failed == 0,
+        "{last:?}"
+    );
+
+    // Out of attempts: failed, with the attempts counted, and no file.
+    let o = ExportOptions {
+        fail_attempts: 5,
+        attempts: 3,
+        ..opts(&dir)
+    };
+    let r = export(&src, &[clip(1.0, 2.0)], &o);
+    assert!(r[0].output.is_none());
+    assert_eq!(r[0].attempts, 3);
+    assert_eq!(r[0].error_kind, Some(ExportErrorKind::Encode));
+}
+
+#[test]
+fn a_missing_input_fails_at_once_without_retry() {
+    let dir = test_dir("export_missing");
+    let o = ExportOptions {
+        attempts: 5,
+        ..opts(&dir)
+    };
+    let r = export(&dir.join("gone.mp4"), &[clip(0.0, 1.0)], &o);
+    assert_eq!(r[0].attempts, 1);
+    assert_eq!(r[0].error_kind, Some(ExportErrorKind::Input));
+    assert!(r[0]
+        .error
+        .as_deref()
+        .is_some_and(|e| e.starts_with("file not found")));
+    let files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    assert!(files.is_empty(), "{files:?}");
+}
+
+#[test]
+fn cancel_leaves_no_partial_files() {
+    let dir = test_dir("export_cancel");
+    let cancel = CancelToken::new();
+    let c2 = cancel.clone();
+    let sink = EventSink::new(move |ev| {
+        if let Event::Progress(p) = ev {
+            if p.done > 0 {
+                c2.cancel();
+            }
+        }
+    });
+    let clips: Vec<ClipRequest> = (0..4)
+        .map(|i| clip(f64::from(i) * 2.0, f64::from(i) * 2.0 + 2.0))
+        .collect();
+    let o = ExportOptions {
+        portrait: Some(Portrait::Blur),
+        workers: 1,
+        ..opts(&dir)
+    };
+    let r = export_clips(
+        &fixture("cfr.mp4"),
+        &clips,
+        &o,
+        JobId::next(),
+        &sink,
+        &cancel,
+    );
+    assert!(r.is_err(), "cancelled");
+    for entry in std::fs::read_dir(&dir).expect("dir") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        assert!(!name.ends_with(".part"), "partial file left: {name}");
+        // Anything that was finished is whole.
+        assert_eq!(frame_times(&path).len(), 60, "{name} is complete");
+    }
+}
+
+#[test]
+fn existing_files_are_never_overwritten() {
+    let dir = test_dir("export_no_overwrite");
+    let src = fixture("cfr.mp4");
+    let first = export(&src, &[clip(0.0, 1.0)], &opts(&dir));
+    let first_path = first[0].output.clone().expect("written");
+    let before = std::fs::read(&first_path).expect("read");
+    let second = export(&src, &[clip(0.0, 1.0)], &opts(&dir));
+    let second_path = second[0].output.clone().expect("written");
+    assert_ne!(first_path, second_path);
+    assert!(second_path
+        .to_string_lossy()
+        .ends_with("cfr_01_00m00s-00m01s_2.mp4"));
+    assert_eq!(
+        std::fs::read(&first_path).expect("read"),
+        before,
+        "untouched"
+    );
+    let third = export(
+        &src,
+        &[clip(0.0, 1.0)],
+        &ExportOptions {
+            overwrite: true,
+            ..opts(&dir)
+        },
+    );
+    assert_eq!(
+        third[0].output.as_ref(),
+        Some(&first_path),
+        "--overwrite replaces"
+    );
+}
+
+#[test]
+fn four_workers_run_jobs_side_by_side_and_keep_the_order() {
+    let dir = test_dir("export_workers");
+    let src = fixture("cfr.mp4");
+    let clips: Vec<ClipRequest> = (0..4)
+        .map(|i| clip(f64::from(i) * 2.0, f64::from(i) * 2.0 + 1.5))
+        .collect();
+    let overlaps = |r: &[JobResult]| {
+        r.iter().enumerate().any(|(i, a)| {
+            r.iter()
+                .skip(i + 1)
+                .any(|b| a.started_secs < b.finished_secs && b.started_secs < a.finished_secs)
+        })
+    };
+    let four = export(
+        &src,
+        &clips,
+        &ExportOptions {
+            workers: 4,
+            ..opts(&dir)
+        },
+    );
+    assert!(overlaps(&four), "jobs ran at the same time: {four:#?}");
+    assert_eq!(
+        four.iter().map(|r| r.index).collect::<Vec<_>>(),
+        vec![0, 1, 2, 3]
+    );
+    assert!(four.iter().all(|r| r.output.is_some()));
+    let one = export(
+        &src,
+        &clips,
+        &ExportOptions {
+            workers: 1,
+            ..opts(&dir)
+        },
+    );
+    assert!(!overlaps(&one), "one worker runs one job at a time");
+}
+
+#[test]
+fn cli_export_takes_analyze_output_or_a_plain_list() {
+    let dir = test_dir("export_cli");
+    let src = fixture("cuts.mp4");
+    let analysis = dir.join("analysis.json");
+    let (code, _, err) = run(slopcannon(&dir)
+        .arg("analyze")
+        .arg(&src)
+        .args([
+            "--min-len",
+            "2",
+            "--max-len",
+            "3",
+            "--max-clips",
+            "2",
+            "--json",
+        ])
+        .arg(&analysis));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(slopcannon(&dir)
+        .arg("export")
+        .arg(&src)
+        .arg("--clips")
+        .arg(&analysis)
+        .args(["--out", "clips", "--portrait", "crop"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("1080×1920"), "{out}");
+    assert_eq!(
+        std::fs::read_dir(dir.join("clips"))
+            .expect("out dir")
+            .count(),
+        2
+    );
+
+    std::fs::write(dir.join("list.json"), r#"[{"start": 0.5, "end": 1.5}]"#).expect("write");
+    let (code, out, err) = run(slopcannon(&dir).arg("export").arg(&src).args([
+        "--clips",
+        "list.json",
+        "--out",
+        "plain",
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v[0]["frames"], 30);
+    assert_eq!(v[0]["attempts"], 1);
+
+    std::fs::write(dir.join("bad.json"), r#"{"nope": 1}"#).expect("write");
+    let (code, _, err) = run(slopcannon(&dir)
+        .arg("export")
+        .arg(&src)
+        .args(["--clips", "bad.json", "--out", "x"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("not a clip list"), "{err}");
+}

@@ -1,15 +1,185 @@
-//! `slopcannon export FILE --clips CLIPS.json --out DIR`: batch export of clips.
+//! `slopcannon export FILE --clips CLIPS.json --out DIR`: batch export of clips, with a
+//! summary table (or `--json`). CLIPS.json is `analyze --json` output (its `clips`) or a plain
+//! `[{"start": s, "end": s}]` list.
 
+use super::bars::Bars;
+use crate::engine::export::{export_clips, ClipRequest, ExportOptions, Portrait};
+use crate::engine::media::format_secs;
+use crate::engine::progress::{CancelToken, JobId};
 use crate::settings::Settings;
+use anyhow::Context as _;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `export`.
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
     /// The source video.
-    pub file: std::path::PathBuf,
+    pub file: PathBuf,
+    /// The clips: `analyze --json` output or a `[{"start": s, "end": s}]` list.
+    #[arg(long, value_name = "CLIPS.json")]
+    pub clips: PathBuf,
+    /// Output folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// `reencode` (frame-exact, libx264 + AAC). `smart` (stream copy with re-encoded edges)
+    /// is not built yet and falls back to `reencode`.
+    #[arg(long, default_value = "reencode", value_parser = ["reencode", "smart"])]
+    pub mode: String,
+    /// 9:16 1080×1920 output: `pad` (bars), `blur` (over a blurred copy) or `crop`.
+    #[arg(long, value_name = "pad|blur|crop", value_parser = ["pad", "blur", "crop"])]
+    pub portrait: Option<String>,
+    /// Stacked 1080×1920: the clip on top, this video (looping) below.
+    #[arg(long, value_name = "BG_VIDEO")]
+    pub stacked: Option<PathBuf>,
+    /// Burn this .ass subtitle file into every clip.
+    #[arg(long, value_name = "FILE.ass")]
+    pub subtitles: Option<PathBuf>,
+    /// Normalise loudness (EBU R128, one pass).
+    #[arg(long)]
+    pub loudnorm: bool,
+    /// Parallel jobs (default: SLOP_MAX_EXPORT_WORKERS).
+    #[arg(long)]
+    pub workers: Option<usize>,
+    /// Replace existing files instead of adding a suffix.
+    #[arg(long)]
+    pub overwrite: bool,
+    /// File name template: {video}, {n}, {start}, {end}.
+    #[arg(long, default_value = crate::engine::export::output::DEFAULT_TEMPLATE)]
+    pub name: String,
+    /// Print the results as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
-pub fn export(args: &ExportArgs, _settings: &Settings) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("export is not built yet: {}", args.file.display())
+#[derive(serde::Deserialize)]
+struct Span {
+    start: f64,
+    end: f64,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum ClipsFile {
+    Analysis { clips: Vec<Span> },
+    List(Vec<Span>),
+}
+
+/// Reads CLIPS.json in either form.
+pub fn read_clips(path: &Path) -> anyhow::Result<Vec<(f64, f64)>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the clip list: {}", path.display()))?;
+    let parsed: ClipsFile = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "not a clip list (expected analyze --json output or [{{\"start\", \"end\"}}]): {}",
+            path.display()
+        )
+    })?;
+    let spans = match parsed {
+        ClipsFile::Analysis { clips } | ClipsFile::List(clips) => clips,
+    };
+    for (i, s) in spans.iter().enumerate() {
+        anyhow::ensure!(
+            s.start >= 0.0 && s.end > s.start,
+            "clip {} ends before it starts ({} – {}): {}",
+            i + 1,
+            s.start,
+            s.end,
+            path.display()
+        );
+    }
+    Ok(spans.into_iter().map(|s| (s.start, s.end)).collect())
+}
+
+pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let spans = read_clips(&args.clips)?;
+    anyhow::ensure!(
+        !spans.is_empty(),
+        "the clip list is empty: {}",
+        args.clips.display()
+    );
+    if args.mode == "smart" {
+        tracing::warn!("smart cut is not built yet: re-encoding every clip (frame-exact)");
+    }
+    for p in [&args.stacked, &args.subtitles].into_iter().flatten() {
+        anyhow::ensure!(p.is_file(), "file not found: {}", p.display());
+    }
+    let opts = ExportOptions {
+        out_dir: args.out.clone(),
+        template: args.name.clone(),
+        overwrite: args.overwrite,
+        portrait: args.portrait.as_deref().and_then(Portrait::parse),
+        stacked: args.stacked.clone(),
+        loudnorm: args.loudnorm,
+        preset: settings.ffmpeg_preset.clone(),
+        crf: settings.ffmpeg_crf,
+        workers: args.workers.unwrap_or(settings.max_export_workers).max(1),
+        attempts: settings.export_retries,
+        ..ExportOptions::default()
+    };
+    let clips: Vec<ClipRequest> = spans
+        .iter()
+        .map(|(start, end)| ClipRequest {
+            start: *start,
+            end: *end,
+            subtitles: args.subtitles.clone(),
+        })
+        .collect();
+    let bars = Bars::new(!args.json);
+    let sink = bars.sink(|_| {});
+    let results = export_clips(
+        &args.file,
+        &clips,
+        &opts,
+        JobId::next(),
+        &sink,
+        &CancelToken::new(),
+    );
+    bars.clear();
+    let results = results?;
+    let failed = results.iter().filter(|r| r.output.is_none()).count();
+    if args.json {
+        super::print(&(serde_json::to_string_pretty(&results)? + "\n"))?;
+    } else {
+        let mut out = String::new();
+        writeln!(
+            out,
+            "{:<44} {:>10} {:>11} {:<24} {:>8} {:>7}",
+            "file", "duration", "size", "mode", "attempts", "seconds"
+        )?;
+        for r in &results {
+            let name = r
+                .output
+                .as_ref()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| {
+                    format!(
+                        "clip {} FAILED: {}",
+                        r.index + 1,
+                        r.error.as_deref().unwrap_or("")
+                    )
+                });
+            writeln!(
+                out,
+                "{:<44} {:>10} {:>11} {:<24} {:>8} {:>7.1}",
+                name,
+                format_secs(r.end - r.start),
+                format!("{}×{}", r.width, r.height),
+                r.mode,
+                r.attempts,
+                r.secs()
+            )?;
+            for f in &r.fallbacks {
+                writeln!(out, "    retry: {f}")?;
+            }
+        }
+        super::print(&out)?;
+    }
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

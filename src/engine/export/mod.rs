@@ -1,2 +1,344 @@
-//! Export: the parallel, retrying queue that writes clips (smart cut, re-encode, 9:16 portrait,
-//! stacked, burned subtitles), each written to a temporary file and renamed when complete.
+//! Export: the parallel, retrying queue that writes clips (re-encode, 9:16 portrait, stacked,
+//! burned subtitles, loudness), each written to a temporary file and renamed when complete.
+//!
+//! [`export_clips`] runs `workers` threads over the clips; each job is one clip, tried up to
+//! `attempts` times with exponential backoff and jitter (`backon`); the second attempt uses
+//! safer settings and says so. Results come back in the order the clips were given.
+
+pub mod error;
+pub mod filters;
+pub mod output;
+pub mod transcode;
+
+use crate::engine::progress::{CancelToken, EventSink, JobId, ProgressReporter, Stage};
+use backon::{BlockingRetryable as _, ExponentialBuilder};
+pub use error::{ExportError, ExportErrorKind};
+pub use filters::Portrait;
+use filters::VideoLayout;
+use output::{file_name, temp_path, unique_path, TempFile};
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use transcode::{transcode, ClipSpec, EncodeSettings};
+
+/// One clip to export.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClipRequest {
+    pub start: f64,
+    pub end: f64,
+    /// An `.ass` file to burn into this clip (times relative to the clip).
+    pub subtitles: Option<PathBuf>,
+}
+
+/// Options of one export batch, built by the CLI or GUI from arguments and settings.
+#[derive(Clone, Debug)]
+pub struct ExportOptions {
+    pub out_dir: PathBuf,
+    /// See [`output::DEFAULT_TEMPLATE`].
+    pub template: String,
+    pub overwrite: bool,
+    pub portrait: Option<Portrait>,
+    /// Background video for the stacked layout (clip on top, background below, looping).
+    pub stacked: Option<PathBuf>,
+    pub loudnorm: bool,
+    pub preset: String,
+    pub crf: u8,
+    /// Parallel jobs (`SLOP_MAX_EXPORT_WORKERS`).
+    pub workers: usize,
+    /// Cores to share between the jobs' encoders.
+    pub cores: usize,
+    /// Attempts per clip, including the first (`SLOP_EXPORT_RETRIES`).
+    pub attempts: u32,
+    /// First delay between attempts (doubles, with jitter).
+    pub backoff: Duration,
+    /// Test hook: the first `fail_attempts` attempts of every job fail with an injected,
+    /// retryable encoder error (0 in normal use).
+    pub fail_attempts: u32,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            out_dir: PathBuf::from("."),
+            template: output::DEFAULT_TEMPLATE.to_string(),
+            overwrite: false,
+            portrait: None,
+            stacked: None,
+            loudnorm: false,
+            preset: "ultrafast".into(),
+            crf: 23,
+            workers: 2,
+            cores: crate::settings::cores(),
+            attempts: 2,
+            backoff: Duration::from_millis(200),
+            fail_attempts: 0,
+        }
+    }
+}
+
+/// The outcome of one clip.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct JobResult {
+    /// Position in the request list (results are in this order).
+    pub index: usize,
+    pub start: f64,
+    pub end: f64,
+    /// The file written (None when the job failed or was cancelled).
+    pub output: Option<PathBuf>,
+    pub error: Option<String>,
+    pub error_kind: Option<ExportErrorKind>,
+    pub attempts: u32,
+    /// What was changed for a retry, and why.
+    pub fallbacks: Vec<String>,
+    /// `reencode`, `portrait-pad`, `stacked`, … as written.
+    pub mode: String,
+    pub width: u32,
+    pub height: u32,
+    pub frames: u64,
+    /// Seconds of the batch when this job started and finished.
+    pub started_secs: f64,
+    pub finished_secs: f64,
+}
+
+impl JobResult {
+    pub fn secs(&self) -> f64 {
+        self.finished_secs - self.started_secs
+    }
+}
+
+/// Exports `clips` of `source`; returns one result per clip, in order. Cancelling stops the
+/// running jobs (their temporary files are removed) and skips the rest.
+pub fn export_clips(
+    source: &Path,
+    clips: &[ClipRequest],
+    opts: &ExportOptions,
+    job: JobId,
+    sink: &EventSink,
+    cancel: &CancelToken,
+) -> Result<Vec<JobResult>, ExportError> {
+    std::fs::create_dir_all(&opts.out_dir).map_err(|e| ExportError::file(&opts.out_dir, &e))?;
+    // Names are chosen up front, in order, so parallel jobs never race for one.
+    let mut finals: Vec<PathBuf> = Vec::with_capacity(clips.len());
+    for (i, c) in clips.iter().enumerate() {
+        let name = file_name(&opts.template, source, i + 1, c.start, c.end);
+        let path = unique_path(&opts.out_dir, &name, opts.overwrite, &finals);
+        finals.push(path);
+    }
+    let workers = opts.workers.clamp(1, clips.len().max(1));
+    let threads = (opts.cores / workers).max(1);
+    let progress = ProgressReporter::new(sink, job, Stage::Export, Some(clips.len() as u64 * 1000));
+    let fractions = Mutex::new(vec![0.0f64; clips.len()]);
+    let batch_start = Instant::now();
+    let (tx, rx) = crossbeam_channel::unbounded::<usize>();
+    for i in 0..clips.len() {
+        tx.send(i).ok();
+    }
+    drop(tx);
+    let results = Mutex::new(Vec::with_capacity(clips.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Ok(i) = rx.recv() {
+                    let (Some(clip), Some(final_path)) = (clips.get(i), finals.get(i)) else {
+                        continue;
+                    };
+                    let mut on_fraction = |f: f64| {
+                        if let Ok(mut fr) = fractions.lock() {
+                            if let Some(slot) = fr.get_mut(i) {
+                                *slot = f;
+                            }
+                            progress.set_done((fr.iter().sum::<f64>() * 1000.0) as u64);
+                        }
+                    };
+                    let r = run_job(
+                        source,
+                        i,
+                        clip,
+                        final_path,
+                        opts,
+                        threads,
+                        batch_start,
+                        &progress,
+                        cancel,
+                        &mut on_fraction,
+                    );
+                    on_fraction(1.0);
+                    if r.output.is_none() && r.error_kind != Some(ExportErrorKind::Cancelled) {
+                        progress.add_failed();
+                    }
+                    if let Ok(mut all) = results.lock() {
+                        all.push(r);
+                    }
+                }
+            });
+        }
+    });
+    progress.finish();
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|r| r.index);
+    cancel.check()?;
+    Ok(results)
+}
+
+/// One clip with retries.
+#[allow(clippy::too_many_arguments)]
+fn run_job(
+    source: &Path,
+    index: usize,
+    clip: &ClipRequest,
+    final_path: &Path,
+    opts: &ExportOptions,
+    threads: usize,
+    batch_start: Instant,
+    progress: &ProgressReporter,
+    cancel: &CancelToken,
+    on_fraction: &mut dyn FnMut(f64),
+) -> JobResult {
+    let started_secs = batch_start.elapsed().as_secs_f64();
+    let attempt = Cell::new(0u32);
+    let fallbacks = std::cell::RefCell::new(Vec::<String>::new());
+    let last_error = std::cell::RefCell::new(None::<ExportError>);
+    let on_fraction = std::cell::RefCell::new(on_fraction);
+    let mode = mode_name(opts);
+    let layout = VideoLayout {
+        portrait: opts.portrait,
+        stacked: opts.stacked.as_deref(),
+        subtitles: clip.subtitles.as_deref(),
+    };
+    let try_once = || -> Result<(PathBuf, transcode::TranscodeStats), ExportError> {
+        cancel.check()?;
+        let n = attempt.get() + 1;
+        attempt.set(n);
+        let mut encode = EncodeSettings {
+            preset: opts.preset.clone(),
+            crf: opts.crf,
+            threads,
+        };
+        if n >= 2 {
+            // Safer settings: a more tolerant preset and one encoder thread.
+            let safer = safer_preset(&opts.preset);
+            let why = last_error
+                .borrow()
+                .as_ref()
+                .map_or_else(String::new, |e| format!(" after: {e}"));
+            let note = format!(
+                "attempt {n}: preset {} → {safer}, 1 encoder thread{why}",
+                opts.preset
+            );
+            tracing::warn!("clip {}: {note}", index + 1);
+            fallbacks.borrow_mut().push(note);
+            encode.preset = safer.to_string();
+            encode.threads = 1;
+            progress.add_retried();
+        }
+        if n <= opts.fail_attempts {
+            let e = ExportError::setup(format!("injected encoder failure (attempt {n})"));
+            *last_error.borrow_mut() = Some(e.clone());
+            return Err(e);
+        }
+        let tmp = TempFile::new(temp_path(final_path));
+        let spec = ClipSpec {
+            source,
+            start: clip.start,
+            end: clip.end,
+            layout: layout.clone(),
+            loudnorm: opts.loudnorm,
+            encode,
+        };
+        let mut report = |f: f64| {
+            if let Ok(mut cb) = on_fraction.try_borrow_mut() {
+                cb(f);
+            }
+        };
+        let result = transcode(&spec, tmp.path(), cancel, &mut report);
+        match result {
+            Ok(stats) => {
+                cancel.check()?;
+                tmp.keep(final_path, opts.overwrite)
+                    .map_err(|e| ExportError::file(final_path, &e))?;
+                Ok((final_path.to_path_buf(), stats))
+            }
+            Err(e) => {
+                *last_error.borrow_mut() = Some(e.clone());
+                Err(e)
+            }
+        }
+    };
+    let max_retries = opts.attempts.saturating_sub(1) as usize;
+    let outcome = try_once
+        .retry(
+            ExponentialBuilder::default()
+                .with_min_delay(opts.backoff)
+                .with_max_times(max_retries)
+                .with_jitter(),
+        )
+        .sleep(std::thread::sleep)
+        .when(|e: &ExportError| e.is_retryable() && !cancel.is_cancelled())
+        .notify(|e: &ExportError, wait: Duration| {
+            tracing::warn!(
+                "clip {} failed ({e}); retrying in {:.2} s",
+                index + 1,
+                wait.as_secs_f64()
+            );
+        })
+        .call();
+    let finished_secs = batch_start.elapsed().as_secs_f64();
+    let mut r = JobResult {
+        index,
+        start: clip.start,
+        end: clip.end,
+        output: None,
+        error: None,
+        error_kind: None,
+        attempts: attempt.get(),
+        fallbacks: fallbacks.into_inner(),
+        mode,
+        width: 0,
+        height: 0,
+        frames: 0,
+        started_secs,
+        finished_secs,
+    };
+    match outcome {
+        Ok((path, stats)) => {
+            tracing::info!("clip {} written: {}", index + 1, path.display());
+            r.output = Some(path);
+            r.width = stats.width;
+            r.height = stats.height;
+            r.frames = stats.video_frames;
+        }
+        Err(e) => {
+            if e.kind != ExportErrorKind::Cancelled {
+                tracing::error!("clip {} failed: {e}", index + 1);
+            }
+            r.error = Some(e.message.clone());
+            r.error_kind = Some(e.kind);
+        }
+    }
+    r
+}
+
+/// The preset tried after a failure: a step slower than `preset` (more tolerant), never
+/// slower than `veryfast`.
+fn safer_preset(preset: &str) -> &'static str {
+    match preset {
+        "ultrafast" => "superfast",
+        "superfast" => "veryfast",
+        _ => "veryfast",
+    }
+}
+
+fn mode_name(opts: &ExportOptions) -> String {
+    let mut parts = vec!["reencode".to_string()];
+    if let Some(p) = opts.portrait {
+        parts.push(format!("portrait-{p:?}").to_lowercase());
+    }
+    if opts.stacked.is_some() {
+        parts.push("stacked".into());
+    }
+    if opts.loudnorm {
+        parts.push("loudnorm".into());
+    }
+    parts.join("+")
+}

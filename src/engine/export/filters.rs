@@ -1,0 +1,159 @@
+//! Filter-graph descriptions for an export: trim to the clip, the 9:16 layouts (pad, blur,
+//! crop — never stretch), the stacked layout with a looping background, burned ASS subtitles,
+//! and loudness normalisation. Pure string building, unit-tested.
+
+use std::path::Path;
+
+/// Output size of the portrait layouts.
+pub const PORTRAIT_W: u32 = 1080;
+pub const PORTRAIT_H: u32 = 1920;
+
+/// How a landscape picture is fitted into 9:16.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Portrait {
+    /// Fit inside, black bars above and below.
+    Pad,
+    /// Fit inside, over a blurred copy of itself that fills the frame.
+    Blur,
+    /// Fill the frame, cutting off the sides.
+    Crop,
+}
+
+impl Portrait {
+    pub fn parse(s: &str) -> Option<Portrait> {
+        match s {
+            "pad" => Some(Portrait::Pad),
+            "blur" => Some(Portrait::Blur),
+            "crop" => Some(Portrait::Crop),
+            _ => None,
+        }
+    }
+}
+
+/// Everything that shapes the picture of one export.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VideoLayout<'a> {
+    pub portrait: Option<Portrait>,
+    /// A background video for the lower half (loops); implies 1080×1920.
+    pub stacked: Option<&'a Path>,
+    /// An `.ass` file to burn in.
+    pub subtitles: Option<&'a Path>,
+}
+
+/// Escapes a value for a filter option, then for the filter-graph description (FFmpeg's two
+/// levels of quoting), so any path can be passed.
+pub fn escape_path(p: &Path) -> String {
+    let level1 = escape(&p.to_string_lossy(), &['\\', '\'', ':']);
+    escape(&level1, &['\\', '\'', '[', ']', ',', ';'])
+}
+
+fn escape(s: &str, special: &[char]) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if special.contains(&c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The video graph from `[in]` to `[out]`: trim to `[start, end)` (seconds on the input's
+/// timeline), timestamps from 0, layout, subtitles, yuv420p.
+pub fn video_graph(start: f64, end: f64, layout: &VideoLayout<'_>) -> String {
+    let (w, h) = (PORTRAIT_W, PORTRAIT_H);
+    let mut g = format!("[in]trim=start={start:.6}:end={end:.6},setpts=PTS-STARTPTS");
+    match (layout.stacked, layout.portrait) {
+        (Some(bg), _) => {
+            let half = h / 2;
+            // The clip (padded to the full frame) drives the output: one frame per clip
+            // frame; the background loops forever and is laid over the lower half.
+            g.push_str(&format!(
+                ",scale={w}:{half}:force_original_aspect_ratio=increase,crop={w}:{half},setsar=1,\
+                 pad={w}:{h}:0:0:black[top];\
+                 movie=filename={bg}:loop=0,setpts=N/FRAME_RATE/TB,\
+                 scale={w}:{half}:force_original_aspect_ratio=increase,crop={w}:{half},setsar=1[bottom];\
+                 [top][bottom]overlay=x=0:y={half}:shortest=1",
+                bg = escape_path(bg),
+            ));
+        }
+        (None, Some(Portrait::Pad)) => g.push_str(&format!(
+            ",scale={w}:{h}:force_original_aspect_ratio=decrease,\
+             pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:black,setsar=1"
+        )),
+        (None, Some(Portrait::Crop)) => g.push_str(&format!(
+            ",scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},setsar=1"
+        )),
+        (None, Some(Portrait::Blur)) => g.push_str(&format!(
+            ",split=2[fg0][bg0];\
+             [bg0]scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},gblur=sigma=40[bg1];\
+             [fg0]scale={w}:{h}:force_original_aspect_ratio=decrease[fg1];\
+             [bg1][fg1]overlay=(W-w)/2:(H-h)/2,setsar=1"
+        )),
+        (None, None) => {}
+    }
+    if let Some(ass) = layout.subtitles {
+        g.push_str(&format!(",ass=filename={}", escape_path(ass)));
+    }
+    g.push_str(",format=yuv420p[out]");
+    g
+}
+
+/// The audio graph from `[in]` to `[out]`: trim, timestamps from 0, optional EBU R128
+/// loudness normalisation (one pass), 48 kHz stereo.
+pub fn audio_graph(start: f64, end: f64, loudnorm: bool) -> String {
+    let mut g = format!("[in]atrim=start={start:.6}:end={end:.6},asetpts=PTS-STARTPTS");
+    if loudnorm {
+        g.push_str(",loudnorm=I=-16:TP=-1.5:LRA=11");
+    }
+    g.push_str(",aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo[out]");
+    g
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_escaped_twice() {
+        assert_eq!(escape_path(Path::new("/tmp/a.ass")), "/tmp/a.ass");
+        assert_eq!(
+            escape_path(Path::new("/tmp/it's:here.ass")),
+            r"/tmp/it\\\'s\\:here.ass"
+        );
+        assert_eq!(escape_path(Path::new("/x/[1],b.mp4")), r"/x/\[1\]\,b.mp4");
+    }
+
+    #[test]
+    fn graphs() {
+        let g = video_graph(1.5, 31.5, &VideoLayout::default());
+        assert_eq!(
+            g,
+            "[in]trim=start=1.500000:end=31.500000,setpts=PTS-STARTPTS,format=yuv420p[out]"
+        );
+        let pad = video_graph(
+            0.0,
+            1.0,
+            &VideoLayout {
+                portrait: Some(Portrait::Pad),
+                ..Default::default()
+            },
+        );
+        assert!(pad.contains("force_original_aspect_ratio=decrease,pad=1080:1920"));
+        let sub = Path::new("/s.ass");
+        let stacked = video_graph(
+            0.0,
+            1.0,
+            &VideoLayout {
+                stacked: Some(Path::new("/bg.mp4")),
+                subtitles: Some(sub),
+                ..Default::default()
+            },
+        );
+        assert!(stacked.contains("movie=filename=/bg.mp4:loop=0,setpts"));
+        assert!(stacked.contains("[top][bottom]overlay=x=0:y=960"));
+        assert!(stacked.ends_with(",ass=filename=/s.ass,format=yuv420p[out]"));
+        assert!(audio_graph(0.0, 1.0, true).contains("loudnorm"));
+    }
+}

@@ -1,0 +1,154 @@
+//! Output files: names from a template, never overwriting an existing file (a `_2`, `_3` …
+//! suffix instead, unless asked to overwrite), and the write-to-temp-then-rename discipline:
+//! a cancelled, failed or killed job leaves no partial file under the final name.
+
+use std::path::{Path, PathBuf};
+
+/// The default name template. Fields: `{video}` (source file stem), `{n}` (clip number, 2
+/// digits), `{start}` / `{end}` (like `05m03s`, filename-safe).
+pub const DEFAULT_TEMPLATE: &str = "{video}_{n}_{start}-{end}.mp4";
+
+/// `05m03s`, or `1h05m03s` past an hour (whole seconds, rounded down).
+pub fn time_tag(secs: f64) -> String {
+    let s = secs.max(0.0).floor() as u64;
+    if s >= 3600 {
+        format!("{}h{:02}m{:02}s", s / 3600, (s / 60) % 60, s % 60)
+    } else {
+        format!("{:02}m{:02}s", s / 60, s % 60)
+    }
+}
+
+/// Fills the template; characters that are unsafe in file names become `_`.
+pub fn file_name(template: &str, video: &Path, n: usize, start: f64, end: f64) -> String {
+    let stem = video
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "clip".to_string());
+    let name = template
+        .replace("{video}", &stem)
+        .replace("{n}", &format!("{n:02}"))
+        .replace("{start}", &time_tag(start))
+        .replace("{end}", &time_tag(end));
+    name.chars()
+        .map(|c| {
+            if matches!(
+                c,
+                '/' | '\\' | '\0' | ':' | '*' | '?' | '"' | '<' | '>' | '|'
+            ) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The final path for `name` in `dir`: `name` itself, or with `_2`, `_3` … before the
+/// extension when a file of that name exists (unless `overwrite`). `taken` holds names already
+/// promised to other jobs of the same batch.
+pub fn unique_path(dir: &Path, name: &str, overwrite: bool, taken: &[PathBuf]) -> PathBuf {
+    let first = dir.join(name);
+    let free = |p: &PathBuf| !taken.contains(p) && (overwrite || !p.exists());
+    if free(&first) {
+        return first;
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) => (s.to_string(), format!(".{e}")),
+        None => (name.to_string(), String::new()),
+    };
+    (2..)
+        .map(|i| dir.join(format!("{stem}_{i}{ext}")))
+        .find(free)
+        .unwrap_or(first)
+}
+
+/// The temporary file a job writes before renaming it to `final_path` (hidden, same folder,
+/// so the rename is atomic).
+pub fn temp_path(final_path: &Path) -> PathBuf {
+    let name = final_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "clip.mp4".into());
+    final_path.with_file_name(format!(".{name}.part"))
+}
+
+/// Removes the temporary file when dropped, unless [`TempFile::keep`] moved it into place.
+pub struct TempFile {
+    path: PathBuf,
+    armed: bool,
+}
+
+impl TempFile {
+    pub fn new(path: PathBuf) -> TempFile {
+        TempFile { path, armed: true }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Renames the finished file to `final_path`. With `overwrite == false` the rename fails
+    /// rather than replace a file that appeared meanwhile.
+    pub fn keep(mut self, final_path: &Path, overwrite: bool) -> std::io::Result<()> {
+        if !overwrite && final_path.exists() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                format!("{} appeared while exporting", final_path.display()),
+            ));
+        }
+        std::fs::rename(&self.path, final_path)?;
+        self.armed = false;
+        Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if self.armed {
+            std::fs::remove_file(&self.path).ok();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_suffixes() {
+        assert_eq!(
+            file_name(
+                DEFAULT_TEMPLATE,
+                Path::new("/v/My talk.mp4"),
+                3,
+                303.4,
+                323.9
+            ),
+            "My talk_03_05m03s-05m23s.mp4"
+        );
+        assert_eq!(time_tag(3725.0), "1h02m05s");
+        assert_eq!(
+            file_name("{video}:{n}.mp4", Path::new("a.mkv"), 1, 0.0, 1.0),
+            "a_01.mp4"
+        );
+        let dir = std::env::temp_dir().join(format!("slop-out-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(dir.join("a.mp4"), b"x").expect("write");
+        assert_eq!(unique_path(&dir, "a.mp4", false, &[]), dir.join("a_2.mp4"));
+        assert_eq!(unique_path(&dir, "a.mp4", true, &[]), dir.join("a.mp4"));
+        assert_eq!(
+            unique_path(&dir, "a.mp4", false, &[dir.join("a_2.mp4")]),
+            dir.join("a_3.mp4")
+        );
+        assert_eq!(temp_path(&dir.join("a.mp4")), dir.join(".a.mp4.part"));
+        {
+            let t = TempFile::new(dir.join(".t.part"));
+            std::fs::write(t.path(), b"partial").expect("write");
+        }
+        assert!(
+            !dir.join(".t.part").exists(),
+            "dropped temp file is removed"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -1,0 +1,563 @@
+//! One clip, one pass: seek the input to the keyframe before the clip, decode only what the
+//! clip needs, run the video and audio through their filter graphs (trim, layout, subtitles,
+//! loudness), encode with libx264 and AAC, and mux to MP4 — in-process with `ffmpeg-next`.
+
+use super::error::ExportError;
+use super::filters::{audio_graph, video_graph, VideoLayout};
+use crate::engine::media::open::{
+    best_stream, init, open_audio_decoder, open_input, open_video_decoder, seek_before,
+};
+use crate::engine::progress::CancelToken;
+use ff::util::channel_layout::ChannelLayout;
+use ffmpeg_next as ff;
+use std::path::Path;
+
+/// Encoder settings for one attempt.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EncodeSettings {
+    /// x264 preset name.
+    pub preset: String,
+    pub crf: u8,
+    /// Encoder threads (workers × threads ≤ cores).
+    pub threads: usize,
+}
+
+/// What one clip export needs.
+#[derive(Clone, Debug)]
+pub struct ClipSpec<'a> {
+    pub source: &'a Path,
+    pub start: f64,
+    pub end: f64,
+    pub layout: VideoLayout<'a>,
+    pub loudnorm: bool,
+    pub encode: EncodeSettings,
+}
+
+/// What a finished transcode wrote.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TranscodeStats {
+    pub video_frames: u64,
+    pub audio_samples: u64,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Exports `spec` into `out` (an MP4 file; the caller writes to a temp path and renames).
+/// `on_progress` gets the fraction of the clip encoded so far.
+pub fn transcode(
+    spec: &ClipSpec<'_>,
+    out: &Path,
+    cancel: &CancelToken,
+    on_progress: &mut dyn FnMut(f64),
+) -> Result<TranscodeStats, ExportError> {
+    init();
+    let src = spec.source;
+    let mut input = open_input(src)?;
+    let vidx = best_stream(&input, ff::media::Type::Video, src)?;
+    let aidx = best_stream(&input, ff::media::Type::Audio, src).ok();
+    let (vtb, origin_secs, frame_rate) = {
+        let s = input
+            .stream(vidx)
+            .ok_or_else(|| ExportError::media(src, "the video stream disappeared"))?;
+        let start = s.start_time();
+        let origin = if start == ff::ffi::AV_NOPTS_VALUE {
+            0.0
+        } else {
+            start as f64 * f64::from(s.time_base())
+        };
+        let rate = [s.avg_frame_rate(), s.rate()]
+            .into_iter()
+            .find(|r| r.numerator() > 0 && r.denominator() > 0)
+            .unwrap_or(ff::Rational::new(30, 1));
+        (s.time_base(), origin, rate)
+    };
+    let atb = aidx
+        .and_then(|i| input.stream(i))
+        .map(|s| s.time_base())
+        .unwrap_or(ff::Rational::new(1, 48000));
+    let mut vdec = open_video_decoder(&input, vidx, 1, src)?;
+    let mut adec = match aidx {
+        Some(i) => Some(open_audio_decoder(&input, i, src)?),
+        None => None,
+    };
+    let (start_abs, end_abs) = (origin_secs + spec.start, origin_secs + spec.end);
+    seek_before(&mut input, start_abs, src)?;
+
+    // Video graph, from the decoder's parameters.
+    let mut vgraph = ff::filter::Graph::new();
+    let sar = vdec.aspect_ratio();
+    let sar = if sar.numerator() > 0 && sar.denominator() > 0 {
+        sar
+    } else {
+        ff::Rational::new(1, 1)
+    };
+    let fmt: ff::ffi::AVPixelFormat = vdec.format().into();
+    let args = format!(
+        "video_size={}x{}:pix_fmt={}:time_base={}/{}:pixel_aspect={}/{}",
+        vdec.width(),
+        vdec.height(),
+        fmt as i32,
+        vtb.numerator(),
+        vtb.denominator(),
+        sar.numerator(),
+        sar.denominator()
+    );
+    let filter_err = |e: ff::Error| ExportError::filter(src, e);
+    let find = |name: &str| {
+        ff::filter::find(name)
+            .ok_or_else(|| ExportError::setup(format!("FFmpeg has no {name} filter")))
+    };
+    vgraph
+        .add(&find("buffer")?, "in", &args)
+        .map_err(filter_err)?;
+    vgraph
+        .add(&find("buffersink")?, "out", "")
+        .map_err(filter_err)?;
+    let vspec = video_graph(start_abs, end_abs, &spec.layout);
+    vgraph
+        .output("in", 0)
+        .and_then(|p| p.input("out", 0))
+        .and_then(|p| p.parse(&vspec))
+        .map_err(filter_err)?;
+    vgraph.validate().map_err(filter_err)?;
+    let (out_w, out_h, out_tb) = {
+        let sink = vgraph
+            .get("out")
+            .ok_or_else(|| ExportError::setup("no video sink".to_string()))?;
+        // SAFETY: the sink context belongs to the configured graph, alive for this block.
+        unsafe {
+            let ptr = sink.as_ptr();
+            let tb = ff::ffi::av_buffersink_get_time_base(ptr);
+            (
+                ff::ffi::av_buffersink_get_w(ptr).max(2) as u32,
+                ff::ffi::av_buffersink_get_h(ptr).max(2) as u32,
+                ff::Rational::new(tb.num, tb.den),
+            )
+        }
+    };
+
+    // Output and encoders.
+    let mut octx = ff::format::output_as(out, "mp4").map_err(|e| ExportError::io(out, e))?;
+    let global_header = octx
+        .format()
+        .flags()
+        .contains(ff::format::Flags::GLOBAL_HEADER);
+    let x264 = ff::encoder::find_by_name("libx264")
+        .ok_or_else(|| ExportError::setup("this FFmpeg has no libx264 encoder".into()))?;
+    let mut venc = ff::codec::context::Context::new_with_codec(x264)
+        .encoder()
+        .video()
+        .map_err(|e| ExportError::encoder("video", e))?;
+    venc.set_width(out_w);
+    venc.set_height(out_h);
+    venc.set_format(ff::format::Pixel::YUV420P);
+    venc.set_time_base(out_tb);
+    venc.set_frame_rate(Some(frame_rate));
+    venc.set_aspect_ratio(ff::Rational::new(1, 1));
+    if global_header {
+        venc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
+    }
+    if spec.encode.threads > 0 {
+        venc.set_threading(ff::codec::threading::Config {
+            kind: ff::codec::threading::Type::Frame,
+            count: spec.encode.threads,
+            ..Default::default()
+        });
+    }
+    let mut vopts = ff::Dictionary::new();
+    vopts.set("preset", &spec.encode.preset);
+    vopts.set("crf", &spec.encode.crf.to_string());
+    let mut venc = venc.open_with(vopts).map_err(|e| {
+        ExportError::bad_settings(format!(
+            "libx264 rejected preset {:?} / crf {}: {e}",
+            spec.encode.preset, spec.encode.crf
+        ))
+    })?;
+    let vost = {
+        let mut s = octx.add_stream(x264).map_err(|e| ExportError::io(out, e))?;
+        s.set_parameters(&venc);
+        s.set_time_base(out_tb);
+        s.index()
+    };
+
+    let mut audio = match adec.as_mut() {
+        Some(dec) => Some(AudioChain::new(
+            dec,
+            atb,
+            (start_abs, end_abs),
+            spec,
+            &mut octx,
+            global_header,
+            out,
+        )?),
+        None => None,
+    };
+    octx.write_header().map_err(|e| ExportError::io(out, e))?;
+    let vost_tb = octx.stream(vost).map(|s| s.time_base()).unwrap_or(out_tb);
+    let aost_tb = audio
+        .as_ref()
+        .and_then(|a| octx.stream(a.ost))
+        .map(|s| s.time_base());
+
+    let clip_len = (spec.end - spec.start).max(1e-3);
+    let mut stats = TranscodeStats {
+        width: out_w,
+        height: out_h,
+        ..TranscodeStats::default()
+    };
+    let mut video_done = false;
+    let mut decoded = ff::frame::Video::empty();
+    let mut filtered = ff::frame::Video::empty();
+    let mut packet_out = ff::Packet::empty();
+
+    for (stream, packet) in input.packets() {
+        cancel.check()?;
+        let idx = stream.index();
+        if idx == vidx && !video_done {
+            vdec.send_packet(&packet).ok();
+            while vdec.receive_frame(&mut decoded).is_ok() {
+                let pts = decoded.pts().or(decoded.timestamp());
+                if pts.is_some_and(|p| p as f64 * f64::from(vtb) >= end_abs + 1.0) {
+                    video_done = true;
+                }
+                decoded.set_pts(pts);
+                vsrc_add(&mut vgraph, Some(&decoded), src)?;
+                drain_video(
+                    &mut vgraph,
+                    &mut filtered,
+                    &mut venc,
+                    &mut octx,
+                    vost,
+                    out_tb,
+                    vost_tb,
+                    &mut packet_out,
+                    &mut stats,
+                    out,
+                )?;
+                on_progress(
+                    (stats.video_frames as f64 / f64::from(frame_rate) / clip_len).min(1.0),
+                );
+            }
+        } else if Some(idx) == aidx {
+            if let (Some(a), Some(dec)) = (audio.as_mut(), adec.as_mut()) {
+                if !a.done {
+                    a.push_packet(dec, &packet, end_abs, &mut octx, aost_tb, &mut stats, out)?;
+                }
+            }
+        }
+        let audio_done = audio.as_ref().is_none_or(|a| a.done);
+        if video_done && audio_done {
+            break;
+        }
+    }
+    cancel.check()?;
+    // Drain: decoders, graphs, encoders.
+    if !video_done {
+        vdec.send_eof().ok();
+        while vdec.receive_frame(&mut decoded).is_ok() {
+            let pts = decoded.pts().or(decoded.timestamp());
+            decoded.set_pts(pts);
+            vsrc_add(&mut vgraph, Some(&decoded), src)?;
+        }
+    }
+    vsrc_add(&mut vgraph, None, src)?;
+    drain_video(
+        &mut vgraph,
+        &mut filtered,
+        &mut venc,
+        &mut octx,
+        vost,
+        out_tb,
+        vost_tb,
+        &mut packet_out,
+        &mut stats,
+        out,
+    )?;
+    venc.send_eof()
+        .map_err(|e| ExportError::encoder("video", e))?;
+    write_packets(
+        &mut venc,
+        &mut octx,
+        vost,
+        out_tb,
+        vost_tb,
+        &mut packet_out,
+        out,
+    )?;
+    if let (Some(a), Some(dec)) = (audio.as_mut(), adec.as_mut()) {
+        a.finish(dec, &mut octx, aost_tb, &mut stats, out)?;
+    }
+    octx.write_trailer().map_err(|e| ExportError::io(out, e))?;
+    on_progress(1.0);
+    if stats.video_frames == 0 {
+        return Err(ExportError::empty(src, spec.start, spec.end));
+    }
+    Ok(stats)
+}
+
+/// Feeds a decoded frame (or, with `None`, the end of the stream) to the video graph.
+fn vsrc_add(
+    graph: &mut ff::filter::Graph,
+    frame: Option<&ff::frame::Video>,
+    src: &Path,
+) -> Result<(), ExportError> {
+    let mut ctx = graph
+        .get("in")
+        .ok_or_else(|| ExportError::setup("no video source".into()))?;
+    let mut source = ctx.source();
+    match frame {
+        Some(f) => source.add(f),
+        None => source.flush(),
+    }
+    .map_err(|e| ExportError::filter(src, e))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn drain_video(
+    graph: &mut ff::filter::Graph,
+    filtered: &mut ff::frame::Video,
+    enc: &mut ff::encoder::Video,
+    octx: &mut ff::format::context::Output,
+    ost: usize,
+    enc_tb: ff::Rational,
+    ost_tb: ff::Rational,
+    packet: &mut ff::Packet,
+    stats: &mut TranscodeStats,
+    out: &Path,
+) -> Result<(), ExportError> {
+    loop {
+        let got = match graph.get("out") {
+            Some(mut sink) => sink.sink().frame(filtered).is_ok(),
+            None => false,
+        };
+        if !got {
+            return Ok(());
+        }
+        filtered.set_kind(ff::picture::Type::None);
+        enc.send_frame(filtered)
+            .map_err(|e| ExportError::encoder("video", e))?;
+        stats.video_frames += 1;
+        write_packets(enc, octx, ost, enc_tb, ost_tb, packet, out)?;
+    }
+}
+
+fn write_packets(
+    enc: &mut ff::encoder::Encoder,
+    octx: &mut ff::format::context::Output,
+    ost: usize,
+    enc_tb: ff::Rational,
+    ost_tb: ff::Rational,
+    packet: &mut ff::Packet,
+    out: &Path,
+) -> Result<(), ExportError> {
+    while enc.receive_packet(packet).is_ok() {
+        packet.set_stream(ost);
+        packet.rescale_ts(enc_tb, ost_tb);
+        packet
+            .write_interleaved(octx)
+            .map_err(|e| ExportError::io(out, e))?;
+    }
+    Ok(())
+}
+
+/// The audio side: decoder → graph (trim, loudnorm, 48 kHz stereo) → AAC.
+struct AudioChain {
+    graph: ff::filter::Graph,
+    enc: ff::encoder::Audio,
+    ost: usize,
+    tb: ff::Rational,
+    done: bool,
+    decoded: ff::frame::Audio,
+    filtered: ff::frame::Audio,
+    packet: ff::Packet,
+}
+
+impl AudioChain {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        dec: &ff::decoder::Audio,
+        stream_tb: ff::Rational,
+        (start_abs, end_abs): (f64, f64),
+        spec: &ClipSpec<'_>,
+        octx: &mut ff::format::context::Output,
+        global_header: bool,
+        out: &Path,
+    ) -> Result<AudioChain, ExportError> {
+        let src = spec.source;
+        let aac = ff::encoder::find_by_name("aac")
+            .ok_or_else(|| ExportError::setup("this FFmpeg has no AAC encoder".into()))?;
+        let mut enc = ff::codec::context::Context::new_with_codec(aac)
+            .encoder()
+            .audio()
+            .map_err(|e| ExportError::encoder("audio", e))?;
+        enc.set_rate(48000);
+        enc.set_channel_layout(ChannelLayout::STEREO);
+        enc.set_channels(2);
+        enc.set_format(ff::format::Sample::F32(ff::format::sample::Type::Planar));
+        enc.set_bit_rate(160_000);
+        enc.set_time_base(ff::Rational::new(1, 48000));
+        if global_header {
+            enc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
+        }
+        let enc = enc
+            .open_as(aac)
+            .map_err(|e| ExportError::encoder("audio", e))?;
+        let ost = {
+            let mut s = octx.add_stream(aac).map_err(|e| ExportError::io(out, e))?;
+            s.set_parameters(&enc);
+            s.set_time_base(ff::Rational::new(1, 48000));
+            s.index()
+        };
+        let layout = if dec.channel_layout().bits() == 0 {
+            ChannelLayout::default(i32::from(dec.channels().max(1)))
+        } else {
+            dec.channel_layout()
+        };
+        let args = format!(
+            "time_base={}/{}:sample_rate={}:sample_fmt={}:channel_layout=0x{:x}",
+            stream_tb.numerator(),
+            stream_tb.denominator(),
+            dec.rate(),
+            dec.format().name(),
+            layout.bits()
+        );
+        let filter_err = |e: ff::Error| ExportError::filter(src, e);
+        let find = |name: &str| {
+            ff::filter::find(name)
+                .ok_or_else(|| ExportError::setup(format!("FFmpeg has no {name} filter")))
+        };
+        let mut graph = ff::filter::Graph::new();
+        graph
+            .add(&find("abuffer")?, "in", &args)
+            .map_err(filter_err)?;
+        graph
+            .add(&find("abuffersink")?, "out", "")
+            .map_err(filter_err)?;
+        let aspec = audio_graph(start_abs, end_abs, spec.loudnorm);
+        graph
+            .output("in", 0)
+            .and_then(|p| p.input("out", 0))
+            .and_then(|p| p.parse(&aspec))
+            .map_err(filter_err)?;
+        graph.validate().map_err(filter_err)?;
+        if let Some(mut sink) = graph.get("out") {
+            sink.sink().set_frame_size(enc.frame_size());
+        }
+        Ok(AudioChain {
+            graph,
+            enc,
+            ost,
+            tb: ff::Rational::new(1, 48000),
+            done: false,
+            decoded: ff::frame::Audio::empty(),
+            filtered: ff::frame::Audio::empty(),
+            packet: ff::Packet::empty(),
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_packet(
+        &mut self,
+        dec: &mut ff::decoder::Audio,
+        packet: &ff::Packet,
+        end_abs: f64,
+        octx: &mut ff::format::context::Output,
+        ost_tb: Option<ff::Rational>,
+        stats: &mut TranscodeStats,
+        out: &Path,
+    ) -> Result<(), ExportError> {
+        dec.send_packet(packet).ok();
+        let tb = dec.time_base();
+        while dec.receive_frame(&mut self.decoded).is_ok() {
+            let pts = self.decoded.pts().or(self.decoded.timestamp());
+            if pts.is_some_and(|p| p as f64 * f64::from(tb) >= end_abs + 1.0) {
+                self.done = true;
+            }
+            if self.decoded.channel_layout().bits() == 0 {
+                let ch = i32::from(self.decoded.channels().max(1));
+                self.decoded.set_channel_layout(ChannelLayout::default(ch));
+            }
+            self.decoded.set_pts(pts);
+            self.feed()?;
+            self.drain(octx, ost_tb, stats, out)?;
+        }
+        Ok(())
+    }
+
+    fn feed(&mut self) -> Result<(), ExportError> {
+        match self.graph.get("in") {
+            Some(mut c) => c
+                .source()
+                .add(&self.decoded)
+                .map_err(|e| ExportError::setup(format!("audio filter: {e}"))),
+            None => Ok(()),
+        }
+    }
+
+    fn drain(
+        &mut self,
+        octx: &mut ff::format::context::Output,
+        ost_tb: Option<ff::Rational>,
+        stats: &mut TranscodeStats,
+        out: &Path,
+    ) -> Result<(), ExportError> {
+        loop {
+            let got = match self.graph.get("out") {
+                Some(mut sink) => sink.sink().frame(&mut self.filtered).is_ok(),
+                None => false,
+            };
+            if !got {
+                return Ok(());
+            }
+            stats.audio_samples += self.filtered.samples() as u64;
+            self.enc
+                .send_frame(&self.filtered)
+                .map_err(|e| ExportError::encoder("audio", e))?;
+            write_packets(
+                &mut self.enc,
+                octx,
+                self.ost,
+                self.tb,
+                ost_tb.unwrap_or(self.tb),
+                &mut self.packet,
+                out,
+            )?;
+        }
+    }
+
+    fn finish(
+        &mut self,
+        dec: &mut ff::decoder::Audio,
+        octx: &mut ff::format::context::Output,
+        ost_tb: Option<ff::Rational>,
+        stats: &mut TranscodeStats,
+        out: &Path,
+    ) -> Result<(), ExportError> {
+        if !self.done {
+            dec.send_eof().ok();
+            while dec.receive_frame(&mut self.decoded).is_ok() {
+                let pts = self.decoded.pts().or(self.decoded.timestamp());
+                self.decoded.set_pts(pts);
+                self.feed()?;
+            }
+        }
+        if let Some(mut c) = self.graph.get("in") {
+            c.source()
+                .flush()
+                .map_err(|e| ExportError::setup(format!("audio filter: {e}")))?;
+        }
+        self.drain(octx, ost_tb, stats, out)?;
+        self.enc
+            .send_eof()
+            .map_err(|e| ExportError::encoder("audio", e))?;
+        write_packets(
+            &mut self.enc,
+            octx,
+            self.ost,
+            self.tb,
+            ost_tb.unwrap_or(self.tb),
+            &mut self.packet,
+            out,
+        )
+    }
+}
