@@ -13,7 +13,7 @@ PACKAGES=(
   libgl1 libegl1 libgl1-mesa-dri
   # tests and demo: the ffmpeg CLI makes fixtures and is the benchmark reference,
   # espeak-ng makes speech, xvfb + imagemagick run and screenshot the real window
-  ffmpeg espeak-ng xvfb xauth imagemagick x11-utils python3-venv ca-certificates time
+  ffmpeg espeak-ng xvfb xauth imagemagick x11-utils python3-venv ca-certificates time bc
 )
 
 missing=()

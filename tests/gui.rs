@@ -233,3 +233,48 @@ fn gui_clips_survive_closing_the_window() {
     assert_eq!(h.state().state.clips.clips[0].start, trimmed.start);
     assert!(h.query_by_label_contains("restored").is_some());
 }
+
+#[test]
+fn gui_exports_the_ticked_clips_as_shorts() {
+    let out = crate::util::test_dir("gui_export");
+    let mut deps = AppDeps::new(Arc::new(|| None));
+    deps.open = Some(fixture("cuts.mp4"));
+    deps.export_dir = Some(out.clone());
+    let mut h = harness(deps);
+    step_until(&mut h, "the probe", |app| {
+        app.state.ready_generation().is_some()
+    });
+    h.get_by_label("Find Viral Clips").click();
+    step_until(&mut h, "the clips", |app| {
+        app.state.analysis.is_none() && !app.state.clips.clips.is_empty()
+    });
+    // The cuts fixture is 10 s long: the default 15–60 s limits give one clip of the whole.
+    let n = h.state().state.clips.clips.len();
+    assert!(n >= 1);
+    h.state_mut()
+        .send(slopcannon::gui::command::Command::SetExportChoices(
+            slopcannon::gui::state::ExportChoices {
+                portrait: Some(slopcannon::engine::export::Portrait::Crop),
+                loudnorm: false,
+            },
+        ));
+    h.run_steps(2);
+    assert_eq!(
+        h.state().state.export_choices.portrait,
+        Some(slopcannon::engine::export::Portrait::Crop)
+    );
+    h.get_by_label(&format!("Export {n} clips")).click();
+    step_until(&mut h, "the export", |app| {
+        app.state.export.is_none() && app.state.status.starts_with("Exported")
+    });
+    let files: Vec<_> = std::fs::read_dir(&out)
+        .expect("out dir")
+        .filter_map(|e| e.ok())
+        .collect();
+    assert_eq!(files.len(), n);
+    let info = slopcannon::engine::media::probe(&files[0].path()).expect("probe");
+    assert_eq!(
+        info.video().map(|(_, v)| (v.width, v.height)),
+        Some((1080, 1920))
+    );
+}

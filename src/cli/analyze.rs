@@ -17,7 +17,7 @@ use std::process::ExitCode;
 pub struct AnalyzeArgs {
     /// The video to analyse.
     pub file: PathBuf,
-    /// Write the JSON report to this file (`-` = stdout) instead of printing a table.
+    /// Also write the JSON report to this file (`-`: print it instead of the table).
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
     /// How many clips to pick.
@@ -99,40 +99,35 @@ pub fn analyze(args: &AnalyzeArgs, settings: &Settings) -> anyhow::Result<ExitCo
     for w in &analysis.warnings {
         tracing::warn!("{w}");
     }
-    match &args.json {
-        Some(out) => {
-            let text = serde_json::to_string_pretty(&analysis)? + "\n";
-            if to_stdout {
-                super::print(&text)?;
-            } else {
-                std::fs::write(out, text)
-                    .with_context(|| format!("cannot write {}", out.display()))?;
-            }
+    if let Some(out) = &args.json {
+        let text = serde_json::to_string_pretty(&analysis)? + "\n";
+        if to_stdout {
+            super::print(&text)?;
+            return Ok(ExitCode::SUCCESS);
         }
-        None => {
-            let mut out = String::new();
-            writeln!(
-                out,
-                "{} — {} scene cuts, {} clips ({:?} pass, {:.1} s)",
-                args.file.display(),
-                analysis.scenes.len(),
-                analysis.clips.len(),
-                analysis.pass,
-                analysis.timings.get("total").copied().unwrap_or(0.0)
-            )?;
-            for (i, c) in analysis.clips.iter().enumerate() {
-                writeln!(
-                    out,
-                    "{:>2}. {} – {}  score {:>5.1}  {}",
-                    i + 1,
-                    format_secs(c.start),
-                    format_secs(c.end),
-                    c.score,
-                    c.reasons.join("; ")
-                )?;
-            }
-            super::print(&out)?;
-        }
+        std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?;
     }
+    let mut out = String::new();
+    writeln!(
+        out,
+        "{} — {} scene cuts, {} clips ({:?} pass, {:.1} s)",
+        args.file.display(),
+        analysis.scenes.len(),
+        analysis.clips.len(),
+        analysis.pass,
+        analysis.timings.get("total").copied().unwrap_or(0.0)
+    )?;
+    for (i, c) in analysis.clips.iter().enumerate() {
+        writeln!(
+            out,
+            "{:>2}. {} – {}  score {:>5.1}  {}",
+            i + 1,
+            format_secs(c.start),
+            format_secs(c.end),
+            c.score,
+            c.reasons.join("; ")
+        )?;
+    }
+    super::print(&out)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,8 +4,9 @@
 use super::command::{Command, SHORTCUT_COMMANDS};
 use super::jobs::{FilePicker, Jobs, Msg, MsgSender, Waker};
 use super::panels;
-use super::state::{AppState, RunningAnalysis};
+use super::state::{AppState, RunningAnalysis, RunningExport};
 use crate::engine::analysis::AnalyzeOptions;
+use crate::engine::export::{ClipRequest, ExportOptions};
 use crate::engine::media::sampler::Stride;
 use crate::settings::Settings;
 use crossbeam_channel::{Receiver, Sender};
@@ -27,6 +28,8 @@ pub struct AppDeps {
     pub open: Option<PathBuf>,
     /// Where clip lists are saved between sessions (None: nowhere).
     pub data_dir: Option<PathBuf>,
+    /// Where exports go (None: `slopcannon-clips` beside the video).
+    pub export_dir: Option<PathBuf>,
 }
 
 impl AppDeps {
@@ -42,6 +45,7 @@ impl AppDeps {
             settings_error: None,
             open: None,
             data_dir: None,
+            export_dir: None,
         }
     }
 }
@@ -51,6 +55,7 @@ pub struct SlopApp {
     settings: Settings,
     /// The clip-list version last handed to the saver.
     saved_version: u64,
+    export_dir: Option<PathBuf>,
     jobs: Jobs,
     rx: Receiver<Msg>,
     commands: Vec<Command>,
@@ -65,6 +70,7 @@ impl SlopApp {
             state,
             settings: deps.settings,
             saved_version: 0,
+            export_dir: deps.export_dir,
             jobs: Jobs::new(
                 MsgSender::new(deps.tx, deps.waker),
                 deps.picker,
@@ -111,6 +117,19 @@ impl SlopApp {
             Command::ToggleLog => self.state.show_log = !self.state.show_log,
             Command::ClearLog => self.state.log.clear(),
             Command::FindClips => self.find_clips(),
+            Command::ToggleChosen(i) => {
+                if !self.state.unchosen.remove(&i) {
+                    self.state.unchosen.insert(i);
+                }
+            }
+            Command::SetExportChoices(c) => self.state.export_choices = c,
+            Command::ExportClips => self.export_clips(),
+            Command::CancelExport => {
+                if let Some(run) = self.state.export.as_mut() {
+                    run.cancelling = true;
+                    self.jobs.cancel_export();
+                }
+            }
             Command::CancelAnalysis => {
                 if let Some(run) = self.state.analysis.as_mut() {
                     run.cancelling = true;
@@ -168,6 +187,57 @@ impl SlopApp {
                 }
             }
         }
+    }
+
+    /// Exports the ticked clips next to the video, in `<video folder>/slopcannon-clips`.
+    fn export_clips(&mut self) {
+        if self.state.export.is_some() {
+            return;
+        }
+        let Some(path) = self.state.file.as_ref().map(|f| f.path.clone()) else {
+            return;
+        };
+        let clips: Vec<ClipRequest> = self
+            .state
+            .clips
+            .clips
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.state.unchosen.contains(i))
+            .map(|(_, c)| ClipRequest {
+                start: c.start,
+                end: c.end,
+                subtitles: None,
+            })
+            .collect();
+        if clips.is_empty() {
+            self.state.status = "No clips ticked for export".into();
+            return;
+        }
+        let out_dir = self.export_dir.clone().unwrap_or_else(|| {
+            path.parent()
+                .unwrap_or(std::path::Path::new("."))
+                .join("slopcannon-clips")
+        });
+        let opts = ExportOptions {
+            out_dir,
+            portrait: self.state.export_choices.portrait,
+            loudnorm: self.state.export_choices.loudnorm,
+            preset: self.settings.ffmpeg_preset.clone(),
+            crf: self.settings.ffmpeg_crf,
+            workers: self.settings.max_export_workers,
+            attempts: self.settings.export_retries,
+            ..ExportOptions::default()
+        };
+        let n = clips.len();
+        let job = self.jobs.export(path, clips, opts);
+        self.state.export = Some(RunningExport {
+            job,
+            clips: n,
+            progress: None,
+            cancelling: false,
+        });
+        self.state.status = format!("Exporting {n} clips…");
     }
 
     /// Starts "Find Viral Clips" on the open file.

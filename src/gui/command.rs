@@ -32,12 +32,20 @@ pub enum Command {
     SetClipEnd,
     /// Set the selected clip's bounds (seconds).
     SetClipBounds(f64, f64),
+    /// Tick or untick clip n for export.
+    ToggleChosen(usize),
+    /// Export the ticked clips.
+    ExportClips,
+    CancelExport,
+    /// Change how clips are exported.
+    SetExportChoices(super::state::ExportChoices),
 }
 
 /// The commands that have a fixed label and shortcut. Shift+arrow comes before the plain
 /// arrow: egui matches shortcuts ignoring an extra Shift, so the more specific one must win.
-pub const SHORTCUT_COMMANDS: [Command; 14] = [
+pub const SHORTCUT_COMMANDS: [Command; 15] = [
     Command::OpenDialog,
+    Command::ExportClips,
     Command::FindClips,
     Command::CancelAnalysis,
     Command::NextClip,
@@ -75,6 +83,10 @@ impl Command {
             Command::SetClipStart => "Set clip start to playhead".into(),
             Command::SetClipEnd => "Set clip end to playhead".into(),
             Command::SetClipBounds(..) => "Trim clip".into(),
+            Command::ToggleChosen(_) => "Export this clip".into(),
+            Command::ExportClips => "Export clips".into(),
+            Command::CancelExport => "Cancel export".into(),
+            Command::SetExportChoices(_) => "Export settings".into(),
         }
     }
 
@@ -95,6 +107,7 @@ impl Command {
             Command::PrevClip => S::new(M::NONE, Key::K),
             Command::SetClipStart => S::new(M::NONE, Key::I),
             Command::SetClipEnd => S::new(M::NONE, Key::O),
+            Command::ExportClips => S::new(M::COMMAND, Key::E),
             _ => return None,
         })
     }

@@ -7,6 +7,7 @@
 use super::state::AnalysisFailure;
 use crate::engine::analysis::scoring::Clip;
 use crate::engine::analysis::{analyze, Analysis, AnalyzeOptions, Scene};
+use crate::engine::export::{export_clips, ClipRequest, ExportOptions, JobResult};
 use crate::engine::media::grab::{FrameGrabber, RgbaFrame};
 use crate::engine::media::probe::{check_decodable, probe, MediaInfo};
 use crate::engine::progress::{CancelToken, Event, EventSink, JobId};
@@ -39,6 +40,11 @@ pub enum Msg {
     Picked(Option<PathBuf>),
     /// Progress and intermediate results of an engine job.
     Engine(Event),
+    /// An export ended: the output folder and one result per clip, or why it stopped.
+    Exported {
+        job: JobId,
+        result: Result<(PathBuf, Vec<JobResult>), String>,
+    },
     /// An analysis ended.
     Analyzed {
         job: JobId,
@@ -126,6 +132,8 @@ pub struct Jobs {
     picking: bool,
     /// The running analysis and its cancel token.
     analysis: Option<(JobId, CancelToken)>,
+    /// The running export and its cancel token.
+    export: Option<(JobId, CancelToken)>,
     /// Where projects are saved (None: not saved, e.g. no home folder).
     data_dir: Option<PathBuf>,
     tx_save: Sender<SaveRequest>,
@@ -164,6 +172,7 @@ impl Jobs {
             tx_preview,
             picking: false,
             analysis: None,
+            export: None,
             data_dir,
             tx_save,
         }
@@ -194,6 +203,40 @@ impl Jobs {
             .map_err(|e| tracing::error!("cannot start the analysis thread: {e}"))
             .ok();
         job
+    }
+
+    /// Exports `clips` of `source` with `opts` on a worker; progress and the results arrive as
+    /// messages. Returns the job id.
+    pub fn export(
+        &mut self,
+        source: PathBuf,
+        clips: Vec<ClipRequest>,
+        opts: ExportOptions,
+    ) -> JobId {
+        self.cancel_export();
+        let job = JobId::next();
+        let cancel = CancelToken::new();
+        self.export = Some((job, cancel.clone()));
+        let msgs = self.msgs.clone();
+        let events = msgs.clone();
+        let sink = EventSink::new(move |ev| events.send(Msg::Engine(ev)));
+        std::thread::Builder::new()
+            .name("export".into())
+            .spawn(move || {
+                let result = export_clips(&source, &clips, &opts, job, &sink, &cancel)
+                    .map(|r| (opts.out_dir.clone(), r))
+                    .map_err(|e| e.to_string());
+                msgs.send(Msg::Exported { job, result });
+            })
+            .map_err(|e| tracing::error!("cannot start the export thread: {e}"))
+            .ok();
+        job
+    }
+
+    pub fn cancel_export(&mut self) {
+        if let Some((_, cancel)) = self.export.take() {
+            cancel.cancel();
+        }
     }
 
     /// Cancels the running analysis, if any (it reports `Cancelled` when it has stopped).

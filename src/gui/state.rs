@@ -62,6 +62,23 @@ impl RunningAnalysis {
     }
 }
 
+/// A running export.
+#[derive(Debug)]
+pub struct RunningExport {
+    pub job: JobId,
+    pub clips: usize,
+    pub progress: Option<Progress>,
+    pub cancelling: bool,
+}
+
+/// How clips are exported (the export panel's choices).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExportChoices {
+    /// None: keep the source's size; Some: 9:16 with that fit.
+    pub portrait: Option<crate::engine::export::Portrait>,
+    pub loudnorm: bool,
+}
+
 /// The clips found for the open file, and which one is selected.
 #[derive(Debug, Default)]
 pub struct ClipList {
@@ -94,6 +111,10 @@ pub struct AppState {
     pub status: String,
     pub analysis: Option<RunningAnalysis>,
     pub clips: ClipList,
+    pub export: Option<RunningExport>,
+    pub export_choices: ExportChoices,
+    /// Clips left out of the export (by index), unticked in the list.
+    pub unchosen: std::collections::BTreeSet<usize>,
 }
 
 impl AppState {
@@ -151,6 +172,7 @@ impl AppState {
             version: self.clips.version,
             ..ClipList::default()
         };
+        self.unchosen.clear();
         self.status = format!("Opening {}…", path.display());
         generation
     }
@@ -248,6 +270,49 @@ impl AppState {
                 }
             }
             Msg::Picked(path) => return path.map(Command::OpenPath),
+            Msg::Engine(Event::Progress(p))
+                if self.export.as_ref().is_some_and(|e| e.job == p.job) =>
+            {
+                if let Some(e) = self.export.as_mut() {
+                    e.progress = Some(p);
+                }
+            }
+            Msg::Exported { job, result } => {
+                let Some(run) = self.export.take_if(|r| r.job == job) else {
+                    return None;
+                };
+                match result {
+                    Ok((dir, results)) => {
+                        let ok = results.iter().filter(|r| r.output.is_some()).count();
+                        let failed = results.len() - ok;
+                        self.status = if failed == 0 {
+                            format!("Exported {ok} clips to {}", dir.display())
+                        } else {
+                            format!(
+                                "Exported {ok} clips to {}; {failed} failed (see the log)",
+                                dir.display()
+                            )
+                        };
+                        for r in results.iter().filter(|r| r.output.is_none()) {
+                            tracing::error!(
+                                "clip {} failed: {}",
+                                r.index + 1,
+                                r.error.as_deref().unwrap_or("unknown error")
+                            );
+                        }
+                        tracing::info!("{}", self.status);
+                    }
+                    Err(e) if run.cancelling => {
+                        self.status = "Export cancelled".into();
+                        tracing::info!("export cancelled ({e})");
+                    }
+                    Err(e) => {
+                        self.status = "Export failed".into();
+                        tracing::error!("export failed: {e}");
+                        self.error = Some(e);
+                    }
+                }
+            }
             Msg::Engine(Event::Progress(p)) => {
                 if let Some(run) = self.analysis.as_mut().filter(|r| r.job == p.job) {
                     match run.progress.iter_mut().find(|q| q.stage == p.stage) {

@@ -32,6 +32,7 @@ pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
                 }
                 return;
             }
+            egui::Panel::bottom("export").show(ui, |ui| export_ui(ui, state, cmds));
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
@@ -46,7 +47,18 @@ pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
                             clip.score
                         );
                         let response = ui
-                            .selectable_label(selected, egui::RichText::new(title).strong())
+                            .horizontal(|ui| {
+                                let mut chosen = !state.unchosen.contains(&i);
+                                if ui
+                                    .checkbox(&mut chosen, "")
+                                    .on_hover_text("Export this clip")
+                                    .changed()
+                                {
+                                    cmds.push(Command::ToggleChosen(i));
+                                }
+                                ui.selectable_label(selected, egui::RichText::new(title).strong())
+                            })
+                            .inner
                             .on_hover_text("Select and jump to this clip (J / K: next / previous)");
                         if response.clicked() {
                             cmds.push(Command::SelectClip(i));
@@ -102,4 +114,74 @@ fn trim_ui(ui: &mut egui::Ui, start: f64, end: f64, state: &AppState, cmds: &mut
             cmds.push(Command::SetClipEnd);
         }
     });
+}
+
+/// Export choices, the Export button, and the export's progress.
+fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
+    use crate::engine::export::Portrait;
+    let chosen = state.clips.clips.len() - state.unchosen.len().min(state.clips.clips.len());
+    if let Some(run) = &state.export {
+        let p = run.progress.as_ref();
+        let fraction = p.and_then(|p| p.fraction()).unwrap_or(0.0) as f32;
+        let eta = p
+            .and_then(|p| p.eta)
+            .map(|e| format!(" · ETA {}", crate::engine::progress::format_hms(e)))
+            .unwrap_or_default();
+        let text = if run.cancelling {
+            "cancelling…".to_string()
+        } else {
+            format!(
+                "exporting {} clips {:.0}%{eta}",
+                run.clips,
+                fraction * 100.0
+            )
+        };
+        ui.add(egui::ProgressBar::new(fraction).text(text));
+        if ui
+            .add_enabled(
+                !run.cancelling,
+                egui::Button::new(Command::CancelExport.label()),
+            )
+            .clicked()
+        {
+            cmds.push(Command::CancelExport);
+        }
+        return;
+    }
+    let mut choices = state.export_choices.clone();
+    let label = |p: Option<Portrait>| match p {
+        None => "Original size",
+        Some(Portrait::Pad) => "9:16, fit with bars",
+        Some(Portrait::Blur) => "9:16, fit over blur",
+        Some(Portrait::Crop) => "9:16, crop to fill",
+    };
+    ui.horizontal(|ui| {
+        let layout_label = ui.label("Layout");
+        egui::ComboBox::from_id_salt("layout")
+            .selected_text(label(choices.portrait))
+            .show_ui(ui, |ui| {
+                for p in [
+                    None,
+                    Some(Portrait::Pad),
+                    Some(Portrait::Blur),
+                    Some(Portrait::Crop),
+                ] {
+                    ui.selectable_value(&mut choices.portrait, p, label(p));
+                }
+            })
+            .response
+            .labelled_by(layout_label.id);
+    });
+    ui.checkbox(&mut choices.loudnorm, "Normalise loudness (EBU R128)");
+    if choices != state.export_choices {
+        cmds.push(Command::SetExportChoices(choices));
+    }
+    let button = egui::Button::new(format!("Export {chosen} clips"));
+    if ui
+        .add_enabled(chosen > 0, button)
+        .on_hover_text("Write the ticked clips to slopcannon-clips/ beside the video (Ctrl+E)")
+        .clicked()
+    {
+        cmds.push(Command::ExportClips);
+    }
 }

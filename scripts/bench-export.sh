@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Export benchmark, one run on one file: 5 clips of 30 s from the 10-minute 1080p30 H.264
+# benchmark video, exported by `slopcannon export` (release build) as 9:16 pad, and — in the
+# same run — by the equivalent FFmpeg CLI commands (2 at a time) and by `-c copy`. Also
+# stacked + subtitles + portrait in one pass against plain portrait. Prints wall times and ratios.
+# Usage: scripts/bench-export.sh [VIDEO]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+video=${1:-target/bench/bench-1080p-10min.mp4}
+[ -s "$video" ] || bash scripts/make-bench-video.sh "$video"
+cargo build --release --locked -q
+bin=target/release/slopcannon
+out=target/bench/export
+rm -rf "$out"; mkdir -p "$out"
+starts=(45 165 285 405 525)
+printf '[' > "$out/clips.json"
+for i in "${!starts[@]}"; do
+  s=${starts[$i]}; [ "$i" -gt 0 ] && printf ',' >> "$out/clips.json"
+  printf '{"start": %s, "end": %s}' "$s" "$((s + 30))" >> "$out/clips.json"
+done
+printf ']\n' >> "$out/clips.json"
+cat > "$out/words.ass" <<'ASS'
+[Script Info]
+ScriptType: v4.00+
+PlayResX: 1080
+PlayResY: 1920
+
+[V4+ Styles]
+Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding
+Style: Default,DejaVu Sans,96,&H00FFFFFF,&H0000FFFF,&H00000000,&H80000000,1,0,0,0,100,100,0,0,1,6,0,2,60,60,300,1
+
+[Events]
+Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+ASS
+for t in $(seq 0 2 28); do
+  printf 'Dialogue: 0,0:00:%02d.00,0:00:%02d.00,Default,,0,0,0,,{\\k40}word {\\k40}by {\\k40}word {\\k40}karaoke\n' "$t" "$((t + 2))" >> "$out/words.ass"
+done
+ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=1280x720:rate=30:duration=7" -c:v libx264 -preset veryfast "$out/bg.mp4"
+
+now() { date +%s.%N; }
+t0=$(now); "$bin" export "$video" --clips "$out/clips.json" --out "$out/ours_pad" --portrait pad > /dev/null 2>&1; t_pad=$(echo "$(now) - $t0" | bc)
+t0=$(now); "$bin" export "$video" --clips "$out/clips.json" --out "$out/ours_all" --portrait pad --stacked "$out/bg.mp4" --subtitles "$out/words.ass" > /dev/null 2>&1; t_all=$(echo "$(now) - $t0" | bc)
+mkdir -p "$out/ffmpeg_pad" "$out/ffmpeg_copy"
+t0=$(now)
+for i in "${!starts[@]}"; do
+  s=${starts[$i]}
+  ffmpeg -hide_banner -loglevel error -y -ss "$s" -i "$video" -t 30 \
+    -vf "scale=1080:1920:force_original_aspect_ratio=decrease,pad=1080:1920:(ow-iw)/2:(oh-ih)/2" \
+    -c:v libx264 -preset ultrafast -crf 23 -c:a aac "$out/ffmpeg_pad/$i.mp4" &
+  if (( i % 2 == 1 )); then wait; fi
+done
+wait; t_ff=$(echo "$(now) - $t0" | bc)
+t0=$(now)
+for i in "${!starts[@]}"; do
+  ffmpeg -hide_banner -loglevel error -y -ss "${starts[$i]}" -i "$video" -t 30 -c copy "$out/ffmpeg_copy/$i.mp4"
+done
+t_copy=$(echo "$(now) - $t0" | bc)
+echo "file: $video; 5 clips × 30 s; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-52s %8s %10s\n' "run" "wall s" "ratio"
+printf '%-52s %8.2f %9.2fx\n' "slopcannon export --portrait pad (workers: default)" "$t_pad" "$(echo "$t_pad / $t_ff" | bc -l)"
+printf '%-52s %8.2f %9.2fx\n' "ffmpeg CLI scale+pad ultrafast crf 23, 2 at a time" "$t_ff" 1
+printf '%-52s %8.2f %9.2fx\n' "ffmpeg CLI -c copy (not frame-exact)" "$t_copy" "$(echo "$t_copy / $t_ff" | bc -l)"
+printf '%-52s %8.2f %9.2fx\n' "slopcannon stacked + subtitles + pad, one pass" "$t_all" "$(echo "$t_all / $t_pad" | bc -l)"
+echo "(last ratio is against slopcannon's plain portrait run)"
