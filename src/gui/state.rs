@@ -278,9 +278,7 @@ impl AppState {
                 }
             }
             Msg::Exported { job, result } => {
-                let Some(run) = self.export.take_if(|r| r.job == job) else {
-                    return None;
-                };
+                let run = self.export.take_if(|r| r.job == job)?;
                 match result {
                     Ok((dir, results)) => {
                         let ok = results.iter().filter(|r| r.output.is_some()).count();
