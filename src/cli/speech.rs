@@ -1,23 +1,133 @@
 //! `slopcannon transcribe FILE` and `slopcannon models`: speech to text and the model store.
 
+use super::bars::Bars;
+use crate::engine::progress::{CancelToken, JobId};
+use crate::engine::project::data_dir;
+use crate::engine::speech::model::{installed, models_dir};
+use crate::engine::speech::subtitles::{clip_srt, clip_vtt, AssStyle};
+use crate::engine::speech::{transcribe as run_transcribe, TranscribeOptions};
 use crate::settings::Settings;
+use anyhow::Context as _;
+use std::fmt::Write as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `transcribe`.
 #[derive(Debug, clap::Args)]
 pub struct TranscribeArgs {
     /// The video or audio file to transcribe.
-    pub file: std::path::PathBuf,
+    pub file: PathBuf,
+    /// Write the transcript (segments and words) as JSON to this file (`-` = stdout).
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<PathBuf>,
+    /// Write SubRip subtitles to this file.
+    #[arg(long, value_name = "OUT")]
+    pub srt: Option<PathBuf>,
+    /// Write WebVTT subtitles to this file.
+    #[arg(long, value_name = "OUT")]
+    pub vtt: Option<PathBuf>,
+    /// A model name or ggml file (default: SLOP_WHISPER_MODEL).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Do not read or write the transcript cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Arguments of `models`.
 #[derive(Debug, clap::Args)]
 pub struct ModelsArgs {}
 
-pub fn transcribe(args: &TranscribeArgs, _settings: &Settings) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("transcription is not built yet: {}", args.file.display())
+/// Builds the engine options from settings (and an optional model override).
+pub fn options(settings: &Settings, model: Option<&str>, cache: bool) -> TranscribeOptions {
+    let data = data_dir();
+    TranscribeOptions {
+        model: model.unwrap_or(&settings.whisper_model).to_string(),
+        compute: settings.whisper_compute,
+        models_dir: data
+            .as_deref()
+            .map(models_dir)
+            .unwrap_or_else(|| PathBuf::from("models")),
+        threads: settings.whisper_threads,
+        cache_dir: if cache {
+            data.map(|d| d.join("cache"))
+        } else {
+            None
+        },
+    }
 }
 
-pub fn models(_args: &ModelsArgs, _settings: &Settings) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("the model store is not built yet")
+pub fn transcribe(args: &TranscribeArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let opts = options(settings, args.model.as_deref(), !args.no_cache);
+    let to_stdout = args.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    let bars = Bars::new(!to_stdout);
+    let sink = bars.sink(|_| {});
+    let result = run_transcribe(&args.file, &opts, JobId::next(), &sink, &CancelToken::new());
+    bars.clear();
+    let done = result?;
+    let t = &done.transcript;
+    let words: Vec<_> = t.words().cloned().collect();
+    let end = words.last().map_or(0.0, |w| w.end) + 1.0;
+    let style = AssStyle::default();
+    if let Some(p) = &args.srt {
+        std::fs::write(p, clip_srt(&words, 0.0, end, &style))
+            .with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    if let Some(p) = &args.vtt {
+        std::fs::write(p, clip_vtt(&words, 0.0, end, &style))
+            .with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    if let Some(p) = &args.json {
+        let text = serde_json::to_string_pretty(t)? + "\n";
+        if to_stdout {
+            super::print(&text)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    let mut out = String::new();
+    for s in &t.segments {
+        writeln!(out, "[{:>8.2} → {:>8.2}] {}", s.start, s.end, s.text)?;
+    }
+    writeln!(
+        out,
+        "({} segments, {} words; model {}{})",
+        t.segments.len(),
+        words.len(),
+        done.model_path.display(),
+        if done.from_cache {
+            ", from the cache"
+        } else {
+            ""
+        }
+    )?;
+    super::print(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn models(_args: &ModelsArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let dir = data_dir()
+        .map(|d| models_dir(&d))
+        .unwrap_or_else(|| PathBuf::from("models"));
+    let list = installed(&dir);
+    let mut out = format!(
+        "models in {} (SLOP_WHISPER_MODEL={}):\n",
+        dir.display(),
+        settings.whisper_model
+    );
+    if list.is_empty() {
+        out.push_str("  none installed. Copy a ggml model (e.g. ggml-tiny.en-q8_0.bin) there, or set SLOP_WHISPER_MODEL to its path.\n");
+    }
+    for m in list {
+        writeln!(
+            out,
+            "  {:<12} {:<6} {:>6.1} MB  {}",
+            m.name,
+            m.quantisation,
+            m.size_bytes as f64 / 1e6,
+            m.path.display()
+        )?;
+    }
+    super::print(&out)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -146,6 +146,11 @@ impl CancelToken {
     pub fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::Relaxed)
     }
+    /// The shared flag itself, for C callbacks that poll it (it lives as long as any clone).
+    pub fn flag(&self) -> &AtomicBool {
+        &self.0
+    }
+
     /// `Err(Cancelled)` once cancelled; call it once per packet or frame.
     pub fn check(&self) -> Result<(), Cancelled> {
         if self.is_cancelled() {

@@ -72,10 +72,62 @@ pub fn make(name: &str, out: &Path) -> bool {
             calm(15.0, &mut video, &mut audio);
             concat(&video, Some(&audio), &["-preset", "ultrafast"], out);
         }
+        // Two espeak-ng sentences with 3 s of silence between them, under a test picture.
+        "speech.mp4" => {
+            let dir = out.parent().unwrap_or(Path::new("."));
+            let wav = |name: &str, text: &str| {
+                let p = dir.join(format!("{name}.{}.wav", std::process::id()));
+                let status = std::process::Command::new("espeak-ng")
+                    .args(["-v", "en-us", "-s", "130", "-w"])
+                    .arg(&p)
+                    .arg(text)
+                    .status()
+                    .expect("espeak-ng (installed by scripts/setup.sh)");
+                assert!(status.success());
+                p
+            };
+            let a = wav("a", SPEECH_A);
+            let b = wav("b", SPEECH_B);
+            let args: Vec<String> = vec![
+                "-i".into(),
+                a.display().to_string(),
+                "-f".into(),
+                "lavfi".into(),
+                "-i".into(),
+                "anullsrc=r=22050:cl=mono:d=3".into(),
+                "-i".into(),
+                b.display().to_string(),
+                "-f".into(),
+                "lavfi".into(),
+                "-i".into(),
+                "testsrc2=size=160x90:rate=10:duration=30".into(),
+                "-filter_complex".into(),
+                "[0:a][1:a][2:a]concat=n=3:v=0:a=1[a]".into(),
+                "-map".into(),
+                "3:v".into(),
+                "-map".into(),
+                "[a]".into(),
+                "-shortest".into(),
+                "-c:v".into(),
+                "libx264".into(),
+                "-preset".into(),
+                "ultrafast".into(),
+                "-c:a".into(),
+                "aac".into(),
+            ];
+            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+            ffmpeg(&refs, out);
+            std::fs::remove_file(a).ok();
+            std::fs::remove_file(b).ok();
+        }
         _ => return false,
     }
     true
 }
+
+/// What `speech.mp4` says.
+pub const SPEECH_A: &str = "Hello, this is a test of the speech recognition system.";
+pub const SPEECH_B: &str = "The meeting will start at ten o'clock tomorrow morning.";
 
 /// Concatenates lavfi video sources (and optionally audio sources) into an H.264/AAC MP4.
 fn concat(video: &[String], audio: Option<&[String]>, x264: &[&str], out: &Path) {
