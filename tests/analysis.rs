@@ -239,3 +239,39 @@ fn cli_analyze_json_has_the_documented_shape() {
     assert_eq!(code, 1);
     assert!(err.contains("unknown weight"), "{err}");
 }
+
+#[test]
+fn with_speech_clips_hold_whole_sentences_and_never_cut_a_word() {
+    let dir = test_dir("analysis_speech");
+    let model = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/models/ggml-tiny.en-q8_0.bin");
+    let mut opts = AnalyzeOptions {
+        speech: Some(slopcannon::engine::speech::TranscribeOptions {
+            model: model.to_string_lossy().into_owned(),
+            compute: slopcannon::settings::WhisperCompute::Int8,
+            models_dir: dir.clone(),
+            threads: 1,
+            cache_dir: None,
+        }),
+        ..AnalyzeOptions::default()
+    };
+    opts.select.min_len_secs = 3.0;
+    opts.select.max_len_secs = 10.0;
+    opts.select.max_clips = 2;
+    let a = run_analysis(&fixture("speech.mp4"), &opts);
+    let t = a.transcript.as_ref().expect("transcript");
+    assert_eq!(t.segments.len(), 2, "{t:?}");
+    assert_eq!(a.clips.len(), 2);
+    for c in &a.clips {
+        for w in t.words() {
+            let inside = w.start >= c.start - 1e-6 && w.end <= c.end + 1e-6;
+            let outside = w.end <= c.start + 1e-6 || w.start >= c.end - 1e-6;
+            assert!(inside || outside, "{w:?} is cut by {c:?}");
+        }
+        // Each clip is exactly one of the two sentences.
+        assert!(
+            t.segments.iter().any(|s| (s.start - c.start).abs() < 0.05),
+            "starts at a sentence: {c:?}"
+        );
+    }
+}

@@ -39,7 +39,7 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub workers: Option<usize>,
     /// Change a scoring weight, e.g. `--weight motion=2` (repeatable). Names: loudness,
-    /// loudness_peak, onsets, motion, cuts, silence.
+    /// loudness_peak, onsets, motion, cuts, silence, speech, emphasis.
     #[arg(long = "weight", value_name = "NAME=VALUE")]
     pub weights: Vec<String>,
 }
@@ -57,6 +57,7 @@ pub fn options(args: &AnalyzeArgs, settings: &Settings) -> anyhow::Result<Analyz
         stride: settings.frame_skip.map_or(Stride::Auto, Stride::Every),
         workers: args.workers.unwrap_or(settings.max_analysis_workers).max(1),
         quick_only: args.quick,
+        speech: (!args.no_speech).then(|| super::speech::options(settings, None, true)),
         ..AnalyzeOptions::default()
     };
     opts.select.max_clips = args.max_clips;

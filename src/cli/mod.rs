@@ -8,7 +8,7 @@ mod bars;
 mod bench;
 mod export;
 mod report;
-mod speech;
+pub(crate) mod speech;
 
 use crate::settings::Settings;
 use clap::{Parser, Subcommand};

@@ -39,7 +39,7 @@ pub struct TranscribeArgs {
 pub struct ModelsArgs {}
 
 /// Builds the engine options from settings (and an optional model override).
-pub fn options(settings: &Settings, model: Option<&str>, cache: bool) -> TranscribeOptions {
+pub(crate) fn options(settings: &Settings, model: Option<&str>, cache: bool) -> TranscribeOptions {
     let data = data_dir();
     TranscribeOptions {
         model: model.unwrap_or(&settings.whisper_model).to_string(),

@@ -53,6 +53,8 @@ pub struct AnalyzeOptions {
     pub step: f64,
     pub select: SelectOptions,
     pub scenes: SceneOptions,
+    /// Transcribe speech (and use it in scoring and snapping); None: no speech.
+    pub speech: Option<crate::engine::speech::TranscribeOptions>,
 }
 
 impl Default for AnalyzeOptions {
@@ -65,6 +67,7 @@ impl Default for AnalyzeOptions {
             step: 1.0,
             select: SelectOptions::default(),
             scenes: SceneOptions::default(),
+            speech: None,
         }
     }
 }
@@ -98,6 +101,9 @@ pub struct Analysis {
     pub timings: BTreeMap<String, f64>,
     /// Things that did not stop the analysis but limit it (no audio, undecodable audio…).
     pub warnings: Vec<String>,
+    /// What was said, with word timings (absent with `--no-speech` or without a model).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<crate::engine::speech::Transcript>,
     #[serde(skip)]
     pub frames_decoded: u64,
     #[serde(skip)]
@@ -173,6 +179,17 @@ pub fn analyze(
                 (r, t.elapsed().as_secs_f64())
             })
         });
+        let speech_job = opts
+            .speech
+            .as_ref()
+            .filter(|_| has_audio && !opts.quick_only)
+            .map(|so| {
+                scope.spawn(move || {
+                    let t = Instant::now();
+                    let r = crate::engine::speech::transcribe(path, so, job, sink, cancel);
+                    (r, t.elapsed().as_secs_f64())
+                })
+            });
         let full_job = (has_video && !opts.quick_only).then(|| {
             let vopts = video::VideoPassOptions {
                 stride: opts.stride,
@@ -226,6 +243,7 @@ pub fn analyze(
             audio.as_ref(),
             quick_motion_curve.as_deref(),
             &quick_cuts,
+            None,
             opts,
         );
         timings.insert("score_quick".to_string(), t.elapsed().as_secs_f64());
@@ -234,9 +252,46 @@ pub fn analyze(
             pass: Pass::Quick,
             clips: quick.clips.clone(),
         });
+        let mut transcript = None;
+        let join_speech = |timings: &mut BTreeMap<String, f64>,
+                           warnings: &mut Vec<String>|
+         -> Result<(), AnalysisError> {
+            match speech_job.map(|h| h.join()) {
+                None => {}
+                Some(Ok((Ok(t), secs))) => {
+                    timings.insert("transcribe".to_string(), secs);
+                    transcript = Some(t.transcript);
+                }
+                Some(Ok((Err(e), _))) if e.is_cancelled() => {
+                    return Err(AnalysisError::Cancelled(Cancelled))
+                }
+                Some(Ok((Err(e), _))) => {
+                    warnings.push(format!("continuing without speech: {e}"));
+                }
+                Some(Err(_)) => {
+                    warnings.push("transcription crashed; continuing without speech".into())
+                }
+            }
+            Ok(())
+        };
         let Some(full_job) = full_job else {
-            // Quick only, or no video: the quick ranking is the result.
-            let mut a = quick;
+            // Quick only, or no video: the quick ranking is the result (with speech if any).
+            join_speech(&mut timings, &mut warnings)?;
+            let mut a = if transcript.is_some() {
+                rank(
+                    &info,
+                    Pass::Full,
+                    duration,
+                    audio.as_ref(),
+                    None,
+                    &[],
+                    transcript.as_ref(),
+                    opts,
+                )
+            } else {
+                quick
+            };
+            a.transcript = transcript;
             timings.insert("total".to_string(), t_total.elapsed().as_secs_f64());
             a.timings = timings;
             a.warnings = warnings;
@@ -264,6 +319,7 @@ pub fn analyze(
             pass.sampled
         );
         let motion = video::motion_curve(&pass.motion, &cuts, duration, step);
+        join_speech(&mut timings, &mut warnings)?;
         let t = Instant::now();
         let mut full = rank(
             &info,
@@ -272,8 +328,10 @@ pub fn analyze(
             audio.as_ref(),
             Some(&motion),
             &cuts,
+            transcript.as_ref(),
             opts,
         );
+        full.transcript = transcript;
         timings.insert("score".to_string(), t.elapsed().as_secs_f64());
         full.frames_decoded = pass.decoded;
         full.frames_sampled = pass.sampled;
@@ -308,6 +366,7 @@ fn audio_curves(
 }
 
 /// Scores and selects, producing an [`Analysis`] for one pass.
+#[allow(clippy::too_many_arguments)]
 fn rank(
     info: &MediaInfo,
     pass: Pass,
@@ -315,6 +374,7 @@ fn rank(
     audio: Option<&AudioCurves>,
     motion: Option<&[f32]>,
     cuts: &[Cut],
+    transcript: Option<&crate::engine::speech::Transcript>,
     opts: &AnalyzeOptions,
 ) -> Analysis {
     let input = ScoreInput {
@@ -324,6 +384,7 @@ fn rank(
         motion,
         cuts,
         approximate_cuts: pass == Pass::Quick,
+        transcript,
     };
     let curves = score_curves(&input, &opts.select.weights);
     let clips = select_clips(&input, &curves, &opts.select);
@@ -347,6 +408,7 @@ fn rank(
         },
         timings: BTreeMap::new(),
         warnings: Vec::new(),
+        transcript: None,
         frames_decoded: 0,
         frames_sampled: 0,
     }

@@ -7,6 +7,7 @@
 
 use super::audio_features::AudioCurves;
 use super::scenes::Cut;
+use crate::engine::speech::Transcript;
 use serde::{Deserialize, Serialize};
 
 /// How much each feature counts. Settable (CLI `--weight name=value`).
@@ -25,6 +26,10 @@ pub struct Weights {
     pub cuts: f32,
     /// Penalty per fully silent step.
     pub silence: f32,
+    /// Words per second (speech density).
+    pub speech: f32,
+    /// Questions and exclamations.
+    pub emphasis: f32,
 }
 
 impl Default for Weights {
@@ -36,18 +41,22 @@ impl Default for Weights {
             motion: 1.0,
             cuts: 1.0,
             silence: 1.5,
+            speech: 0.6,
+            emphasis: 0.5,
         }
     }
 }
 
 impl Weights {
-    pub const NAMES: [&'static str; 6] = [
+    pub const NAMES: [&'static str; 8] = [
         "loudness",
         "loudness_peak",
         "onsets",
         "motion",
         "cuts",
         "silence",
+        "speech",
+        "emphasis",
     ];
 
     /// Sets one weight by name; false when the name is unknown.
@@ -59,6 +68,8 @@ impl Weights {
             "motion" => &mut self.motion,
             "cuts" => &mut self.cuts,
             "silence" => &mut self.silence,
+            "speech" => &mut self.speech,
+            "emphasis" => &mut self.emphasis,
             _ => return false,
         };
         *slot = value;
@@ -112,6 +123,8 @@ pub struct ScoreInput<'a> {
     pub cuts: &'a [Cut],
     /// True when cuts come from a keyframes-only pass (quick pass: fewer, approximate).
     pub approximate_cuts: bool,
+    /// The transcript, when speech was transcribed.
+    pub transcript: Option<&'a Transcript>,
 }
 
 /// Per-step features after normalisation, and the interest curve.
@@ -184,6 +197,35 @@ pub fn score_curves(input: &ScoreInput<'_>, w: &Weights) -> ScoreCurves {
             w.cuts
         };
         features.push(("cuts", robust_z(&cut_count), weight));
+    }
+    if let Some(t) = input.transcript {
+        let mut words = vec![0.0f32; steps];
+        let mut emphasis = vec![0.0f32; steps];
+        for seg in &t.segments {
+            for w in &seg.words {
+                if let Some(slot) = words.get_mut((w.start / input.step).floor().max(0.0) as usize)
+                {
+                    *slot += 1.0;
+                }
+            }
+            let marked = seg.text.trim_end().ends_with('?') || seg.text.trim_end().ends_with('!');
+            if marked {
+                let (a, b) = (
+                    (seg.start / input.step) as usize,
+                    (seg.end / input.step).ceil() as usize,
+                );
+                for slot in emphasis.iter_mut().take(b.min(steps)).skip(a) {
+                    *slot = 1.0;
+                }
+            }
+        }
+        let rate: Vec<f32> = words.iter().map(|w| w / input.step as f32).collect();
+        features.push(("speech", robust_z(&rate), w.speech));
+        features.push((
+            "emphasis",
+            emphasis.iter().map(|e| e * 2.0).collect(),
+            w.emphasis,
+        ));
     }
     let mut interest = vec![0.0f32; steps];
     for (_, curve, weight) in &features {
@@ -286,8 +328,38 @@ fn snap(start: f64, end: f64, input: &ScoreInput<'_>, opts: &SelectOptions) -> (
             .filter(|c| (c - t).abs() <= opts.snap_secs)
             .min_by(|a, b| (a - t).abs().total_cmp(&(b - t).abs()))
     };
-    let s = nearest(start, &starts).unwrap_or(start).max(0.0);
-    let e = nearest(end, &ends).unwrap_or(end).min(input.duration_secs);
+    let (mut s, mut e) = match input.transcript {
+        // With speech, clips start at a sentence and end at one when one is near.
+        Some(t) => {
+            let seg_starts: Vec<f64> = t.segments.iter().map(|g| g.start).collect();
+            let seg_ends: Vec<f64> = t.segments.iter().map(|g| g.end).collect();
+            (
+                nearest(start, &seg_starts)
+                    .or_else(|| nearest(start, &starts))
+                    .unwrap_or(start),
+                nearest(end, &seg_ends)
+                    .or_else(|| nearest(end, &ends))
+                    .unwrap_or(end),
+            )
+        }
+        None => (
+            nearest(start, &starts).unwrap_or(start),
+            nearest(end, &ends).unwrap_or(end),
+        ),
+    };
+    // Never cut a word: a bound inside a word moves to its edge (start back, end forward).
+    if let Some(t) = input.transcript {
+        for w in t.words() {
+            if w.start < s && s < w.end {
+                s = w.start;
+            }
+            if w.start < e && e < w.end {
+                e = w.end;
+            }
+        }
+    }
+    let s = s.max(0.0);
+    let e = e.min(input.duration_secs);
     let len = e - s;
     let min = opts.min_len_secs.min(input.duration_secs);
     if len + 1e-6 >= min && len <= opts.max_len_secs + 1e-6 {
@@ -483,6 +555,7 @@ mod tests {
             motion: Some(&motion),
             cuts: &[],
             approximate_cuts: false,
+            transcript: None,
         };
         let opts = SelectOptions {
             max_clips: 3,

@@ -350,6 +350,11 @@ fn whisper_window(
             prev_end = w.end;
         }
         words.retain(|w| !w.word.is_empty());
+        // A segment spans its words: whisper's segment times include the pause before it.
+        let (s0, s1) = match (words.first(), words.last()) {
+            (Some(f), Some(l)) => (f.start, l.end),
+            _ => (s0, s1),
+        };
         if !text.is_empty() {
             segments.push(Segment {
                 start: s0,
