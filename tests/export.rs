@@ -487,3 +487,69 @@ fn cli_export_takes_analyze_output_or_a_plain_list() {
     assert_eq!(code, 1);
     assert!(err.contains("not a clip list"), "{err}");
 }
+
+#[test]
+fn captions_from_the_transcript_are_burned_word_by_word() {
+    let dir = test_dir("export_captions");
+    let src = fixture("speech.mp4");
+    let model =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/models/ggml-tiny.en-q8_0.bin");
+    let (code, _, err) = run(slopcannon(&dir)
+        .env("SLOP_WHISPER_MODEL", &model)
+        .env("SLOP_WHISPER_THREADS", "1")
+        .arg("analyze")
+        .arg(&src)
+        .args([
+            "--min-len",
+            "3",
+            "--max-len",
+            "10",
+            "--max-clips",
+            "1",
+            "--json",
+            "a.json",
+        ]));
+    assert_eq!(code, 0, "{err}");
+    for (out, extra) in [("plain", None), ("captioned", Some("--captions"))] {
+        let mut cmd = slopcannon(&dir);
+        cmd.arg("export")
+            .arg(&src)
+            .args(["--clips", "a.json", "--out", out, "--portrait", "pad"]);
+        if let Some(flag) = extra {
+            cmd.arg(flag);
+        }
+        let (code, _, err) = run(&mut cmd);
+        assert_eq!(code, 0, "{err}");
+    }
+    let only = |d: &str| {
+        let files: Vec<PathBuf> = std::fs::read_dir(dir.join(d))
+            .expect("dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        assert_eq!(files.len(), 1, "{files:?}: no leftover subtitle files");
+        files[0].clone()
+    };
+    let (a, b) = (only("plain"), only("captioned"));
+    let mut differs = false;
+    for t in [0.5, 1.0, 1.5, 2.0] {
+        let fa = grab_frame(&a, t, 1080, 1920).expect("grab");
+        let fb = grab_frame(&b, t, 1080, 1920).expect("grab");
+        differs |= band_mad(&fa, &fb, 1400, 1620) > 5.0;
+        assert!(
+            band_mad(&fa, &fb, 100, 400) < 1.0,
+            "nothing above the captions"
+        );
+    }
+    assert!(differs, "captions visible in the subtitle area");
+
+    std::fs::write(dir.join("list.json"), r#"[{"start": 0.5, "end": 1.5}]"#).expect("write");
+    let (code, _, err) = run(slopcannon(&dir).arg("export").arg(&src).args([
+        "--clips",
+        "list.json",
+        "--out",
+        "x",
+        "--captions",
+    ]));
+    assert_eq!(code, 1);
+    assert!(err.contains("--captions needs a transcript"), "{err}");
+}

@@ -256,6 +256,7 @@ fn gui_exports_the_ticked_clips_as_shorts() {
             slopcannon::gui::state::ExportChoices {
                 portrait: Some(slopcannon::engine::export::Portrait::Crop),
                 loudnorm: false,
+                captions: false,
             },
         ));
     h.run_steps(2);

@@ -34,8 +34,12 @@ pub struct ExportArgs {
     #[arg(long, value_name = "BG_VIDEO")]
     pub stacked: Option<PathBuf>,
     /// Burn this .ass subtitle file into every clip.
-    #[arg(long, value_name = "FILE.ass")]
+    #[arg(long, value_name = "FILE.ass", conflicts_with = "captions")]
     pub subtitles: Option<PathBuf>,
+    /// Burn word-by-word karaoke subtitles made from the transcript in CLIPS.json (analyze
+    /// output made without --no-speech).
+    #[arg(long)]
+    pub captions: bool,
     /// Normalise loudness (EBU R128, one pass).
     #[arg(long)]
     pub loudnorm: bool,
@@ -62,12 +66,18 @@ struct Span {
 #[derive(serde::Deserialize)]
 #[serde(untagged)]
 enum ClipsFile {
-    Analysis { clips: Vec<Span> },
+    Analysis {
+        clips: Vec<Span>,
+        transcript: Option<crate::engine::speech::Transcript>,
+    },
     List(Vec<Span>),
 }
 
-/// Reads CLIPS.json in either form.
-pub fn read_clips(path: &Path) -> anyhow::Result<Vec<(f64, f64)>> {
+/// Clip spans `(start, end)` and the transcript, as read from CLIPS.json.
+type ClipList = (Vec<(f64, f64)>, Option<crate::engine::speech::Transcript>);
+
+/// Reads CLIPS.json in either form: the clip spans, and the transcript when it has one.
+pub fn read_clips(path: &Path) -> anyhow::Result<ClipList> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the clip list: {}", path.display()))?;
     let parsed: ClipsFile = serde_json::from_str(&text).with_context(|| {
@@ -76,8 +86,9 @@ pub fn read_clips(path: &Path) -> anyhow::Result<Vec<(f64, f64)>> {
             path.display()
         )
     })?;
-    let spans = match parsed {
-        ClipsFile::Analysis { clips } | ClipsFile::List(clips) => clips,
+    let (spans, transcript) = match parsed {
+        ClipsFile::Analysis { clips, transcript } => (clips, transcript),
+        ClipsFile::List(clips) => (clips, None),
     };
     for (i, s) in spans.iter().enumerate() {
         anyhow::ensure!(
@@ -89,11 +100,24 @@ pub fn read_clips(path: &Path) -> anyhow::Result<Vec<(f64, f64)>> {
             path.display()
         );
     }
-    Ok(spans.into_iter().map(|s| (s.start, s.end)).collect())
+    Ok((
+        spans.into_iter().map(|s| (s.start, s.end)).collect(),
+        transcript,
+    ))
 }
 
 pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
-    let spans = read_clips(&args.clips)?;
+    let (spans, transcript) = read_clips(&args.clips)?;
+    let captions = if args.captions {
+        Some(std::sync::Arc::new(transcript.with_context(|| {
+            format!(
+                "--captions needs a transcript: run analyze without --no-speech (and with a whisper model): {}",
+                args.clips.display()
+            )
+        })?))
+    } else {
+        None
+    };
     anyhow::ensure!(
         !spans.is_empty(),
         "the clip list is empty: {}",
@@ -116,6 +140,7 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
         crf: settings.ffmpeg_crf,
         workers: args.workers.unwrap_or(settings.max_export_workers).max(1),
         attempts: settings.export_retries,
+        captions,
         ..ExportOptions::default()
     };
     let clips: Vec<ClipRequest> = spans

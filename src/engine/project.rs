@@ -21,6 +21,8 @@ pub struct Project {
     pub video_mtime_secs: u64,
     pub clips: Vec<Clip>,
     pub scenes: Vec<Scene>,
+    /// The transcript, so captions work after a restart without transcribing again.
+    pub transcript: Option<crate::engine::speech::Transcript>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,7 +73,12 @@ fn file_stamp(video: &Path) -> (u64, u64) {
 }
 
 impl Project {
-    pub fn new(video: &Path, clips: Vec<Clip>, scenes: &[Scene]) -> Project {
+    pub fn new(
+        video: &Path,
+        clips: Vec<Clip>,
+        scenes: &[Scene],
+        transcript: Option<crate::engine::speech::Transcript>,
+    ) -> Project {
         let (video_size, video_mtime_secs) = file_stamp(video);
         Project {
             version: VERSION,
@@ -80,6 +87,7 @@ impl Project {
             video_mtime_secs,
             clips,
             scenes: scenes.to_vec(),
+            transcript,
         }
     }
 
@@ -145,7 +153,7 @@ mod tests {
             reasons: vec!["loud".into()],
             features: Default::default(),
         };
-        let p = Project::new(&video, vec![clip], &[]);
+        let p = Project::new(&video, vec![clip], &[], None);
         let saved = p.save(&dir).expect("save");
         assert!(saved.starts_with(dir.join("projects")));
         assert_eq!(Project::load(&dir, &video).expect("load"), Some(p));

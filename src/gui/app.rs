@@ -8,8 +8,11 @@ use super::state::{AppState, RunningAnalysis, RunningExport};
 use crate::engine::analysis::AnalyzeOptions;
 use crate::engine::export::{ClipRequest, ExportOptions};
 use crate::engine::media::sampler::Stride;
+use crate::engine::speech::model::models_dir;
+use crate::engine::speech::TranscribeOptions;
 use crate::settings::Settings;
 use crossbeam_channel::{Receiver, Sender};
+use std::path::Path;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -227,6 +230,12 @@ impl SlopApp {
             crf: self.settings.ffmpeg_crf,
             workers: self.settings.max_export_workers,
             attempts: self.settings.export_retries,
+            captions: self
+                .state
+                .clips
+                .transcript
+                .clone()
+                .filter(|_| self.state.export_choices.captions),
             ..ExportOptions::default()
         };
         let n = clips.len();
@@ -252,9 +261,21 @@ impl SlopApp {
         let Some(path) = self.state.file.as_ref().map(|f| f.path.clone()) else {
             return;
         };
+        let data = self.jobs.data_dir().map(Path::to_path_buf);
+        let speech = TranscribeOptions {
+            model: self.settings.whisper_model.clone(),
+            compute: self.settings.whisper_compute,
+            models_dir: data
+                .as_deref()
+                .map(models_dir)
+                .unwrap_or_else(|| PathBuf::from("models")),
+            threads: self.settings.whisper_threads,
+            cache_dir: data.map(|d| d.join("cache")),
+        };
         let opts = AnalyzeOptions {
             stride: self.settings.frame_skip.map_or(Stride::Auto, Stride::Every),
             workers: self.settings.max_analysis_workers,
+            speech: Some(speech),
             ..AnalyzeOptions::default()
         };
         let job = self.jobs.analyze(path, opts);
@@ -347,6 +368,7 @@ impl eframe::App for SlopApp {
                     file.path.clone(),
                     self.state.clips.clips.clone(),
                     self.state.clips.scenes.clone(),
+                    self.state.clips.transcript.clone(),
                 );
             }
         }

@@ -12,6 +12,7 @@ use crate::engine::media::grab::{FrameGrabber, RgbaFrame};
 use crate::engine::media::probe::{check_decodable, probe, MediaInfo};
 use crate::engine::progress::{CancelToken, Event, EventSink, JobId};
 use crate::engine::project::Project;
+use crate::engine::speech::Transcript;
 use crate::logging::LogLine;
 use crossbeam_channel::{Receiver, Sender};
 use std::path::{Path, PathBuf};
@@ -114,7 +115,7 @@ pub fn system_file_picker() -> FilePicker {
 }
 
 /// A clip list to save: the video, its clips and scene cuts.
-type SaveRequest = (PathBuf, Vec<Clip>, Vec<Scene>);
+type SaveRequest = (PathBuf, Vec<Clip>, Vec<Scene>, Option<Arc<Transcript>>);
 
 /// A request for the preview frame at a time.
 struct PreviewRequest {
@@ -157,8 +158,10 @@ impl Jobs {
                         while let Ok(newer) = rx_save.try_recv() {
                             req = newer;
                         }
-                        let (video, clips, scenes) = req;
-                        if let Err(e) = Project::new(&video, clips, &scenes).save(&dir) {
+                        let (video, clips, scenes, transcript) = req;
+                        let transcript = transcript.map(|t| (*t).clone());
+                        if let Err(e) = Project::new(&video, clips, &scenes, transcript).save(&dir)
+                        {
                             tracing::warn!("{e}");
                         }
                     }
@@ -287,10 +290,21 @@ impl Jobs {
     }
 
     /// Saves the clip list of a video (on the saver thread; the newest save wins).
-    pub fn save_project(&self, video: PathBuf, clips: Vec<Clip>, scenes: Vec<Scene>) {
+    pub fn save_project(
+        &self,
+        video: PathBuf,
+        clips: Vec<Clip>,
+        scenes: Vec<Scene>,
+        transcript: Option<Arc<Transcript>>,
+    ) {
         if self.data_dir.is_some() {
-            self.tx_save.send((video, clips, scenes)).ok();
+            self.tx_save.send((video, clips, scenes, transcript)).ok();
         }
+    }
+
+    /// Where named whisper models and the transcript cache live (None: nowhere known).
+    pub fn data_dir(&self) -> Option<&Path> {
+        self.data_dir.as_deref()
     }
 
     /// Asks for the preview frame at `t_secs`; older pending requests are skipped.

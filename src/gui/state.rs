@@ -77,6 +77,8 @@ pub struct ExportChoices {
     /// None: keep the source's size; Some: 9:16 with that fit.
     pub portrait: Option<crate::engine::export::Portrait>,
     pub loudnorm: bool,
+    /// Burn word-by-word subtitles from the transcript.
+    pub captions: bool,
 }
 
 /// The clips found for the open file, and which one is selected.
@@ -88,6 +90,8 @@ pub struct ClipList {
     pub selected: Option<usize>,
     /// Increases whenever the full-pass clips change (found, trimmed): they are saved then.
     pub version: u64,
+    /// What was said in the video, when speech was transcribed.
+    pub transcript: Option<std::sync::Arc<crate::engine::speech::Transcript>>,
 }
 
 #[derive(Default)]
@@ -234,6 +238,7 @@ impl AppState {
                                 scenes: project.scenes,
                                 selected: Some(0),
                                 version: self.clips.version,
+                                transcript: project.transcript.map(std::sync::Arc::new),
                             };
                             if has_video {
                                 return Some(Command::SelectClip(0));
@@ -330,6 +335,10 @@ impl AppState {
                 match result {
                     Ok(analysis) => {
                         let n = analysis.clips.len();
+                        for w in &analysis.warnings {
+                            tracing::warn!("{w}");
+                        }
+                        self.clips.transcript = analysis.transcript.map(std::sync::Arc::new);
                         self.set_clips(analysis.pass, analysis.clips, Some(analysis.scenes));
                         self.status = format!(
                             "Found {n} clips and {} scene cuts in {secs:.1} s",

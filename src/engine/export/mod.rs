@@ -55,6 +55,9 @@ pub struct ExportOptions {
     /// Test hook: the first `fail_attempts` attempts of every job fail with an injected,
     /// retryable encoder error (0 in normal use).
     pub fail_attempts: u32,
+    /// Burn word-by-word karaoke subtitles made from this transcript into every clip that has
+    /// no subtitle file of its own.
+    pub captions: Option<std::sync::Arc<crate::engine::speech::Transcript>>,
 }
 
 impl Default for ExportOptions {
@@ -73,6 +76,7 @@ impl Default for ExportOptions {
             attempts: 2,
             backoff: Duration::from_millis(200),
             fail_attempts: 0,
+            captions: None,
         }
     }
 }
@@ -196,6 +200,28 @@ fn run_job(
     on_fraction: &mut dyn FnMut(f64),
 ) -> JobResult {
     let started_secs = batch_start.elapsed().as_secs_f64();
+    // Captions from the transcript: a hidden .ass beside the output, removed afterwards.
+    let captions = match (&clip.subtitles, &opts.captions) {
+        (None, Some(t)) => {
+            let ass_path = temp_path(final_path).with_extension("ass");
+            let words: Vec<_> = t.words().cloned().collect();
+            let style = caption_style(opts);
+            let text =
+                crate::engine::speech::subtitles::clip_ass(&words, clip.start, clip.end, &style);
+            match std::fs::write(&ass_path, text) {
+                Ok(()) => Some(TempFile::new(ass_path)),
+                Err(e) => {
+                    tracing::warn!("clip {}: no captions ({e})", index + 1);
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    let subtitles = clip
+        .subtitles
+        .as_deref()
+        .or_else(|| captions.as_ref().map(TempFile::path));
     let attempt = Cell::new(0u32);
     let fallbacks = std::cell::RefCell::new(Vec::<String>::new());
     let last_error = std::cell::RefCell::new(None::<ExportError>);
@@ -204,7 +230,7 @@ fn run_job(
     let layout = VideoLayout {
         portrait: opts.portrait,
         stacked: opts.stacked.as_deref(),
-        subtitles: clip.subtitles.as_deref(),
+        subtitles,
     };
     let try_once = || -> Result<(PathBuf, transcode::TranscodeStats), ExportError> {
         cancel.check()?;
@@ -317,6 +343,23 @@ fn run_job(
         }
     }
     r
+}
+
+/// Subtitle style for the output's shape: portrait and stacked are 1080×1920; otherwise a
+/// 16:9 canvas that libass scales to the picture.
+fn caption_style(opts: &ExportOptions) -> crate::engine::speech::subtitles::AssStyle {
+    use crate::engine::speech::subtitles::AssStyle;
+    if opts.portrait.is_some() || opts.stacked.is_some() {
+        AssStyle::default()
+    } else {
+        AssStyle {
+            play_res: (1920, 1080),
+            size: 64,
+            margin_v: 80,
+            words_per_line: 7,
+            ..AssStyle::default()
+        }
+    }
 }
 
 /// The preset tried after a failure: a step slower than `preset` (more tolerant), never

@@ -173,6 +173,12 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
             .labelled_by(layout_label.id);
     });
     ui.checkbox(&mut choices.loudnorm, "Normalise loudness (EBU R128)");
+    ui.add_enabled_ui(state.clips.transcript.is_some(), |ui| {
+        ui.checkbox(&mut choices.captions, "Burn word-by-word subtitles")
+            .on_disabled_hover_text(
+                "Needs a transcript: install a whisper model and find clips again",
+            );
+    });
     if choices != state.export_choices {
         cmds.push(Command::SetExportChoices(choices));
     }
