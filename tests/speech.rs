@@ -174,3 +174,132 @@ fn cancel_stops_transcription_within_a_second() {
     let err = result.expect_err("cancelled");
     assert!(err.is_cancelled(), "{err}");
 }
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 serving `data` with range support. The first
+/// `cut_first` connections send only half of what they promise and then hang up.
+fn serve(data: Vec<u8>, cut_first: usize) -> (String, std::thread::JoinHandle<Vec<String>>) {
+    use std::io::{BufRead as _, BufReader, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let addr = listener.local_addr().expect("addr");
+    let handle = std::thread::spawn(move || {
+        let mut ranges = Vec::new();
+        for (i, conn) in listener.incoming().take(cut_first + 1).enumerate() {
+            let Ok(mut conn) = conn else { break };
+            let mut reader = BufReader::new(conn.try_clone().expect("clone"));
+            let mut from = 0usize;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("range: bytes=") {
+                    from = v.trim().trim_end_matches('-').parse().unwrap_or(0);
+                    ranges.push(line.trim().to_string());
+                }
+            }
+            let body = &data[from.min(data.len())..];
+            let status = if from > 0 {
+                "206 Partial Content"
+            } else {
+                "200 OK"
+            };
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            conn.write_all(head.as_bytes()).ok();
+            let send = if i < cut_first {
+                &body[..body.len() / 2]
+            } else {
+                body
+            };
+            conn.write_all(send).ok();
+        }
+        ranges
+    });
+    (format!("http://{addr}/models"), handle)
+}
+
+fn sha1sum(path: &Path) -> String {
+    let out = std::process::Command::new("sha1sum")
+        .arg(path)
+        .output()
+        .expect("sha1sum");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn model_download_resumes_after_a_broken_connection_and_checks_the_sum() {
+    use slopcannon::engine::speech::download::{download_model, DownloadOptions};
+    let source = shared("models/ggml-tiny.en-q5_1.bin");
+    let data = std::fs::read(&source).expect("model");
+    let dir = test_dir("speech_download");
+    let (url, server) = serve(data.clone(), 1);
+    let opts = DownloadOptions {
+        base_url: url,
+        models_dir: dir.clone(),
+        sha1: Some(sha1sum(&source)),
+        attempts: 3,
+        backoff: Duration::from_millis(10),
+    };
+    let path = download_model(
+        "tiny.en-q5_1",
+        &opts,
+        JobId::next(),
+        &EventSink::discard(),
+        &CancelToken::new(),
+    )
+    .expect("download");
+    assert_eq!(path, dir.join("ggml-tiny.en-q5_1.bin"));
+    assert_eq!(
+        std::fs::read(&path).expect("read"),
+        data,
+        "identical to the source"
+    );
+    let ranges = server.join().expect("server");
+    assert_eq!(ranges.len(), 1, "the second request resumed: {ranges:?}");
+    assert_eq!(
+        ranges[0].to_ascii_lowercase(),
+        format!("range: bytes={}-", data.len() / 2)
+    );
+    assert!(!dir.join("ggml-tiny.en-q5_1.bin.part").exists());
+    // The downloaded model works.
+    let t = run(
+        &shared("samples/jfk.wav"),
+        &self::opts("tiny.en", &dir, None),
+    );
+    assert!(word_error_rate(JFK, &t.transcript.text()) <= 0.05);
+
+    // A corrupted download is rejected and deleted.
+    let mut bad = data.clone();
+    bad[1000] ^= 0xff;
+    let dir2 = test_dir("speech_download_bad");
+    let (url, server) = serve(bad, 0);
+    let opts = DownloadOptions {
+        base_url: url,
+        models_dir: dir2.clone(),
+        ..opts
+    };
+    let err = download_model(
+        "tiny.en-q5_1",
+        &opts,
+        JobId::next(),
+        &EventSink::discard(),
+        &CancelToken::new(),
+    )
+    .expect_err("corrupt");
+    assert!(
+        err.to_string().starts_with("the download is corrupt"),
+        "{err}"
+    );
+    server.join().ok();
+    assert_eq!(
+        std::fs::read_dir(&dir2).expect("dir").count(),
+        0,
+        "nothing left behind"
+    );
+}

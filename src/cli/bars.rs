@@ -60,6 +60,7 @@ impl Bars {
         let unit = match p.stage {
             Stage::Decode => " frames",
             Stage::Export => " clips",
+            Stage::Download => " bytes",
             _ => "",
         };
         let eta = p

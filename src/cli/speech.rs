@@ -34,9 +34,27 @@ pub struct TranscribeArgs {
     pub no_cache: bool,
 }
 
-/// Arguments of `models`.
+/// Arguments of `models`: with no action, list the installed models.
 #[derive(Debug, clap::Args)]
-pub struct ModelsArgs {}
+pub struct ModelsArgs {
+    #[command(subcommand)]
+    pub action: Option<ModelsAction>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ModelsAction {
+    /// Download a model (e.g. tiny.en, base.en, small) from the whisper.cpp model repository,
+    /// with resume and a checksum check.
+    Download {
+        name: String,
+        /// Base URL to download from.
+        #[arg(long, default_value = crate::engine::speech::download::DEFAULT_BASE_URL)]
+        url: String,
+        /// Expected SHA-1 (default: whisper.cpp's published checksum for NAME).
+        #[arg(long)]
+        sha1: Option<String>,
+    },
+}
 
 /// Builds the engine options from settings (and an optional model override).
 pub(crate) fn options(settings: &Settings, model: Option<&str>, cache: bool) -> TranscribeOptions {

@@ -33,6 +33,8 @@ pub enum Stage {
     Score,
     /// Unit: clips.
     Export,
+    /// Unit: bytes.
+    Download,
     Bench,
 }
 
@@ -46,6 +48,7 @@ impl Stage {
             Stage::Transcribe => "transcribe",
             Stage::Score => "score",
             Stage::Export => "export",
+            Stage::Download => "download",
             Stage::Bench => "bench",
         }
     }
@@ -249,6 +252,13 @@ impl ProgressReporter {
     /// Sets the absolute amount done and reports if the last report is old enough.
     pub fn set_done(&self, done: u64) {
         self.update(|p| p.done = done);
+    }
+
+    /// Sets (or clears) the total once it is known.
+    pub fn set_total(&self, total: Option<u64>) {
+        if let Ok(mut st) = self.state.lock() {
+            st.progress.total = total;
+        }
     }
 
     /// Adds to the amount done.

@@ -2,6 +2,7 @@
 //! and subtitles (.ass karaoke, .srt, .vtt) for clips.
 
 pub mod cache;
+pub mod download;
 pub mod model;
 pub mod subtitles;
 pub mod transcript;
