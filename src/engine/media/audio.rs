@@ -3,7 +3,7 @@
 
 use super::decode::decode_stream;
 use super::error::MediaError;
-use super::open::{best_stream, open_audio_decoder, open_input, seek_before};
+use super::open::{best_stream, open_audio_decoder, open_input, seek_before, stream_origin};
 use crate::engine::progress::CancelToken;
 use ff::util::channel_layout::ChannelLayout;
 use ffmpeg_next as ff;
@@ -69,13 +69,7 @@ pub fn decode_audio(
             path: path.to_path_buf(),
             kind: "audio",
         })?;
-        let start = stream.start_time();
-        let origin = if start == ff::ffi::AV_NOPTS_VALUE {
-            0
-        } else {
-            start
-        };
-        (f64::from(stream.time_base()), origin)
+        (f64::from(stream.time_base()), stream_origin(&stream))
     };
     let mut decoder = open_audio_decoder(&input, index, path)?;
     if opts.start_secs > 0.0 {

@@ -4,7 +4,7 @@
 //! little decodes on from where it is instead of seeking back to a keyframe each time.
 
 use super::error::MediaError;
-use super::open::{best_stream, open_input, open_video_decoder, seek_before};
+use super::open::{best_stream, open_input, open_video_decoder, seek_before, stream_origin};
 use super::sampler::{fit_width, Scaler};
 use crate::engine::progress::CancelToken;
 use ffmpeg_next as ff;
@@ -62,10 +62,7 @@ impl FrameGrabber {
             kind: "video",
         })?;
         let tb = f64::from(stream.time_base());
-        let origin = match stream.start_time() {
-            ff::ffi::AV_NOPTS_VALUE => 0,
-            s => s,
-        };
+        let origin = stream_origin(&stream);
         let fps = [stream.avg_frame_rate(), stream.rate()]
             .into_iter()
             .map(f64::from)

@@ -162,3 +162,11 @@ pub fn is_again_or_eof(e: &ff::Error) -> bool {
     matches!(e, ff::Error::Eof)
         || matches!(e, ff::Error::Other { errno } if *errno == ff::util::error::EAGAIN)
 }
+
+/// The stream's first timestamp (0 when the container does not say), in its time base.
+pub fn stream_origin(stream: &ff::format::stream::Stream) -> i64 {
+    match stream.start_time() {
+        ff::ffi::AV_NOPTS_VALUE => 0,
+        start => start,
+    }
+}

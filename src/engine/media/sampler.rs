@@ -11,7 +11,7 @@
 
 use super::decode::decode_stream;
 use super::error::MediaError;
-use super::open::{best_stream, open_input, open_video_decoder, seek_before};
+use super::open::{best_stream, open_input, open_video_decoder, seek_before, stream_origin};
 use crate::engine::progress::CancelToken;
 use ffmpeg_next as ff;
 use std::ops::ControlFlow;
@@ -183,13 +183,7 @@ pub fn sample_frames_with_signatures(
             .map(f64::from)
             .find(|f| f.is_finite() && *f > 0.0)
             .unwrap_or(25.0);
-        let start = stream.start_time();
-        let origin = if start == ff::ffi::AV_NOPTS_VALUE {
-            0
-        } else {
-            start
-        };
-        (f64::from(stream.time_base()), fps, origin)
+        (f64::from(stream.time_base()), fps, stream_origin(&stream))
     };
     let mut decoder = open_video_decoder(&input, index, opts.threads, path)?;
     let stride = opts.stride.frames(fps);
