@@ -427,9 +427,11 @@ fn reasons(
     out.sort_by(|x, y| y.0.total_cmp(&x.0));
     let mut reasons: Vec<String> = out.into_iter().map(|(_, r)| r).collect();
     if reasons.is_empty() {
-        reasons.push(format!(
-            "steadily above average (interest {mean_interest:+.1})"
-        ));
+        reasons.push(if mean_interest >= 0.5 {
+            format!("steadily above average (interest {mean_interest:+.1})")
+        } else {
+            format!("no standout moment: the best of what is left (interest {mean_interest:+.1})")
+        });
     }
     if input.audio.is_none() {
         reasons.push("no audio: scored on the picture only".into());
