@@ -167,7 +167,7 @@ pub fn transcode(
     let mut vopts = ff::Dictionary::new();
     vopts.set("preset", &spec.encode.preset);
     vopts.set("crf", &spec.encode.crf.to_string());
-    let mut venc = venc.open_with(vopts).map_err(|e| {
+    let venc = venc.open_with(vopts).map_err(|e| {
         ExportError::bad_settings(format!(
             "libx264 rejected preset {:?} / crf {}: {e}",
             spec.encode.preset, spec.encode.crf
@@ -207,8 +207,14 @@ pub fn transcode(
     };
     let mut video_done = false;
     let mut decoded = ff::frame::Video::empty();
-    let mut filtered = ff::frame::Video::empty();
-    let mut packet_out = ff::Packet::empty();
+    let mut vout = VideoOut {
+        enc: venc,
+        ost: vost,
+        enc_tb: out_tb,
+        ost_tb: vost_tb,
+        filtered: ff::frame::Video::empty(),
+        packet: ff::Packet::empty(),
+    };
 
     for (stream, packet) in input.packets() {
         cancel.check()?;
@@ -222,18 +228,7 @@ pub fn transcode(
                 }
                 decoded.set_pts(pts);
                 vsrc_add(&mut vgraph, Some(&decoded), src)?;
-                drain_video(
-                    &mut vgraph,
-                    &mut filtered,
-                    &mut venc,
-                    &mut octx,
-                    vost,
-                    out_tb,
-                    vost_tb,
-                    &mut packet_out,
-                    &mut stats,
-                    out,
-                )?;
+                vout.drain(&mut vgraph, &mut octx, &mut stats, out)?;
                 on_progress(
                     (stats.video_frames as f64 / f64::from(frame_rate) / clip_len).min(1.0),
                 );
@@ -261,29 +256,8 @@ pub fn transcode(
         }
     }
     vsrc_add(&mut vgraph, None, src)?;
-    drain_video(
-        &mut vgraph,
-        &mut filtered,
-        &mut venc,
-        &mut octx,
-        vost,
-        out_tb,
-        vost_tb,
-        &mut packet_out,
-        &mut stats,
-        out,
-    )?;
-    venc.send_eof()
-        .map_err(|e| ExportError::encoder("video", e))?;
-    write_packets(
-        &mut venc,
-        &mut octx,
-        vost,
-        out_tb,
-        vost_tb,
-        &mut packet_out,
-        out,
-    )?;
+    vout.drain(&mut vgraph, &mut octx, &mut stats, out)?;
+    vout.finish(&mut octx, out)?;
     if let (Some(a), Some(dec)) = (audio.as_mut(), adec.as_mut()) {
         a.finish(dec, &mut octx, aost_tb, &mut stats, out)?;
     }
@@ -312,32 +286,68 @@ fn vsrc_add(
     .map_err(|e| ExportError::filter(src, e))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn drain_video(
-    graph: &mut ff::filter::Graph,
-    filtered: &mut ff::frame::Video,
-    enc: &mut ff::encoder::Video,
-    octx: &mut ff::format::context::Output,
+/// The video encoder and its output stream.
+struct VideoOut {
+    enc: ff::encoder::Video,
     ost: usize,
     enc_tb: ff::Rational,
     ost_tb: ff::Rational,
-    packet: &mut ff::Packet,
-    stats: &mut TranscodeStats,
-    out: &Path,
-) -> Result<(), ExportError> {
-    loop {
-        let got = match graph.get("out") {
-            Some(mut sink) => sink.sink().frame(filtered).is_ok(),
-            None => false,
-        };
-        if !got {
-            return Ok(());
+    filtered: ff::frame::Video,
+    packet: ff::Packet,
+}
+
+impl VideoOut {
+    /// Encodes every frame the graph has ready and writes the packets.
+    fn drain(
+        &mut self,
+        graph: &mut ff::filter::Graph,
+        octx: &mut ff::format::context::Output,
+        stats: &mut TranscodeStats,
+        out: &Path,
+    ) -> Result<(), ExportError> {
+        loop {
+            let got = match graph.get("out") {
+                Some(mut sink) => sink.sink().frame(&mut self.filtered).is_ok(),
+                None => false,
+            };
+            if !got {
+                return Ok(());
+            }
+            self.filtered.set_kind(ff::picture::Type::None);
+            self.enc
+                .send_frame(&self.filtered)
+                .map_err(|e| ExportError::encoder("video", e))?;
+            stats.video_frames += 1;
+            self.write(octx, out)?;
         }
-        filtered.set_kind(ff::picture::Type::None);
-        enc.send_frame(filtered)
+    }
+
+    /// Flushes the encoder.
+    fn finish(
+        &mut self,
+        octx: &mut ff::format::context::Output,
+        out: &Path,
+    ) -> Result<(), ExportError> {
+        self.enc
+            .send_eof()
             .map_err(|e| ExportError::encoder("video", e))?;
-        stats.video_frames += 1;
-        write_packets(enc, octx, ost, enc_tb, ost_tb, packet, out)?;
+        self.write(octx, out)
+    }
+
+    fn write(
+        &mut self,
+        octx: &mut ff::format::context::Output,
+        out: &Path,
+    ) -> Result<(), ExportError> {
+        write_packets(
+            &mut self.enc,
+            octx,
+            self.ost,
+            self.enc_tb,
+            self.ost_tb,
+            &mut self.packet,
+            out,
+        )
     }
 }
 

@@ -137,44 +137,39 @@ fn srt_time(t: f64) -> String {
     )
 }
 
+/// The plain-text cues of a clip: `(start, end, text)` per event, in clip time.
+fn cues(words: &[Word], start: f64, end: f64, style: &AssStyle) -> Vec<(f64, f64, String)> {
+    events(&clip_words(words, start, end), style)
+        .iter()
+        .filter_map(|ev| {
+            let (a, b) = (ev.first()?, ev.last()?);
+            let text: Vec<&str> = ev.iter().map(|w| w.word.as_str()).collect();
+            Some((a.start, b.end, text.join(" ")))
+        })
+        .collect()
+}
+
 /// SRT for the clip, one cue per event.
 pub fn clip_srt(words: &[Word], start: f64, end: f64, style: &AssStyle) -> String {
     let mut out = String::new();
-    for (i, ev) in events(&clip_words(words, start, end), style)
-        .iter()
-        .enumerate()
-    {
-        let (Some(a), Some(b)) = (ev.first(), ev.last()) else {
-            continue;
-        };
-        let text: Vec<&str> = ev.iter().map(|w| w.word.as_str()).collect();
+    for (i, (a, b, text)) in cues(words, start, end, style).iter().enumerate() {
         let _ = write!(
             out,
-            "{}\n{} --> {}\n{}\n\n",
+            "{}\n{} --> {}\n{text}\n\n",
             i + 1,
-            srt_time(a.start),
-            srt_time(b.end),
-            text.join(" ")
+            srt_time(*a),
+            srt_time(*b)
         );
     }
     out
 }
 
-/// WebVTT for the clip.
+/// WebVTT for the clip (SRT's cues with `.` before the milliseconds).
 pub fn clip_vtt(words: &[Word], start: f64, end: f64, style: &AssStyle) -> String {
     let mut out = String::from("WEBVTT\n\n");
-    for ev in events(&clip_words(words, start, end), style) {
-        let (Some(a), Some(b)) = (ev.first(), ev.last()) else {
-            continue;
-        };
-        let text: Vec<&str> = ev.iter().map(|w| w.word.as_str()).collect();
-        let _ = write!(
-            out,
-            "{} --> {}\n{}\n\n",
-            srt_time(a.start).replace(',', "."),
-            srt_time(b.end).replace(',', "."),
-            text.join(" ")
-        );
+    for (a, b, text) in cues(words, start, end, style) {
+        let (a, b) = (srt_time(a).replace(',', "."), srt_time(b).replace(',', "."));
+        let _ = write!(out, "{a} --> {b}\n{text}\n\n");
     }
     out
 }
