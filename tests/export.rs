@@ -553,3 +553,16 @@ fn captions_from_the_transcript_are_burned_word_by_word() {
     assert_eq!(code, 1);
     assert!(err.contains("--captions needs a transcript"), "{err}");
 }
+
+#[test]
+fn rotated_sources_are_exported_upright() {
+    let dir = test_dir("export_rotated");
+    let r = export(&fixture("rotated.mp4"), &[clip(0.0, 1.0)], &opts(&dir));
+    let out = r[0].output.as_ref().expect("written");
+    let (_, v) = probe(out)
+        .expect("probe")
+        .video()
+        .map(|(s, v)| (s.clone(), v.clone()))
+        .expect("video");
+    assert_eq!((v.width, v.height, v.rotation_deg), (120, 160, 0));
+}

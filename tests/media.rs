@@ -358,3 +358,33 @@ fn cancel_stops_sampling() {
     assert!(err.is_cancelled());
     assert!(n < 20, "stopped within a packet or two, saw {n}");
 }
+
+#[test]
+fn rotated_video_is_grabbed_upright_like_the_ffmpeg_cli_shows_it() {
+    let path = fixture("rotated.mp4");
+    let ours = grab_frame(&path, 0.0, 1000, 1000).expect("grab");
+    assert_eq!(
+        (ours.width, ours.height),
+        (120, 160),
+        "portrait, as displayed"
+    );
+    // The FFmpeg CLI turns it upright by itself (autorotate): the same picture.
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(&path)
+        .args(["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgba", "-"])
+        .output()
+        .expect("ffmpeg");
+    assert_eq!(out.stdout.len(), 120 * 160 * 4);
+    let diff: u64 = ours
+        .pixels
+        .iter()
+        .zip(&out.stdout)
+        .map(|(a, b)| u64::from(a.abs_diff(*b)))
+        .sum();
+    let mean = diff as f64 / out.stdout.len() as f64;
+    assert!(
+        mean < 8.0,
+        "same orientation as the CLI (mean difference {mean})"
+    );
+}

@@ -59,11 +59,25 @@ fn escape(s: &str, special: &[char]) -> String {
     out
 }
 
+/// The filter that turns a picture stored with a clockwise display rotation upright (what
+/// players and the FFmpeg command line do), or nothing.
+pub fn upright(rotation_deg: i32) -> &'static str {
+    match rotation_deg.rem_euclid(360) {
+        90 => ",transpose=clock",
+        180 => ",hflip,vflip",
+        270 => ",transpose=cclock",
+        _ => "",
+    }
+}
+
 /// The video graph from `[in]` to `[out]`: trim to `[start, end)` (seconds on the input's
-/// timeline), timestamps from 0, layout, subtitles, yuv420p.
-pub fn video_graph(start: f64, end: f64, layout: &VideoLayout<'_>) -> String {
+/// timeline), timestamps from 0, upright, layout, subtitles, yuv420p.
+pub fn video_graph(start: f64, end: f64, rotation_deg: i32, layout: &VideoLayout<'_>) -> String {
     let (w, h) = (PORTRAIT_W, PORTRAIT_H);
-    let mut g = format!("[in]trim=start={start:.6}:end={end:.6},setpts=PTS-STARTPTS");
+    let mut g = format!(
+        "[in]trim=start={start:.6}:end={end:.6},setpts=PTS-STARTPTS{}",
+        upright(rotation_deg)
+    );
     match (layout.stacked, layout.portrait) {
         (Some(bg), _) => {
             let half = h / 2;
@@ -127,7 +141,7 @@ mod tests {
 
     #[test]
     fn graphs() {
-        let g = video_graph(1.5, 31.5, &VideoLayout::default());
+        let g = video_graph(1.5, 31.5, 0, &VideoLayout::default());
         assert_eq!(
             g,
             "[in]trim=start=1.500000:end=31.500000,setpts=PTS-STARTPTS,format=yuv420p[out]"
@@ -135,6 +149,7 @@ mod tests {
         let pad = video_graph(
             0.0,
             1.0,
+            0,
             &VideoLayout {
                 portrait: Some(Portrait::Pad),
                 ..Default::default()
@@ -145,6 +160,7 @@ mod tests {
         let stacked = video_graph(
             0.0,
             1.0,
+            90,
             &VideoLayout {
                 stacked: Some(Path::new("/bg.mp4")),
                 subtitles: Some(sub),
@@ -154,6 +170,9 @@ mod tests {
         assert!(stacked.contains("movie=filename=/bg.mp4:loop=0,setpts"));
         assert!(stacked.contains("[top][bottom]overlay=x=0:y=960"));
         assert!(stacked.ends_with(",ass=filename=/s.ass,format=yuv420p[out]"));
+        assert!(stacked.starts_with(
+            "[in]trim=start=0.000000:end=1.000000,setpts=PTS-STARTPTS,transpose=clock,"
+        ));
         assert!(audio_graph(0.0, 1.0, true).contains("loudnorm"));
     }
 }

@@ -55,7 +55,7 @@ pub fn transcode(
     let mut input = open_input(src)?;
     let vidx = best_stream(&input, ff::media::Type::Video, src)?;
     let aidx = best_stream(&input, ff::media::Type::Audio, src).ok();
-    let (vtb, origin_secs, frame_rate) = {
+    let (vtb, origin_secs, frame_rate, rotation) = {
         let s = input
             .stream(vidx)
             .ok_or_else(|| ExportError::media(src, "the video stream disappeared"))?;
@@ -69,7 +69,12 @@ pub fn transcode(
             .into_iter()
             .find(|r| r.numerator() > 0 && r.denominator() > 0)
             .unwrap_or(ff::Rational::new(30, 1));
-        (s.time_base(), origin, rate)
+        (
+            s.time_base(),
+            origin,
+            rate,
+            crate::engine::media::probe::rotation_deg(&s),
+        )
     };
     let atb = aidx
         .and_then(|i| input.stream(i))
@@ -113,7 +118,7 @@ pub fn transcode(
     vgraph
         .add(&find("buffersink")?, "out", "")
         .map_err(filter_err)?;
-    let vspec = video_graph(start_abs, end_abs, &spec.layout);
+    let vspec = video_graph(start_abs, end_abs, rotation, &spec.layout);
     vgraph
         .output("in", 0)
         .and_then(|p| p.input("out", 0))

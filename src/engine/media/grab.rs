@@ -41,6 +41,8 @@ pub struct FrameGrabber {
     origin: i64,
     fps: f64,
     duration_secs: Option<f64>,
+    /// Clockwise display rotation (0, 90, 180, 270): grabs come out upright.
+    rotation_deg: i32,
     /// The last frame decoded (not yet converted) and its time.
     current: Option<(ff::frame::Video, f64)>,
     /// A frame decoded past the last grab's time, kept for the next grab.
@@ -70,6 +72,7 @@ impl FrameGrabber {
             .unwrap_or(25.0);
         let duration_secs = (input.duration() > 0)
             .then(|| input.duration() as f64 / f64::from(ff::ffi::AV_TIME_BASE));
+        let rotation_deg = super::probe::rotation_deg(&stream);
         let decoder = open_video_decoder(&input, index, 2, path)?;
         Ok(FrameGrabber {
             path: path.to_path_buf(),
@@ -80,6 +83,7 @@ impl FrameGrabber {
             origin,
             fps,
             duration_secs,
+            rotation_deg,
             current: None,
             pending: None,
             scaler: None,
@@ -157,7 +161,12 @@ impl FrameGrabber {
             });
         };
         let secs = *secs;
-        let (w, h) = fit_box(frame, max_width, max_height);
+        let sideways = matches!(self.rotation_deg, 90 | 270);
+        let (w, h) = if sideways {
+            fit_box(frame, max_height, max_width)
+        } else {
+            fit_box(frame, max_width, max_height)
+        };
         let rebuild =
             !matches!(&self.scaler, Some((s, sw, sh)) if s.matches(frame) && *sw == w && *sh == h);
         if rebuild {
@@ -176,12 +185,15 @@ impl FrameGrabber {
         for r in rgba.data.chunks(rgba.stride).take(h as usize) {
             pixels.extend_from_slice(&r[..row.min(r.len())]);
         }
-        Ok(RgbaFrame {
-            width: w,
-            height: h,
-            pixels,
-            pts_secs: secs,
-        })
+        Ok(rotate(
+            RgbaFrame {
+                width: w,
+                height: h,
+                pixels,
+                pts_secs: secs,
+            },
+            self.rotation_deg,
+        ))
     }
 
     fn seek(&mut self, t: f64) -> Result<(), MediaError> {
@@ -239,6 +251,38 @@ pub fn grab_frame(
     FrameGrabber::open(path)?.grab(t_secs, max_width, max_height, &CancelToken::new())
 }
 
+/// Turns a frame clockwise by 90, 180 or 270 degrees (anything else: unchanged).
+pub fn rotate(f: RgbaFrame, deg: i32) -> RgbaFrame {
+    let (w, h) = (f.width as usize, f.height as usize);
+    let px = |x: usize, y: usize| -> [u8; 4] {
+        let i = (y * w + x) * 4;
+        f.pixels
+            .get(i..i + 4)
+            .and_then(|p| p.try_into().ok())
+            .unwrap_or([0; 4])
+    };
+    let (nw, nh, src): (usize, usize, Box<dyn Fn(usize, usize) -> (usize, usize)>) =
+        match deg.rem_euclid(360) {
+            90 => (h, w, Box::new(move |x, y| (y, h - 1 - x))),
+            180 => (w, h, Box::new(move |x, y| (w - 1 - x, h - 1 - y))),
+            270 => (h, w, Box::new(move |x, y| (w - 1 - y, x))),
+            _ => return f,
+        };
+    let mut pixels = Vec::with_capacity(nw * nh * 4);
+    for y in 0..nh {
+        for x in 0..nw {
+            let (sx, sy) = src(x, y);
+            pixels.extend_from_slice(&px(sx, sy));
+        }
+    }
+    RgbaFrame {
+        width: nw as u32,
+        height: nh as u32,
+        pixels,
+        pts_secs: f.pts_secs,
+    }
+}
+
 /// The size that fits `frame` (display aspect) inside `max_w × max_h`, even sides.
 fn fit_box(frame: &ff::frame::Video, max_w: u32, max_h: u32) -> (u32, u32) {
     let (w, h) = fit_width(
@@ -252,4 +296,29 @@ fn fit_box(frame: &ff::frame::Video, max_w: u32, max_h: u32) -> (u32, u32) {
         .min(1.0);
     let even = |v: f64| ((v / 2.0).round() as u32 * 2).max(2);
     (even(f64::from(w) * scale), even(f64::from(h) * scale))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{rotate, RgbaFrame};
+
+    #[test]
+    fn rotation_moves_the_corners_clockwise() {
+        // 2×1: red, blue.
+        let f = RgbaFrame {
+            width: 2,
+            height: 1,
+            pixels: vec![255, 0, 0, 255, 0, 0, 255, 255],
+            pts_secs: 0.0,
+        };
+        let r = rotate(f.clone(), 90);
+        assert_eq!((r.width, r.height), (1, 2));
+        // Turned clockwise, the left (red) pixel goes to the top.
+        assert_eq!(r.pixel(0, 0), Some([255, 0, 0, 255]));
+        assert_eq!(r.pixel(0, 1), Some([0, 0, 255, 255]));
+        let r = rotate(f.clone(), 270);
+        assert_eq!(r.pixel(0, 0), Some([0, 0, 255, 255]));
+        let r = rotate(f, 180);
+        assert_eq!(r.pixel(0, 0), Some([0, 0, 255, 255]));
+    }
 }

@@ -255,7 +255,7 @@ fn pixel_name(pix: ff::format::Pixel) -> String {
 }
 
 /// Clockwise display rotation in degrees from the stream's display matrix (or `rotate` tag).
-fn rotation_deg(stream: &ff::format::stream::Stream) -> i32 {
+pub(crate) fn rotation_deg(stream: &ff::format::stream::Stream) -> i32 {
     for sd in stream.side_data() {
         if sd.kind() == ff::codec::packet::side_data::Type::DisplayMatrix {
             let data = sd.data();
