@@ -261,13 +261,20 @@ pub fn rotate(f: RgbaFrame, deg: i32) -> RgbaFrame {
             .and_then(|p| p.try_into().ok())
             .unwrap_or([0; 4])
     };
-    let (nw, nh, src): (usize, usize, Box<dyn Fn(usize, usize) -> (usize, usize)>) =
-        match deg.rem_euclid(360) {
-            90 => (h, w, Box::new(move |x, y| (y, h - 1 - x))),
-            180 => (w, h, Box::new(move |x, y| (w - 1 - x, h - 1 - y))),
-            270 => (h, w, Box::new(move |x, y| (w - 1 - y, x))),
-            _ => return f,
-        };
+    let turn = deg.rem_euclid(360);
+    let (nw, nh) = match turn {
+        90 | 270 => (h, w),
+        180 => (w, h),
+        _ => return f,
+    };
+    // Where output pixel (x, y) comes from in the input.
+    let src = |x: usize, y: usize| -> (usize, usize) {
+        match turn {
+            90 => (y, h - 1 - x),
+            180 => (w - 1 - x, h - 1 - y),
+            _ => (w - 1 - y, x),
+        }
+    };
     let mut pixels = Vec::with_capacity(nw * nh * 4);
     for y in 0..nh {
         for x in 0..nw {
