@@ -279,3 +279,38 @@ fn gui_exports_the_ticked_clips_as_shorts() {
         Some((1080, 1920))
     );
 }
+
+#[test]
+fn gui_shows_the_words_at_the_playhead() {
+    use slopcannon::engine::speech::{Segment, Transcript, Word};
+    let mut deps = AppDeps::new(Arc::new(|| None));
+    deps.open = Some(fixture("cfr.mp4"));
+    let mut h = harness(deps);
+    step_until(&mut h, "the first frame", |app| app.state.preview.is_some());
+    let word = |w: &str, s: f64| Word {
+        start: s,
+        end: s + 0.4,
+        word: w.into(),
+    };
+    h.state_mut().state.clips.transcript = Some(Arc::new(Transcript {
+        language: "en".into(),
+        model: "test".into(),
+        segments: vec![Segment {
+            start: 2.0,
+            end: 3.2,
+            text: "ask not what".into(),
+            words: vec![word("ask", 2.0), word("not", 2.4), word("what", 2.8)],
+        }],
+    }));
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("ask not what").is_none(),
+        "nothing said at 0 s"
+    );
+    h.state_mut()
+        .send(slopcannon::gui::command::Command::Seek(2.5));
+    step_until(&mut h, "the seek", |app| {
+        app.state.preview_secs.is_some_and(|t| t > 2.4)
+    });
+    assert!(h.query_by_label("ask not what").is_some());
+}

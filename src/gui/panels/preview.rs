@@ -101,4 +101,42 @@ fn timeline_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
         ui.monospace(format_secs(state.playhead_secs));
     });
     crate::gui::widgets::timeline::timeline_ui(ui, state, cmds);
+    words_ui(ui, state);
+}
+
+/// What is being said at the playhead, the current word highlighted (a preview of the captions).
+fn words_ui(ui: &mut egui::Ui, state: &AppState) {
+    let Some(t) = &state.clips.transcript else {
+        return;
+    };
+    let at = state.playhead_secs;
+    let Some(seg) = t
+        .segments
+        .iter()
+        .find(|s| s.start - 0.3 <= at && at <= s.end + 0.3)
+    else {
+        return;
+    };
+    let mut job = egui::text::LayoutJob::default();
+    let normal = egui::TextFormat {
+        color: ui.visuals().text_color(),
+        ..Default::default()
+    };
+    let current = egui::TextFormat {
+        color: ui.visuals().warn_fg_color,
+        underline: egui::Stroke::new(1.0, ui.visuals().warn_fg_color),
+        ..Default::default()
+    };
+    for (i, w) in seg.words.iter().enumerate() {
+        let now = w.start <= at && at < w.end;
+        let sep = if i == 0 { "" } else { " " };
+        job.append(sep, 0.0, normal.clone());
+        job.append(
+            &w.word,
+            0.0,
+            if now { current.clone() } else { normal.clone() },
+        );
+    }
+    ui.label(job)
+        .on_hover_text("What is said at the playhead (word timings from whisper)");
 }
