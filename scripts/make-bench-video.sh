@@ -21,6 +21,7 @@ for i in $(seq 0 $((n - 1))); do
   filters+="[$i:v]"
 done
 filters+="concat=n=$n:v=1:a=0[v]"
+mkdir -p "$(dirname "$out")"
 tmp="$out.tmp.mp4"
 ffmpeg -hide_banner -loglevel error -y "${inputs[@]}" \
   -f lavfi -i "sine=frequency=220:sample_rate=48000:duration=$total" \

@@ -4,7 +4,7 @@
 
 use crate::util::{fixture, run, slopcannon, test_dir};
 use slopcannon::engine::export::{
-    export_clips, ClipRequest, ExportErrorKind, ExportOptions, JobResult, Portrait,
+    export_clips, ClipRequest, CutMode, ExportErrorKind, ExportOptions, JobResult, Portrait,
 };
 use slopcannon::engine::media::grab::{grab_frame, RgbaFrame};
 use slopcannon::engine::media::probe;
@@ -88,10 +88,15 @@ fn reencode_is_frame_exact_with_the_right_duration() {
     let dir = test_dir("export_exact");
     let src = fixture("cfr.mp4");
     // 1.5 s and 4.5 s are mid-GOP: the seek lands earlier and the extra frames are dropped.
-    let r = export(&src, &[clip(1.5, 4.5), clip(6.0, 9.0)], &opts(&dir));
+    let o = ExportOptions {
+        mode: CutMode::Reencode,
+        ..opts(&dir)
+    };
+    let r = export(&src, &[clip(1.5, 4.5), clip(6.0, 9.0)], &o);
     for (res, (start, _)) in r.iter().zip([(1.5, 4.5), (6.0, 9.0)]) {
         let out = res.output.as_ref().expect("written");
         assert_eq!(res.attempts, 1);
+        assert_eq!(res.mode, "reencode");
         let times = frame_times(out);
         assert_eq!(times.len(), 90, "3 s at 30 fps");
         assert!(times[0].abs() < 1e-3, "starts at 0: {}", times[0]);
@@ -113,6 +118,106 @@ fn reencode_is_frame_exact_with_the_right_duration() {
             "and is not the frame before"
         );
     }
+}
+
+/// FFmpeg's own decoder reads `path` from end to end without a complaint.
+fn decodes_cleanly(path: &Path) {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-v", "error", "-i"])
+        .arg(path)
+        .args(["-f", "null", "-"])
+        .output()
+        .expect("run ffmpeg");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && err.trim().is_empty(), "{err}");
+}
+
+#[test]
+fn smart_cut_copies_the_gops_inside_and_is_frame_exact_at_both_ends() {
+    let dir = test_dir("export_smart");
+    let src = fixture("cfr.mp4");
+    // IDR frames every 2 s and three B-frames between references: 1.5 s is inside the
+    // first GOP (re-encoded up to the IDR at 2 s), 7.7 s is inside the GOP at 6 s, and its
+    // last frame (7.667 s) is a B-frame that needs the P-frame after it.
+    let (start, end) = (1.5, 7.7);
+    let r = export(&src, &[clip(start, end)], &opts(&dir));
+    let res = &r[0];
+    let out = res.output.as_ref().expect("written");
+    assert_eq!(res.mode, "smart", "{res:?}");
+    assert!(res.fallbacks.is_empty(), "{:?}", res.fallbacks);
+    let times = frame_times(out);
+    assert_eq!(times.len(), 186, "frames 45..=230 of the source");
+    assert!(times[0].abs() < 1e-3, "starts at 0: {}", times[0]);
+    assert!(
+        times
+            .windows(2)
+            .all(|w| (w[1] - w[0] - 1.0 / 30.0).abs() < 1e-3),
+        "one frame every 1/30 s across the seams"
+    );
+    decodes_cleanly(out);
+    let info = probe(out).expect("probe output");
+    let d = info.duration_secs.expect("duration");
+    assert!((d - 6.2).abs() <= 1.0 / 30.0 + 0.03, "duration {d}");
+    assert_eq!(info.video().map(|(s, _)| s.codec.as_str()), Some("h264"));
+    assert!(info.audio().is_some(), "audio kept");
+
+    let frame = |p: &Path, t: f64| grab_frame(p, t, 320, 240).expect("grab");
+    // First frame: re-encoded, so close to the source frame at `start`, not the one before.
+    let first = frame(out, 0.0);
+    let exact = mad(&first, &frame(&src, start));
+    assert!(exact < 4.0, "first frame differs by {exact}");
+    assert!(mad(&first, &frame(&src, start - 1.0 / 30.0)) > exact * 2.0);
+    // Last frame: the source frame just before `end`, not the one at `end`.
+    let last_out = 185.0 / 30.0 + 0.005;
+    let last = frame(out, last_out);
+    let exact = mad(&last, &frame(&src, 230.0 / 30.0 + 0.005));
+    assert!(exact < 4.0, "last frame differs by {exact}");
+    assert!(mad(&last, &frame(&src, 231.0 / 30.0 + 0.005)) > exact * 2.0);
+    // Inside the copied GOPs the pictures are the source's own, bit for bit.
+    for t_out in [0.5, 2.0, 4.4] {
+        let d = mad(
+            &frame(out, t_out + 0.005),
+            &frame(&src, start + t_out + 0.005),
+        );
+        assert_eq!(d, 0.0, "copied frame at {t_out} s differs by {d}");
+    }
+}
+
+#[test]
+fn smart_cut_inside_one_gop_and_without_audio() {
+    let dir = test_dir("export_smart_head");
+    // One IDR frame at 0, no B-frames, no audio: 0.6–1.6 s is all re-encoded; 0–1 s is
+    // all copied.
+    let src = fixture("video_only.mp4");
+    let r = export(&src, &[clip(0.6, 1.6), clip(0.0, 1.0)], &opts(&dir));
+    for res in &r {
+        let out = res.output.as_ref().expect("written");
+        assert_eq!(res.mode, "smart", "{res:?}");
+        assert_eq!(frame_times(out).len(), 25, "1 s at 25 fps");
+        decodes_cleanly(out);
+        let first = grab_frame(out, 0.0, 160, 120).expect("grab");
+        let want = grab_frame(&src, res.start, 160, 120).expect("grab");
+        assert!(mad(&first, &want) < 4.0);
+    }
+}
+
+#[test]
+fn smart_cut_falls_back_to_reencode_for_other_codecs_and_says_why() {
+    let dir = test_dir("export_smart_fallback");
+    let src = fixture("mpeg4.mp4");
+    let r = export(&src, &[clip(0.6, 1.6)], &opts(&dir));
+    let res = &r[0];
+    let out = res.output.as_ref().expect("written");
+    assert_eq!(res.attempts, 1);
+    assert!(res.mode.starts_with("reencode"), "{}", res.mode);
+    assert!(
+        res.fallbacks
+            .iter()
+            .any(|f| f.contains("smart cut not possible") && f.contains("not H.264")),
+        "{:?}",
+        res.fallbacks
+    );
+    assert_eq!(frame_times(out).len(), 25);
 }
 
 #[test]

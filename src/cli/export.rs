@@ -3,7 +3,7 @@
 //! `[{"start": s, "end": s}]` list.
 
 use super::bars::Bars;
-use crate::engine::export::{export_clips, ClipRequest, ExportOptions, Portrait};
+use crate::engine::export::{export_clips, ClipRequest, CutMode, ExportOptions, Portrait};
 use crate::engine::media::format_secs;
 use crate::engine::progress::{CancelToken, JobId};
 use crate::settings::Settings;
@@ -23,9 +23,11 @@ pub struct ExportArgs {
     /// Output folder (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// `reencode` (frame-exact, libx264 + AAC). `smart` (stream copy with re-encoded edges)
-    /// is not built yet and falls back to `reencode`.
-    #[arg(long, default_value = "reencode", value_parser = ["reencode", "smart"])]
+    /// For clips whose picture is kept as it is: `smart` copies the GOPs inside the clip and
+    /// re-encodes only the partial GOPs at its ends (frame-exact, nearly copy speed; other
+    /// codecs than H.264 are re-encoded, and the table says so); `reencode` encodes every
+    /// frame (libx264 + AAC). --portrait, --stacked and subtitles always re-encode.
+    #[arg(long, default_value = "smart", value_parser = ["smart", "reencode"])]
     pub mode: String,
     /// 9:16 1080×1920 output: `pad` (bars), `blur` (over a blurred copy) or `crop`.
     #[arg(long, value_name = "pad|blur|crop", value_parser = ["pad", "blur", "crop"])]
@@ -123,9 +125,6 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
         "the clip list is empty: {}",
         args.clips.display()
     );
-    if args.mode == "smart" {
-        tracing::warn!("smart cut is not built yet: re-encoding every clip (frame-exact)");
-    }
     for p in [&args.stacked, &args.subtitles].into_iter().flatten() {
         anyhow::ensure!(p.is_file(), "file not found: {}", p.display());
     }
@@ -133,6 +132,11 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
         out_dir: args.out.clone(),
         template: args.name.clone(),
         overwrite: args.overwrite,
+        mode: if args.mode == "reencode" {
+            CutMode::Reencode
+        } else {
+            CutMode::Smart
+        },
         portrait: args.portrait.as_deref().and_then(Portrait::parse),
         stacked: args.stacked.clone(),
         loudnorm: args.loudnorm,

@@ -87,6 +87,14 @@ fn make(name: &str, out: &Path) {
             ],
             out,
         ),
+        // The same picture in MPEG-4 Part 2 (not H.264).
+        "mpeg4.mp4" => ffmpeg(
+            &[
+                "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=2",
+                "-c:v", "mpeg4", "-q:v", "3",
+            ],
+            out,
+        ),
         // The same, tagged to be shown rotated.
         "rotated.mp4" => {
             let src = fixture("video_only.mp4");

@@ -1,13 +1,18 @@
-//! Export: the parallel, retrying queue that writes clips (re-encode, 9:16 portrait, stacked,
-//! burned subtitles, loudness), each written to a temporary file and renamed when complete.
+//! Export: the parallel, retrying queue that writes clips (smart cut, re-encode, 9:16
+//! portrait, stacked, burned subtitles, loudness), each written to a temporary file and
+//! renamed when complete.
 //!
 //! [`export_clips`] runs `workers` threads over the clips; each job is one clip, tried up to
 //! `attempts` times with exponential backoff and jitter (`backon`); the second attempt uses
 //! safer settings and says so. Results come back in the order the clips were given.
+//! A clip whose picture is kept as it is (no portrait, stacked or subtitles) is smart-cut by
+//! default; a stream that cannot be smart-cut is re-encoded, and the result says why.
 
 pub mod error;
 pub mod filters;
+pub mod h264;
 pub mod output;
+pub mod smartcut;
 pub mod transcode;
 
 use crate::engine::progress::{CancelToken, EventSink, JobId, ProgressReporter, Stage};
@@ -16,6 +21,7 @@ pub use error::{ExportError, ExportErrorKind};
 pub use filters::Portrait;
 use filters::VideoLayout;
 use output::{file_name, temp_path, unique_path, TempFile};
+use smartcut::{smart_cut, SmartCutError};
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -31,6 +37,16 @@ pub struct ClipRequest {
     pub subtitles: Option<PathBuf>,
 }
 
+/// How a clip whose picture is unchanged is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CutMode {
+    /// Copy the GOPs inside the clip, re-encode only the partial ones at its ends.
+    #[default]
+    Smart,
+    /// Decode and encode every frame (libx264 + AAC).
+    Reencode,
+}
+
 /// Options of one export batch, built by the CLI or GUI from arguments and settings.
 #[derive(Clone, Debug)]
 pub struct ExportOptions {
@@ -38,6 +54,8 @@ pub struct ExportOptions {
     /// See [`output::DEFAULT_TEMPLATE`].
     pub template: String,
     pub overwrite: bool,
+    /// Smart cut or re-encode, for clips whose picture is unchanged.
+    pub mode: CutMode,
     pub portrait: Option<Portrait>,
     /// Background video for the stacked layout (clip on top, background below, looping).
     pub stacked: Option<PathBuf>,
@@ -66,6 +84,7 @@ impl Default for ExportOptions {
             out_dir: PathBuf::from("."),
             template: output::DEFAULT_TEMPLATE.to_string(),
             overwrite: false,
+            mode: CutMode::Smart,
             portrait: None,
             stacked: None,
             loudnorm: false,
@@ -226,12 +245,16 @@ fn run_job(
     let fallbacks = std::cell::RefCell::new(Vec::<String>::new());
     let last_error = std::cell::RefCell::new(None::<ExportError>);
     let on_fraction = std::cell::RefCell::new(on_fraction);
-    let mode = mode_name(opts);
     let layout = VideoLayout {
         portrait: opts.portrait,
         stacked: opts.stacked.as_deref(),
         subtitles,
     };
+    let smart = opts.mode == CutMode::Smart
+        && layout.portrait.is_none()
+        && layout.stacked.is_none()
+        && layout.subtitles.is_none();
+    let mode = std::cell::RefCell::new(mode_name(opts));
     let try_once = || -> Result<(PathBuf, transcode::TranscodeStats), ExportError> {
         cancel.check()?;
         let n = attempt.get() + 1;
@@ -248,8 +271,13 @@ fn run_job(
                 .borrow()
                 .as_ref()
                 .map_or_else(String::new, |e| format!(" after: {e}"));
+            let cut = if smart {
+                "smart cut → re-encode, "
+            } else {
+                ""
+            };
             let note = format!(
-                "attempt {n}: preset {} → {safer}, 1 encoder thread{why}",
+                "attempt {n}: {cut}preset {} → {safer}, 1 encoder thread{why}",
                 opts.preset
             );
             tracing::warn!("clip {}: {note}", index + 1);
@@ -277,7 +305,31 @@ fn run_job(
                 cb(f);
             }
         };
-        let result = transcode(&spec, tmp.path(), cancel, &mut report);
+        let result = if smart && n == 1 {
+            match smart_cut(&spec, tmp.path(), cancel, &mut report) {
+                Ok(s) => {
+                    tracing::info!(
+                        "clip {}: smart cut: {} frames re-encoded at the start, {} copied, {} re-encoded at the end",
+                        index + 1,
+                        s.head_frames,
+                        s.copied_frames,
+                        s.tail_frames
+                    );
+                    *mode.borrow_mut() = "smart".into();
+                    Ok(s.stats)
+                }
+                Err(SmartCutError::Unsupported(why)) => {
+                    let note = format!("smart cut not possible ({why}): re-encoded");
+                    tracing::info!("clip {}: {note}", index + 1);
+                    fallbacks.borrow_mut().push(note);
+                    transcode(&spec, tmp.path(), cancel, &mut report)
+                }
+                Err(SmartCutError::Failed(e)) => Err(e),
+            }
+        } else {
+            *mode.borrow_mut() = mode_name(opts);
+            transcode(&spec, tmp.path(), cancel, &mut report)
+        };
         match result {
             Ok(stats) => {
                 cancel.check()?;
@@ -319,7 +371,7 @@ fn run_job(
         error_kind: None,
         attempts: attempt.get(),
         fallbacks: fallbacks.into_inner(),
-        mode,
+        mode: mode.into_inner(),
         width: 0,
         height: 0,
         frames: 0,

@@ -217,6 +217,10 @@ pub fn transcode(
         ost: vost,
         enc_tb: out_tb,
         ost_tb: vost_tb,
+        frame_duration: {
+            use ff::Rescale as _;
+            1i64.rescale(frame_rate.invert(), out_tb).max(1)
+        },
         filtered: ff::frame::Video::empty(),
         packet: ff::Packet::empty(),
     };
@@ -297,6 +301,8 @@ struct VideoOut {
     ost: usize,
     enc_tb: ff::Rational,
     ost_tb: ff::Rational,
+    /// One frame, in `enc_tb`.
+    frame_duration: i64,
     filtered: ff::frame::Video,
     packet: ff::Packet,
 }
@@ -351,11 +357,16 @@ impl VideoOut {
             self.enc_tb,
             self.ost_tb,
             &mut self.packet,
+            self.frame_duration,
             out,
         )
     }
 }
 
+/// Writes every packet the encoder has ready. A packet without a duration gets
+/// `default_duration` (in `enc_tb`): the last frame's duration sets the track's length, and
+/// the MP4 muxer's edit list would otherwise hide that frame.
+#[allow(clippy::too_many_arguments)]
 fn write_packets(
     enc: &mut ff::encoder::Encoder,
     octx: &mut ff::format::context::Output,
@@ -363,9 +374,13 @@ fn write_packets(
     enc_tb: ff::Rational,
     ost_tb: ff::Rational,
     packet: &mut ff::Packet,
+    default_duration: i64,
     out: &Path,
 ) -> Result<(), ExportError> {
     while enc.receive_packet(packet).is_ok() {
+        if packet.duration() <= 0 && default_duration > 0 {
+            packet.set_duration(default_duration);
+        }
         packet.set_stream(ost);
         packet.rescale_ts(enc_tb, ost_tb);
         packet
@@ -376,12 +391,12 @@ fn write_packets(
 }
 
 /// The audio side: decoder → graph (trim, loudnorm, 48 kHz stereo) → AAC.
-struct AudioChain {
+pub(super) struct AudioChain {
     graph: ff::filter::Graph,
     enc: ff::encoder::Audio,
-    ost: usize,
+    pub(super) ost: usize,
     tb: ff::Rational,
-    done: bool,
+    pub(super) done: bool,
     decoded: ff::frame::Audio,
     filtered: ff::frame::Audio,
     packet: ff::Packet,
@@ -389,7 +404,7 @@ struct AudioChain {
 
 impl AudioChain {
     #[allow(clippy::too_many_arguments)]
-    fn new(
+    pub(super) fn new(
         dec: &ff::decoder::Audio,
         stream_tb: ff::Rational,
         (start_abs, end_abs): (f64, f64),
@@ -471,7 +486,7 @@ impl AudioChain {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn push_packet(
+    pub(super) fn push_packet(
         &mut self,
         dec: &mut ff::decoder::Audio,
         packet: &ff::Packet,
@@ -535,12 +550,13 @@ impl AudioChain {
                 self.tb,
                 ost_tb.unwrap_or(self.tb),
                 &mut self.packet,
+                0,
                 out,
             )?;
         }
     }
 
-    fn finish(
+    pub(super) fn finish(
         &mut self,
         dec: &mut ff::decoder::Audio,
         octx: &mut ff::format::context::Output,
@@ -572,6 +588,7 @@ impl AudioChain {
             self.tb,
             ost_tb.unwrap_or(self.tb),
             &mut self.packet,
+            0,
             out,
         )
     }

@@ -150,7 +150,7 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     }
     let mut choices = state.export_choices.clone();
     let label = |p: Option<Portrait>| match p {
-        None => "Original size",
+        None => "Original (smart cut)",
         Some(Portrait::Pad) => "9:16, fit with bars",
         Some(Portrait::Blur) => "9:16, fit over blur",
         Some(Portrait::Crop) => "9:16, crop to fill",

@@ -1,0 +1,267 @@
+//! H.264 bitstream helpers for the smart cut: read and extend an `avcC` record (the parameter
+//! sets of an MP4 track), split Annex-B encoder output into NAL units and re-frame them with
+//! length prefixes, read parameter-set ids, and tell reference pictures from disposable ones.
+
+/// An `AVCDecoderConfigurationRecord` (ISO/IEC 14496-15), as found in MP4/MOV/MKV extradata.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AvcConfig {
+    pub profile: u8,
+    pub compatibility: u8,
+    pub level: u8,
+    /// Bytes of each NAL unit's length prefix in the samples (1, 2 or 4).
+    pub length_size: usize,
+    pub sps: Vec<Vec<u8>>,
+    pub pps: Vec<Vec<u8>>,
+    /// Whatever follows the PPS list (the high-profile chroma/bit-depth fields), kept verbatim.
+    pub trailer: Vec<u8>,
+}
+
+impl AvcConfig {
+    /// Parses an `avcC` record; `None` for anything else (e.g. Annex-B extradata).
+    pub fn parse(data: &[u8]) -> Option<AvcConfig> {
+        if data.len() < 7 || data[0] != 1 {
+            return None;
+        }
+        let length_size = usize::from(data[4] & 0x03) + 1;
+        if length_size == 3 {
+            return None;
+        }
+        let mut pos = 5;
+        let read_sets = |count: usize, pos: &mut usize| -> Option<Vec<Vec<u8>>> {
+            let mut sets = Vec::with_capacity(count);
+            for _ in 0..count {
+                let len = usize::from(u16::from_be_bytes([*data.get(*pos)?, *data.get(*pos + 1)?]));
+                let set = data.get(*pos + 2..*pos + 2 + len)?.to_vec();
+                *pos += 2 + len;
+                sets.push(set);
+            }
+            Some(sets)
+        };
+        let n_sps = usize::from(data[pos] & 0x1f);
+        pos += 1;
+        let sps = read_sets(n_sps, &mut pos)?;
+        let n_pps = usize::from(*data.get(pos)?);
+        pos += 1;
+        let pps = read_sets(n_pps, &mut pos)?;
+        Some(AvcConfig {
+            profile: data[1],
+            compatibility: data[2],
+            level: data[3],
+            length_size,
+            sps,
+            pps,
+            trailer: data[pos..].to_vec(),
+        })
+    }
+
+    /// The record's bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = vec![
+            1,
+            self.profile,
+            self.compatibility,
+            self.level,
+            0xfc | (self.length_size as u8 - 1),
+            0xe0 | (self.sps.len() as u8 & 0x1f),
+        ];
+        for s in &self.sps {
+            out.extend_from_slice(&(s.len() as u16).to_be_bytes());
+            out.extend_from_slice(s);
+        }
+        out.push(self.pps.len() as u8);
+        for p in &self.pps {
+            out.extend_from_slice(&(p.len() as u16).to_be_bytes());
+            out.extend_from_slice(p);
+        }
+        out.extend_from_slice(&self.trailer);
+        out
+    }
+
+    /// Ids of the sequence and picture parameter sets in the record.
+    pub fn used_ids(&self) -> Vec<u32> {
+        let mut ids: Vec<u32> = self.sps.iter().filter_map(|s| sps_id(s)).collect();
+        ids.extend(
+            self.pps
+                .iter()
+                .filter_map(|p| pps_ids(p).map(|(pps, _)| pps)),
+        );
+        ids
+    }
+}
+
+/// NAL unit type (the low five bits of its first byte).
+pub fn nal_type(nal: &[u8]) -> u8 {
+    nal.first().map_or(0, |b| b & 0x1f)
+}
+
+/// Splits Annex-B data (start-code separated) into NAL units, without the start codes.
+pub fn split_annexb(data: &[u8]) -> Vec<&[u8]> {
+    let mut starts = Vec::new();
+    let mut i = 0;
+    while i + 3 <= data.len() {
+        if data[i] == 0 && data[i + 1] == 0 && data[i + 2] == 1 {
+            starts.push((i, i + 3));
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    let mut nals = Vec::with_capacity(starts.len());
+    for (k, &(_, body)) in starts.iter().enumerate() {
+        let mut end = starts.get(k + 1).map_or(data.len(), |&(sc, _)| sc);
+        // A four-byte start code's leading zero, and trailing zeros, belong to no NAL unit.
+        while end > body && data[end - 1] == 0 {
+            end -= 1;
+        }
+        if end > body {
+            nals.push(&data[body..end]);
+        }
+    }
+    nals
+}
+
+/// Splits length-prefixed sample data into NAL units; `None` when the lengths do not add up.
+pub fn split_length_prefixed(data: &[u8], length_size: usize) -> Option<Vec<&[u8]>> {
+    let mut nals = Vec::new();
+    let mut pos = 0;
+    while pos < data.len() {
+        let prefix = data.get(pos..pos + length_size)?;
+        let len = prefix
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+        let nal = data.get(pos + length_size..pos + length_size + len)?;
+        nals.push(nal);
+        pos += length_size + len;
+    }
+    Some(nals)
+}
+
+/// Re-frames NAL units with `length_size`-byte big-endian length prefixes.
+pub fn length_prefixed<'a>(
+    nals: impl IntoIterator<Item = &'a [u8]>,
+    length_size: usize,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    for nal in nals {
+        let len = nal.len().to_be_bytes();
+        out.extend_from_slice(&len[len.len() - length_size..]);
+        out.extend_from_slice(nal);
+    }
+    out
+}
+
+/// True when a length-prefixed sample holds a picture that no other picture references
+/// (every slice has `nal_ref_idc` 0): it can be left out of a decode whose output is unused.
+pub fn is_disposable(sample: &[u8], length_size: usize) -> bool {
+    let Some(nals) = split_length_prefixed(sample, length_size) else {
+        return false;
+    };
+    let mut slices = nals
+        .iter()
+        .filter(|n| matches!(nal_type(n), 1 | 5))
+        .peekable();
+    slices.peek().is_some() && slices.all(|n| n[0] & 0x60 == 0)
+}
+
+/// The `seq_parameter_set_id` of an SPS NAL unit (with its header byte).
+pub fn sps_id(sps: &[u8]) -> Option<u32> {
+    let rbsp = unescape(sps.get(4..)?);
+    BitReader::new(&rbsp).ue()
+}
+
+/// The `(pic_parameter_set_id, seq_parameter_set_id)` of a PPS NAL unit.
+pub fn pps_ids(pps: &[u8]) -> Option<(u32, u32)> {
+    let rbsp = unescape(pps.get(1..)?);
+    let mut r = BitReader::new(&rbsp);
+    Some((r.ue()?, r.ue()?))
+}
+
+/// Removes emulation-prevention bytes (`00 00 03` → `00 00`).
+fn unescape(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
+    let mut zeros = 0;
+    for &b in data {
+        if zeros >= 2 && b == 3 {
+            zeros = 0;
+            continue;
+        }
+        zeros = if b == 0 { zeros + 1 } else { 0 };
+        out.push(b);
+    }
+    out
+}
+
+/// Reads Exp-Golomb codes from RBSP bytes.
+struct BitReader<'a> {
+    data: &'a [u8],
+    bit: usize,
+}
+
+impl<'a> BitReader<'a> {
+    fn new(data: &'a [u8]) -> Self {
+        BitReader { data, bit: 0 }
+    }
+
+    fn read_bit(&mut self) -> Option<u32> {
+        let byte = self.data.get(self.bit / 8)?;
+        let v = (byte >> (7 - self.bit % 8)) & 1;
+        self.bit += 1;
+        Some(u32::from(v))
+    }
+
+    fn ue(&mut self) -> Option<u32> {
+        let mut zeros = 0;
+        while self.read_bit()? == 0 {
+            zeros += 1;
+            if zeros > 31 {
+                return None;
+            }
+        }
+        let mut v: u64 = 1;
+        for _ in 0..zeros {
+            v = (v << 1) | u64::from(self.read_bit()?);
+        }
+        u32::try_from(v - 1).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exp_golomb_ids() {
+        // SPS: header 0x67, profile 100, flags 0, level 40, then ue(1) = "010".
+        assert_eq!(sps_id(&[0x67, 100, 0, 40, 0b0100_0000]), Some(1));
+        assert_eq!(sps_id(&[0x67, 100, 0, 40, 0b1000_0000]), Some(0));
+        // PPS: ue(2) = "011", ue(0) = "1".
+        assert_eq!(pps_ids(&[0x68, 0b0111_0000]), Some((2, 0)));
+    }
+
+    #[test]
+    fn avcc_round_trip_and_annexb_split() {
+        let cfg = AvcConfig {
+            profile: 100,
+            compatibility: 0,
+            level: 40,
+            length_size: 4,
+            sps: vec![vec![0x67, 100, 0, 40, 0x80]],
+            pps: vec![vec![0x68, 0xce]],
+            trailer: vec![0xfd, 0xf8, 0xf8, 0],
+        };
+        assert_eq!(AvcConfig::parse(&cfg.to_bytes()), Some(cfg));
+        let data = [
+            0, 0, 0, 1, 0x67, 1, 2, 0, 0, 1, 0x68, 3, 0, 0, 0, 1, 0x65, 4, 0,
+        ];
+        let nals = split_annexb(&data);
+        assert_eq!(
+            nals,
+            vec![&[0x67, 1, 2][..], &[0x68, 3][..], &[0x65, 4][..]]
+        );
+        let framed = length_prefixed(nals.iter().copied(), 4);
+        assert_eq!(split_length_prefixed(&framed, 4), Some(nals));
+        // A B-slice with nal_ref_idc 0 is disposable; an IDR slice is not.
+        assert!(is_disposable(&length_prefixed([&[0x01, 0x9e][..]], 4), 4));
+        assert!(!is_disposable(&length_prefixed([&[0x65, 0x88][..]], 4), 4));
+    }
+}
