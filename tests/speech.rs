@@ -118,6 +118,31 @@ fn speech_in_a_video_is_transcribed_with_the_silence_skipped_and_cached() {
 }
 
 #[test]
+fn windows_transcribed_side_by_side_come_back_in_order() {
+    let dir = test_dir("speech_parallel");
+    let model = shared("models/ggml-tiny.en-q8_0.bin");
+    let audio = fixture("long_speech.wav");
+    let one = run(&audio, &opts(&model.to_string_lossy(), &dir, None));
+    let two = run(
+        &audio,
+        &TranscribeOptions {
+            threads: 2, // two windows at a time, one thread each
+            ..opts(&model.to_string_lossy(), &dir, None)
+        },
+    );
+    assert!(one.windows >= 3, "{} windows", one.windows);
+    assert_eq!(two.windows, one.windows);
+    assert_eq!(two.transcript, one.transcript, "same words, same order");
+    let words: Vec<_> = two.transcript.words().collect();
+    assert!(
+        words.windows(2).all(|w| w[0].end <= w[1].start + 1e-6),
+        "word times rise across the windows"
+    );
+    let wer = word_error_rate(crate::util::fixtures::LONG_SPEECH, &two.transcript.text());
+    assert!(wer <= 0.15, "WER {wer}: {}", two.transcript.text());
+}
+
+#[test]
 fn a_broken_model_falls_back_to_a_smaller_one_and_no_model_says_how_to_get_one() {
     let dir = test_dir("speech_models");
     std::fs::write(dir.join("ggml-base.en.bin"), b"not a model").expect("write");

@@ -95,6 +95,16 @@ fn make(name: &str, out: &Path) {
             ],
             out,
         ),
+        // About 70 s of espeak-ng speech: three or more transcription windows.
+        "long_speech.wav" => {
+            let status = Command::new("espeak-ng")
+                .args(["-v", "en-us", "-s", "160", "-w"])
+                .arg(out)
+                .arg(LONG_SPEECH)
+                .status()
+                .expect("espeak-ng (installed by scripts/setup.sh)");
+            assert!(status.success(), "espeak-ng failed");
+        }
         // The same, tagged to be shown rotated.
         "rotated.mp4" => {
             let src = fixture("video_only.mp4");
@@ -160,6 +170,26 @@ fn make(name: &str, out: &Path) {
         other => panic!("unknown fixture {other}"),
     }
 }
+
+/// What `long_speech.wav` says.
+pub const LONG_SPEECH: &str = "The meeting will start at ten o'clock tomorrow morning. \
+    Please remember to bring the quarterly report and your laptop. \
+    We are going to talk about the new product launch and the marketing plan. \
+    The weather was sunny and warm for most of the week. \
+    She opened the window and listened to the birds in the garden. \
+    Our team finished the project two days before the deadline. \
+    Can you believe how fast the years go by? \
+    This is the most important thing I will say today. \
+    He bought fresh bread, cheese and apples at the market. \
+    The train to the city leaves every twenty minutes. \
+    The library opens at nine and closes late on Thursdays. \
+    My brother plays the guitar in a small band downtown. \
+    Nobody expected the storm to arrive so early in the evening. \
+    The children built a tall castle of sand near the water. \
+    Remember to water the plants before you leave for the airport. \
+    A good cup of coffee makes every morning a little better. \
+    The museum has a new exhibition about ancient ships and sailors. \
+    We should plan the next trip to the mountains together.";
 
 pub fn path_str(p: &Path) -> &str {
     p.to_str().expect("utf-8 fixture path")

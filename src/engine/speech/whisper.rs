@@ -1,6 +1,7 @@
 //! Transcription with whisper-rs (whisper.cpp): the file's audio streams through the 16 kHz
-//! decoder into windows of at most 30 s cut at the quietest moment, silent windows are skipped,
-//! and each window's segments and word timestamps are shifted back onto the file's timeline.
+//! decoder into windows of at most 28 s cut at the quietest moment, silent windows are skipped,
+//! worker threads with their own whisper states transcribe windows side by side, and each
+//! window's segments and word timestamps are shifted back onto the file's timeline in order.
 
 use super::cache;
 use super::model::{candidates, how_to_get_a_model};
@@ -91,10 +92,6 @@ pub fn transcribe(
         }
     }
     let (ctx, model_path) = load_first(&files)?;
-    let mut state = Some(ctx.create_state().map_err(|e| SpeechError::Whisper {
-        path: model_path.clone(),
-        reason: e.to_string(),
-    })?);
     let english_only = model_path
         .file_name()
         .is_some_and(|n| n.to_string_lossy().contains(".en"));
@@ -102,57 +99,21 @@ pub fn transcribe(
         .duration_secs
         .map(|d| (d * 1000.0) as u64);
     let progress = ProgressReporter::new(sink, job, Stage::Transcribe, duration_ms);
+    let (n_states, threads_each) = plan_threads(opts.threads);
+    let mut pool = WindowPool::start(
+        &ctx,
+        n_states,
+        threads_each,
+        english_only,
+        cancel,
+        &model_path,
+    )?;
+    tracing::debug!("whisper: {n_states} window(s) at a time, {threads_each} thread(s) each");
 
-    let mut transcript = Transcript {
-        language: "en".into(),
-        model: model_path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        segments: Vec::new(),
-    };
     let mut buf: Vec<f32> = Vec::new();
     let mut buf_start: u64 = 0;
-    let mut windows = 0u32;
     let mut failure: Option<SpeechError> = None;
     let rate = f64::from(SAMPLE_RATE);
-    let mut run_window = |samples: &[f32],
-                          start_sample: u64,
-                          transcript: &mut Transcript|
-     -> Result<(), SpeechError> {
-        if rms_dbfs(samples) < SILENT_WINDOW_DBFS {
-            return Ok(());
-        }
-        // Long pauses are cut out before whisper sees the audio (its timestamps drift over
-        // silence); `map` takes times in the compacted audio back to the file's timeline.
-        let (compact, map) = compact_silences(samples);
-        windows += 1;
-        let Some(st) = state.take() else {
-            return Err(SpeechError::Whisper {
-                path: model_path.clone(),
-                reason: "the whisper state was lost".into(),
-            });
-        };
-        let (st, segs) = run_whisper(st, compact, opts.threads, english_only, cancel, &model_path)?;
-        if !english_only && transcript.segments.is_empty() {
-            // Multilingual models detect the language on the first window that has speech.
-            if let Some(lang) = whisper_rs::get_lang_str(st.full_lang_id_from_state()) {
-                transcript.language = lang.to_string();
-            }
-        }
-        state = Some(st);
-        let to_file = |t: f64| start_sample as f64 / rate + map_time(&map, t);
-        transcript.segments.extend(segs.into_iter().map(|mut seg| {
-            seg.start = to_file(seg.start);
-            seg.end = to_file(seg.end);
-            for w in &mut seg.words {
-                w.start = to_file(w.start);
-                w.end = to_file(w.end);
-            }
-            seg
-        }));
-        Ok(())
-    };
     let decoded = decode_audio(
         path,
         &AudioOptions {
@@ -172,12 +133,15 @@ pub fn transcribe(
                     (WINDOW_SECS * rate) as usize,
                 );
                 let window: Vec<f32> = buf.drain(..cut).collect();
-                if let Err(e) = run_window(&window, buf_start, &mut transcript) {
+                let submitted = pool
+                    .submit(window, buf_start, cancel)
+                    .and_then(|()| pool.collect(false, cancel));
+                if let Err(e) = submitted {
                     failure = Some(e);
                     return ControlFlow::Break(());
                 }
                 buf_start += cut as u64;
-                progress.set_done((buf_start as f64 / rate * 1000.0) as u64);
+                progress.set_done((pool.done_until as f64 / rate * 1000.0) as u64);
             }
             ControlFlow::Continue(())
         },
@@ -187,9 +151,29 @@ pub fn transcribe(
     }
     decoded?;
     if !buf.is_empty() {
-        run_window(&buf, buf_start, &mut transcript)?;
+        pool.submit(std::mem::take(&mut buf), buf_start, cancel)?;
+    }
+    pool.close();
+    while pool.pending() > 0 {
+        pool.collect(true, cancel)?;
+        progress.set_done((pool.done_until as f64 / rate * 1000.0) as u64);
     }
     progress.finish();
+    let windows = pool.windows;
+    let mut transcript = Transcript {
+        language: pool
+            .language
+            .clone()
+            .map_or_else(|| "en".into(), |(_, l)| l),
+        model: model_path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        segments: Vec::new(),
+    };
+    for (_, segs) in std::mem::take(&mut pool.finished) {
+        transcript.segments.extend(segs);
+    }
     if let Some(dir) = &opts.cache_dir {
         if let Err(e) = cache::save(dir, path, first, &transcript) {
             tracing::warn!("{e}");
@@ -201,6 +185,257 @@ pub fn transcribe(
         model_path,
         windows,
     })
+}
+
+/// How `threads` are spent: whisper.cpp's threads meet after every operation, which costs a
+/// lot on small models and stalls when the cores are busy; independent windows on
+/// single-threaded states scale better (479 s of speech on 2 cores: 2 threads on one window
+/// at a time 28.2 s, two windows at a time on one thread each 22.1 s). At most 4 states are
+/// kept (each holds its own buffers).
+pub fn plan_threads(threads: usize) -> (usize, usize) {
+    let states = threads.clamp(1, 4);
+    (states, (threads / states).max(1))
+}
+
+/// One window for a worker: its samples and where it starts in the file.
+struct WindowJob {
+    index: usize,
+    samples: Vec<f32>,
+    start_sample: u64,
+}
+
+/// A transcribed window: its segments on the file's timeline and the detected language
+/// (multilingual models); None when the window was silent and skipped.
+type WindowText = Option<(Vec<Segment>, Option<String>)>;
+
+/// A worker's answer for one window.
+struct WindowDone {
+    index: usize,
+    end_sample: u64,
+    result: Result<WindowText, SpeechError>,
+}
+
+/// Worker threads, each with its own whisper state, transcribing windows side by side. The
+/// results are put back in window order. Workers are detached: a cancel returns at once and
+/// whisper.cpp's abort callback stops them within a step.
+struct WindowPool {
+    jobs: Option<crossbeam_channel::Sender<WindowJob>>,
+    done: crossbeam_channel::Receiver<WindowDone>,
+    submitted: usize,
+    received: usize,
+    /// Segments of finished windows, by window index.
+    finished: std::collections::BTreeMap<usize, Vec<Segment>>,
+    /// End (in samples) of each finished window, by index, until contiguous.
+    ends: std::collections::BTreeMap<usize, u64>,
+    next_contiguous: usize,
+    /// The file is transcribed up to here (every window before it is finished).
+    done_until: u64,
+    /// Windows the model ran on.
+    windows: u32,
+    /// Language detected on the first window with speech (multilingual models).
+    language: Option<(usize, String)>,
+}
+
+impl WindowPool {
+    fn start(
+        ctx: &whisper_rs::WhisperContext,
+        n_states: usize,
+        threads_each: usize,
+        english_only: bool,
+        cancel: &CancelToken,
+        model: &Path,
+    ) -> Result<WindowPool, SpeechError> {
+        let (job_tx, job_rx) = crossbeam_channel::bounded::<WindowJob>(n_states);
+        let (done_tx, done_rx) = crossbeam_channel::unbounded::<WindowDone>();
+        for n in 0..n_states {
+            let state = ctx.create_state().map_err(|e| SpeechError::Whisper {
+                path: model.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+            let (jobs, done, token, model_path) = (
+                job_rx.clone(),
+                done_tx.clone(),
+                cancel.clone(),
+                model.to_path_buf(),
+            );
+            std::thread::Builder::new()
+                .name(format!("whisper-{n}"))
+                .spawn(move || {
+                    let mut state = state;
+                    while let Ok(job) = jobs.recv() {
+                        let end_sample = job.start_sample + job.samples.len() as u64;
+                        let result = if token.is_cancelled() {
+                            Err(SpeechError::Cancelled(Cancelled))
+                        } else {
+                            run_window(&mut state, &job, threads_each, english_only, &token)
+                                .map_err(|e| {
+                                    if token.is_cancelled() {
+                                        SpeechError::Cancelled(Cancelled)
+                                    } else {
+                                        SpeechError::Whisper {
+                                            path: model_path.clone(),
+                                            reason: e.to_string(),
+                                        }
+                                    }
+                                })
+                        };
+                        let stop = result.is_err();
+                        let reply = WindowDone {
+                            index: job.index,
+                            end_sample,
+                            result,
+                        };
+                        if done.send(reply).is_err() || stop {
+                            break;
+                        }
+                    }
+                })
+                .map_err(|e| SpeechError::Whisper {
+                    path: model.to_path_buf(),
+                    reason: format!("cannot start a thread: {e}"),
+                })?;
+        }
+        Ok(WindowPool {
+            jobs: Some(job_tx),
+            done: done_rx,
+            submitted: 0,
+            received: 0,
+            finished: Default::default(),
+            ends: Default::default(),
+            next_contiguous: 0,
+            done_until: 0,
+            windows: 0,
+            language: None,
+        })
+    }
+
+    /// Queues a window, waiting (and collecting results) while every worker is busy.
+    fn submit(
+        &mut self,
+        samples: Vec<f32>,
+        start_sample: u64,
+        cancel: &CancelToken,
+    ) -> Result<(), SpeechError> {
+        let mut job = WindowJob {
+            index: self.submitted,
+            samples,
+            start_sample,
+        };
+        loop {
+            cancel.check()?;
+            let Some(tx) = &self.jobs else {
+                return Ok(());
+            };
+            match tx.send_timeout(job, std::time::Duration::from_millis(50)) {
+                Ok(()) => {
+                    self.submitted += 1;
+                    return Ok(());
+                }
+                Err(crossbeam_channel::SendTimeoutError::Timeout(j)) => {
+                    job = j;
+                    self.collect(false, cancel)?;
+                }
+                Err(crossbeam_channel::SendTimeoutError::Disconnected(_)) => {
+                    // Every worker stopped: its error is waiting in `done`.
+                    self.collect(true, cancel)?;
+                    return Err(SpeechError::Whisper {
+                        path: PathBuf::new(),
+                        reason: "the whisper workers stopped".into(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// No more windows.
+    fn close(&mut self) {
+        self.jobs = None;
+    }
+
+    fn pending(&self) -> usize {
+        self.submitted - self.received
+    }
+
+    /// Takes finished windows; with `wait`, waits (cancellably) for at least one.
+    fn collect(&mut self, wait: bool, cancel: &CancelToken) -> Result<(), SpeechError> {
+        loop {
+            cancel.check()?;
+            let next = if wait && self.pending() > 0 {
+                match self.done.recv_timeout(std::time::Duration::from_millis(50)) {
+                    Ok(d) => Some(d),
+                    Err(crossbeam_channel::RecvTimeoutError::Timeout) => continue,
+                    Err(crossbeam_channel::RecvTimeoutError::Disconnected) => {
+                        return Err(SpeechError::Whisper {
+                            path: PathBuf::new(),
+                            reason: "the whisper workers stopped".into(),
+                        })
+                    }
+                }
+            } else {
+                self.done.try_recv().ok()
+            };
+            let Some(d) = next else {
+                return Ok(());
+            };
+            self.received += 1;
+            let result = d.result?;
+            if let Some((segs, lang)) = result {
+                self.windows += 1;
+                if let Some(l) = lang {
+                    if self.language.as_ref().is_none_or(|(i, _)| d.index < *i) {
+                        self.language = Some((d.index, l));
+                    }
+                }
+                self.finished.insert(d.index, segs);
+            }
+            self.ends.insert(d.index, d.end_sample);
+            while let Some(end) = self.ends.remove(&self.next_contiguous) {
+                self.done_until = end;
+                self.next_contiguous += 1;
+            }
+            if wait {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// One window on a worker: skip it when silent, cut out long pauses, run whisper, and put
+/// the times back on the file's timeline.
+fn run_window(
+    state: &mut whisper_rs::WhisperState,
+    job: &WindowJob,
+    threads: usize,
+    english_only: bool,
+    cancel: &CancelToken,
+) -> Result<WindowText, whisper_rs::WhisperError> {
+    if rms_dbfs(&job.samples) < SILENT_WINDOW_DBFS {
+        return Ok(None);
+    }
+    // Long pauses are cut out before whisper sees the audio (its timestamps drift over
+    // silence); `map` takes times in the compacted audio back to the file's timeline.
+    let (compact, map) = compact_silences(&job.samples);
+    let segs = whisper_window(state, &compact, threads, english_only, cancel)?;
+    let lang = if english_only {
+        None
+    } else {
+        whisper_rs::get_lang_str(state.full_lang_id_from_state()).map(str::to_string)
+    };
+    let rate = f64::from(SAMPLE_RATE);
+    let to_file = |t: f64| job.start_sample as f64 / rate + map_time(&map, t);
+    let segs = segs
+        .into_iter()
+        .map(|mut seg| {
+            seg.start = to_file(seg.start);
+            seg.end = to_file(seg.end);
+            for w in &mut seg.words {
+                w.start = to_file(w.start);
+                w.end = to_file(w.end);
+            }
+            seg
+        })
+        .collect();
+    Ok(Some((segs, lang)))
 }
 
 /// Loads the first model that loads, saying which ones failed.
@@ -229,52 +464,6 @@ fn load_first(files: &[PathBuf]) -> Result<(whisper_rs::WhisperContext, PathBuf)
     Err(SpeechError::NoModel(format!(
         "no model could be loaded (last: {last})"
     )))
-}
-
-/// Runs whisper on one window (times in seconds from the window start) on its own thread, so
-/// that a cancel returns at once even while whisper.cpp finishes its current step; the state
-/// comes back for the next window.
-fn run_whisper(
-    state: whisper_rs::WhisperState,
-    samples: Vec<f32>,
-    threads: usize,
-    english_only: bool,
-    cancel: &CancelToken,
-    model: &Path,
-) -> Result<(whisper_rs::WhisperState, Vec<Segment>), SpeechError> {
-    cancel.check()?;
-    let (tx, rx) = crossbeam_channel::bounded(1);
-    let token = cancel.clone();
-    std::thread::Builder::new()
-        .name("whisper".into())
-        .spawn(move || {
-            let mut state = state;
-            let r = whisper_window(&mut state, &samples, threads, english_only, &token);
-            tx.send((state, r)).ok();
-        })
-        .map_err(|e| SpeechError::Whisper {
-            path: model.to_path_buf(),
-            reason: format!("cannot start a thread: {e}"),
-        })?;
-    loop {
-        match rx.recv_timeout(std::time::Duration::from_millis(50)) {
-            Ok((state, Ok(segs))) => return Ok((state, segs)),
-            Ok((_, Err(e))) => {
-                cancel.check()?;
-                return Err(SpeechError::Whisper {
-                    path: model.to_path_buf(),
-                    reason: e.to_string(),
-                });
-            }
-            Err(crossbeam_channel::RecvTimeoutError::Timeout) => cancel.check()?,
-            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => {
-                return Err(SpeechError::Whisper {
-                    path: model.to_path_buf(),
-                    reason: "the whisper thread stopped".into(),
-                })
-            }
-        }
-    }
 }
 
 /// One whisper run over `samples`; segment and word times in seconds from their start.
