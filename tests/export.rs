@@ -341,6 +341,23 @@ fn stacked_background_loops_under_a_longer_clip() {
     assert!(band_mad(&f05, &f15, 490, 950) > 3.0, "it moves in between");
     // The top half follows the clip and does not repeat.
     assert!(band_mad(&f05, &f25, 10, 470) > 3.0);
+
+    // A variable-frame-rate clip (30 fps for 2 s, then 10 fps) keeps its own frames: the
+    // halves are joined by overlay on the clip's clock, never with extra frames.
+    let r = export(
+        &fixture("vfr.mkv"),
+        &[clip(0.0, 4.0)],
+        &ExportOptions {
+            stacked: Some(fixture("video_only.mp4")),
+            ..opts(&dir)
+        },
+    );
+    let out = r[0].output.as_ref().expect("written");
+    assert_eq!(
+        frame_times(out).len(),
+        80,
+        "60 frames at 30 fps + 20 at 10 fps"
+    );
 }
 
 #[test]

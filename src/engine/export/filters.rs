@@ -71,8 +71,16 @@ pub fn upright(rotation_deg: i32) -> &'static str {
 }
 
 /// The video graph from `[in]` to `[out]`: trim to `[start, end)` (seconds on the input's
-/// timeline), timestamps from 0, upright, layout, subtitles, yuv420p.
-pub fn video_graph(start: f64, end: f64, rotation_deg: i32, layout: &VideoLayout<'_>) -> String {
+/// timeline), timestamps from 0, upright, layout, subtitles, yuv420p. `cfr_rate` is the
+/// source's frame rate when it is constant: the stacked layout then joins the halves with
+/// `vstack` on a shared frame clock (cheaper than padding and overlaying a full frame).
+pub fn video_graph(
+    start: f64,
+    end: f64,
+    rotation_deg: i32,
+    cfr_rate: Option<(i32, i32)>,
+    layout: &VideoLayout<'_>,
+) -> String {
     let (w, h) = (PORTRAIT_W, PORTRAIT_H);
     let mut g = format!(
         "[in]trim=start={start:.6}:end={end:.6},setpts=PTS-STARTPTS{}",
@@ -81,16 +89,27 @@ pub fn video_graph(start: f64, end: f64, rotation_deg: i32, layout: &VideoLayout
     match (layout.stacked, layout.portrait) {
         (Some(bg), _) => {
             let half = h / 2;
-            // The clip (padded to the full frame) drives the output: one frame per clip
-            // frame; the background loops forever and is laid over the lower half.
-            g.push_str(&format!(
-                ",scale={w}:{half}:force_original_aspect_ratio=increase,crop={w}:{half},setsar=1,\
-                 pad={w}:{h}:0:0:black[top];\
-                 movie=filename={bg}:loop=0,setpts=N/FRAME_RATE/TB,\
-                 scale={w}:{half}:force_original_aspect_ratio=increase,crop={w}:{half},setsar=1[bottom];\
-                 [top][bottom]overlay=x=0:y={half}:shortest=1",
-                bg = escape_path(bg),
-            ));
+            // Each half: cut to the half's aspect around the centre, then scale (fewer pixels
+            // through the scaler than scaling first and cropping after).
+            let fill = format!(
+                "crop=w='min(iw,ih*{w}/{half})':h='min(ih,iw*{half}/{w})',scale={w}:{half},setsar=1"
+            );
+            let bg = escape_path(bg);
+            match cfr_rate {
+                Some((num, den)) => g.push_str(&format!(
+                    ",{fill},settb={den}/{num},setpts=N[top];\
+                     movie=filename={bg}:loop=0,setpts=N/FRAME_RATE/TB,fps={num}/{den},\
+                     {fill},settb={den}/{num},setpts=N[bottom];\
+                     [top][bottom]vstack=shortest=1"
+                )),
+                // Variable frame rate: the clip (padded to the full frame) drives the output,
+                // one frame per clip frame; the background is laid over the lower half.
+                None => g.push_str(&format!(
+                    ",{fill},pad={w}:{h}:0:0:black[top];\
+                     movie=filename={bg}:loop=0,setpts=N/FRAME_RATE/TB,{fill}[bottom];\
+                     [top][bottom]overlay=x=0:y={half}:shortest=1"
+                )),
+            }
         }
         (None, Some(Portrait::Pad)) => g.push_str(&format!(
             ",scale={w}:{h}:force_original_aspect_ratio=decrease,\
@@ -141,7 +160,7 @@ mod tests {
 
     #[test]
     fn graphs() {
-        let g = video_graph(1.5, 31.5, 0, &VideoLayout::default());
+        let g = video_graph(1.5, 31.5, 0, None, &VideoLayout::default());
         assert_eq!(
             g,
             "[in]trim=start=1.500000:end=31.500000,setpts=PTS-STARTPTS,format=yuv420p[out]"
@@ -150,6 +169,7 @@ mod tests {
             0.0,
             1.0,
             0,
+            None,
             &VideoLayout {
                 portrait: Some(Portrait::Pad),
                 ..Default::default()
@@ -157,22 +177,22 @@ mod tests {
         );
         assert!(pad.contains("force_original_aspect_ratio=decrease,pad=1080:1920"));
         let sub = Path::new("/s.ass");
-        let stacked = video_graph(
-            0.0,
-            1.0,
-            90,
-            &VideoLayout {
-                stacked: Some(Path::new("/bg.mp4")),
-                subtitles: Some(sub),
-                ..Default::default()
-            },
-        );
-        assert!(stacked.contains("movie=filename=/bg.mp4:loop=0,setpts"));
-        assert!(stacked.contains("[top][bottom]overlay=x=0:y=960"));
-        assert!(stacked.ends_with(",ass=filename=/s.ass,format=yuv420p[out]"));
-        assert!(stacked.starts_with(
+        let layout = VideoLayout {
+            stacked: Some(Path::new("/bg.mp4")),
+            subtitles: Some(sub),
+            ..Default::default()
+        };
+        let vfr = video_graph(0.0, 1.0, 90, None, &layout);
+        assert!(vfr.contains("movie=filename=/bg.mp4:loop=0,setpts"));
+        assert!(vfr.contains("[top][bottom]overlay=x=0:y=960"));
+        assert!(vfr.ends_with(",ass=filename=/s.ass,format=yuv420p[out]"));
+        assert!(vfr.starts_with(
             "[in]trim=start=0.000000:end=1.000000,setpts=PTS-STARTPTS,transpose=clock,"
         ));
+        let cfr = video_graph(0.0, 1.0, 0, Some((30000, 1001)), &layout);
+        assert!(cfr.contains("settb=1001/30000,setpts=N[top]"));
+        assert!(cfr.contains("fps=30000/1001,crop="));
+        assert!(cfr.contains("[top][bottom]vstack=shortest=1,ass="));
         assert!(audio_graph(0.0, 1.0, true).contains("loudnorm"));
     }
 }

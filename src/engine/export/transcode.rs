@@ -55,7 +55,7 @@ pub fn transcode(
     let mut input = open_input(src)?;
     let vidx = best_stream(&input, ff::media::Type::Video, src)?;
     let aidx = best_stream(&input, ff::media::Type::Audio, src).ok();
-    let (vtb, origin_secs, frame_rate, rotation) = {
+    let (vtb, origin_secs, frame_rate, cfr_rate, rotation) = {
         let s = input
             .stream(vidx)
             .ok_or_else(|| ExportError::media(src, "the video stream disappeared"))?;
@@ -69,10 +69,18 @@ pub fn transcode(
             .into_iter()
             .find(|r| r.numerator() > 0 && r.denominator() > 0)
             .unwrap_or(ff::Rational::new(30, 1));
+        // Constant frame rate when the nominal and average rates agree.
+        let (avg, nominal) = (s.avg_frame_rate(), s.rate());
+        let cfr = (nominal.numerator() > 0
+            && nominal.denominator() > 0
+            && i64::from(avg.numerator()) * i64::from(nominal.denominator())
+                == i64::from(nominal.numerator()) * i64::from(avg.denominator()))
+        .then(|| (nominal.numerator(), nominal.denominator()));
         (
             s.time_base(),
             origin,
             rate,
+            cfr,
             crate::engine::media::probe::rotation_deg(&s),
         )
     };
@@ -118,7 +126,7 @@ pub fn transcode(
     vgraph
         .add(&find("buffersink")?, "out", "")
         .map_err(filter_err)?;
-    let vspec = video_graph(start_abs, end_abs, rotation, &spec.layout);
+    let vspec = video_graph(start_abs, end_abs, rotation, cfr_rate, &spec.layout);
     vgraph
         .output("in", 0)
         .and_then(|p| p.input("out", 0))
