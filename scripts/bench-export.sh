@@ -4,6 +4,7 @@
 # same run — by the equivalent FFmpeg CLI commands (2 at a time) and by `-c copy`. Also the
 # smart cut (checked frame-exact against the source with FFmpeg's psnr filter), and stacked +
 # subtitles + portrait in one pass against plain portrait. Prints wall times and ratios.
+# Every run is repeated RUNS times (default 3), alternating, and the medians are compared.
 # Usage: scripts/bench-export.sh [VIDEO]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,24 +40,33 @@ done
 ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=1280x720:rate=30:duration=7" -c:v libx264 -preset veryfast "$out/bg.mp4"
 
 now() { date +%s.%N; }
-t0=$(now); "$bin" export "$video" --clips "$out/clips.json" --out "$out/ours_smart" --mode smart > "$out/smart.txt" 2>&1; t_smart=$(echo "$(now) - $t0" | bc)
-t0=$(now); "$bin" export "$video" --clips "$out/clips.json" --out "$out/ours_pad" --portrait pad > /dev/null 2>&1; t_pad=$(echo "$(now) - $t0" | bc)
-t0=$(now); "$bin" export "$video" --clips "$out/clips.json" --out "$out/ours_all" --portrait pad --stacked "$out/bg.mp4" --subtitles "$out/words.ass" > /dev/null 2>&1; t_all=$(echo "$(now) - $t0" | bc)
-mkdir -p "$out/ffmpeg_pad" "$out/ffmpeg_copy"
-t0=$(now)
-for i in "${!starts[@]}"; do
-  s=${starts[$i]}
-  ffmpeg -hide_banner -loglevel error -y -ss "$s" -i "$video" -t 30 \
-    -vf "scale=1080:1920:force_original_aspect_ratio=decrease,pad=1080:1920:(ow-iw)/2:(oh-ih)/2" \
-    -c:v libx264 -preset ultrafast -crf 23 -c:a aac "$out/ffmpeg_pad/$i.mp4" &
-  if (( i % 2 == 1 )); then wait; fi
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+runs=${RUNS:-3}
+a_smart=(); a_pad=(); a_all=(); a_ff=(); a_copy=()
+for r in $(seq 1 "$runs"); do
+  rm -rf "$out/ours_smart" "$out/ours_pad" "$out/ours_all" "$out/ffmpeg_pad" "$out/ffmpeg_copy"
+  mkdir -p "$out/ffmpeg_pad" "$out/ffmpeg_copy"
+  t0=$(now); "$bin" export "$video" --clips "$out/clips.json" --out "$out/ours_smart" --mode smart > "$out/smart.txt" 2>&1; a_smart+=("$(echo "$(now) - $t0" | bc)")
+  t0=$(now); "$bin" export "$video" --clips "$out/clips.json" --out "$out/ours_pad" --portrait pad > /dev/null 2>&1; a_pad+=("$(echo "$(now) - $t0" | bc)")
+  t0=$(now); "$bin" export "$video" --clips "$out/clips.json" --out "$out/ours_all" --portrait pad --stacked "$out/bg.mp4" --subtitles "$out/words.ass" > /dev/null 2>&1; a_all+=("$(echo "$(now) - $t0" | bc)")
+  t0=$(now)
+  for i in "${!starts[@]}"; do
+    s=${starts[$i]}
+    ffmpeg -hide_banner -loglevel error -y -ss "$s" -i "$video" -t 30 \
+      -vf "scale=1080:1920:force_original_aspect_ratio=decrease,pad=1080:1920:(ow-iw)/2:(oh-ih)/2" \
+      -c:v libx264 -preset ultrafast -crf 23 -c:a aac "$out/ffmpeg_pad/$i.mp4" &
+    if (( i % 2 == 1 )); then wait; fi
+  done
+  wait; a_ff+=("$(echo "$(now) - $t0" | bc)")
+  t0=$(now)
+  for i in "${!starts[@]}"; do
+    ffmpeg -hide_banner -loglevel error -y -ss "${starts[$i]}" -i "$video" -t 30 -c copy "$out/ffmpeg_copy/$i.mp4"
+  done
+  a_copy+=("$(echo "$(now) - $t0" | bc)")
+  echo "run $r: smart ${a_smart[-1]} s, pad ${a_pad[-1]} s, stacked+subs ${a_all[-1]} s, ffmpeg pad ${a_ff[-1]} s, ffmpeg copy ${a_copy[-1]} s"
 done
-wait; t_ff=$(echo "$(now) - $t0" | bc)
-t0=$(now)
-for i in "${!starts[@]}"; do
-  ffmpeg -hide_banner -loglevel error -y -ss "${starts[$i]}" -i "$video" -t 30 -c copy "$out/ffmpeg_copy/$i.mp4"
-done
-t_copy=$(echo "$(now) - $t0" | bc)
+t_smart=$(median "${a_smart[@]}"); t_pad=$(median "${a_pad[@]}"); t_all=$(median "${a_all[@]}")
+t_ff=$(median "${a_ff[@]}"); t_copy=$(median "${a_copy[@]}")
 # Frame-exactness of the smart cut: every output frame against the source frame at the same
 # offset from the clip's start (FFmpeg's accurate input seek), by PSNR.
 exact=0
@@ -75,6 +85,7 @@ for i in "${!starts[@]}"; do
 done
 grep 'smart cut:' "$out/smart.txt" | sed 's/^ *INFO *//'
 echo "file: $video; 5 clips × 30 s; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "medians of $runs runs:"
 printf '%-52s %8s %10s\n' "run" "wall s" "ratio"
 printf '%-52s %8.2f %9.2fx\n' "slopcannon export --portrait pad (workers: default)" "$t_pad" "$(echo "$t_pad / $t_ff" | bc -l)"
 printf '%-52s %8.2f %9.2fx\n' "ffmpeg CLI scale+pad ultrafast crf 23, 2 at a time" "$t_ff" 1

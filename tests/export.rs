@@ -159,7 +159,31 @@ fn smart_cut_copies_the_gops_inside_and_is_frame_exact_at_both_ends() {
     let d = info.duration_secs.expect("duration");
     assert!((d - 6.2).abs() <= 1.0 / 30.0 + 0.03, "duration {d}");
     assert_eq!(info.video().map(|(s, _)| s.codec.as_str()), Some("h264"));
-    assert!(info.audio().is_some(), "audio kept");
+    assert_eq!(info.audio().map(|(s, _)| s.codec.as_str()), Some("aac"));
+    // The AAC audio is copied, and starts at the clip's first sample: the first 100 ms
+    // decode to the source's samples from `start` on.
+    let pcm = |args: &[&str]| -> Vec<i16> {
+        let o = std::process::Command::new("ffmpeg")
+            .args(["-hide_banner", "-v", "error"])
+            .args(args)
+            .args(["-vn", "-ac", "1", "-f", "s16le", "-t", "0.1", "-"])
+            .output()
+            .expect("run ffmpeg");
+        o.stdout
+            .chunks_exact(2)
+            .map(|b| i16::from_le_bytes([b[0], b[1]]))
+            .collect()
+    };
+    let ours = pcm(&["-i", out.to_str().expect("utf-8")]);
+    let theirs = pcm(&["-ss", "1.5", "-i", src.to_str().expect("utf-8")]);
+    assert_eq!(ours.len(), 4800);
+    let worst = ours
+        .iter()
+        .zip(&theirs)
+        .map(|(a, b)| a.abs_diff(*b))
+        .max()
+        .unwrap_or(u16::MAX);
+    assert!(worst <= 2, "audio differs from the source by up to {worst}");
 
     let frame = |p: &Path, t: f64| grab_frame(p, t, 320, 240).expect("grab");
     // First frame: re-encoded, so close to the source frame at `start`, not the one before.
@@ -181,6 +205,25 @@ fn smart_cut_copies_the_gops_inside_and_is_frame_exact_at_both_ends() {
         );
         assert_eq!(d, 0.0, "copied frame at {t_out} s differs by {d}");
     }
+}
+
+#[test]
+fn smart_cut_with_loudnorm_copies_the_video_and_reencodes_the_audio() {
+    let dir = test_dir("export_smart_loudnorm");
+    let src = fixture("cfr.mp4");
+    let o = ExportOptions {
+        loudnorm: true,
+        ..opts(&dir)
+    };
+    let r = export(&src, &[clip(1.5, 4.5)], &o);
+    let out = r[0].output.as_ref().expect("written");
+    assert_eq!(r[0].mode, "smart+loudnorm");
+    assert_eq!(frame_times(out).len(), 90);
+    let info = probe(out).expect("probe");
+    let (audio, _) = info.audio().expect("audio");
+    assert_eq!(audio.codec, "aac");
+    let d = audio.duration_secs.expect("audio duration");
+    assert!((d - 3.0).abs() < 0.05, "audio lasts {d} s");
 }
 
 #[test]

@@ -8,6 +8,7 @@
 //! A clip whose picture is kept as it is (no portrait, stacked or subtitles) is smart-cut by
 //! default; a stream that cannot be smart-cut is re-encoded, and the result says why.
 
+pub mod audio_copy;
 pub mod error;
 pub mod filters;
 pub mod h264;
@@ -315,7 +316,11 @@ fn run_job(
                         s.copied_frames,
                         s.tail_frames
                     );
-                    *mode.borrow_mut() = "smart".into();
+                    *mode.borrow_mut() = if opts.loudnorm {
+                        "smart+loudnorm".into()
+                    } else {
+                        "smart".into()
+                    };
                     Ok(s.stats)
                 }
                 Err(SmartCutError::Unsupported(why)) => {

@@ -5,12 +5,14 @@
 //! end fall inside a run of reordered pictures, the last few frames (the "tail") are decoded
 //! and re-encoded with libx264, matching the source's size, pixel format, colour, profile and
 //! level. The re-encoded parts use their own parameter-set id, and both sets of SPS/PPS go in
-//! the output's `avcC` record, so one standard H.264 track plays through every seam.
+//! the output's `avcC` record, so one standard H.264 track plays through every seam. AAC or
+//! MP3 audio is copied too (see `audio_copy`); other audio, or loudnorm, is re-encoded.
 //!
 //! Streams that cannot be cut this way (not H.264, no `avcC`, unusual profiles or pixel
 //! formats, rotated video) return [`SmartCutError::Unsupported`] before anything is written;
 //! the caller re-encodes instead and says why.
 
+use super::audio_copy::{can_copy, AudioCopy};
 use super::error::ExportError;
 use super::h264::{self, AvcConfig};
 use super::transcode::{AudioChain, ClipSpec, TranscodeStats};
@@ -160,32 +162,41 @@ pub fn smart_cut(
         set_extradata(&mut s, &out_cfg.to_bytes());
         s.index()
     };
-    let mut adec = match aidx {
-        Some(i) => Some(open_audio_decoder(&input, i, src)?),
-        None => None,
-    };
     let atb = aidx
         .and_then(|i| input.stream(i))
         .map(|s| s.time_base())
         .unwrap_or(ff::Rational::new(1, 48000));
     let (start_abs, end_abs) = (origin_secs + spec.start, origin_secs + spec.end);
-    let mut audio = match adec.as_mut() {
-        Some(d) => Some(AudioChain::new(
-            d,
+    // Audio: copied as it is when MP4 takes it and nothing changes it, else re-encoded.
+    let mut audio = match aidx.and_then(|i| input.stream(i)).map(|s| s.parameters()) {
+        Some(p) if !spec.loudnorm && can_copy(p.id()) => ClipAudio::Copy(AudioCopy::new(
+            p,
             atb,
             (start_abs, end_abs),
-            spec,
             &mut octx,
-            global_header,
             out,
         )?),
-        None => None,
+        Some(_) => {
+            let i = aidx.unwrap_or_default();
+            let dec = open_audio_decoder(&input, i, src)?;
+            let chain = AudioChain::new(
+                &dec,
+                atb,
+                (start_abs, end_abs),
+                spec,
+                &mut octx,
+                global_header,
+                out,
+            )?;
+            ClipAudio::Reencode(Box::new((chain, dec)))
+        }
+        None => ClipAudio::None,
     };
     octx.write_header().map_err(|e| ExportError::io(out, e))?;
     let ost_tb = octx.stream(vost).map(|s| s.time_base()).unwrap_or(vtb);
     let aost_tb = audio
-        .as_ref()
-        .and_then(|a| octx.stream(a.ost))
+        .ost()
+        .and_then(|i| octx.stream(i))
         .map(|s| s.time_base());
     seek_before(&mut input, start_abs, src)?;
 
@@ -223,10 +234,15 @@ pub fn smart_cut(
         if idx == vidx && cut.phase != Phase::Done {
             cut.push(packet, &mut dec, &mut octx, on_progress)?;
         } else if Some(idx) == aidx {
-            if let (Some(a), Some(d)) = (audio.as_mut(), adec.as_mut()) {
-                if !a.done {
-                    a.push_packet(
-                        d,
+            match &mut audio {
+                ClipAudio::Copy(a) if !a.done => {
+                    let secs = a.push(packet, &mut octx, aost_tb.unwrap_or(atb), out)?;
+                    cut.result.stats.audio_samples += (secs * 48000.0) as u64;
+                }
+                ClipAudio::Reencode(b) if !b.0.done => {
+                    let (chain, dec) = &mut **b;
+                    chain.push_packet(
+                        dec,
                         &packet,
                         end_abs,
                         &mut octx,
@@ -235,9 +251,10 @@ pub fn smart_cut(
                         out,
                     )?;
                 }
+                _ => {}
             }
         }
-        if cut.phase == Phase::Done && audio.as_ref().is_none_or(|a| a.done) {
+        if cut.phase == Phase::Done && audio.done() {
             break;
         }
     }
@@ -247,8 +264,9 @@ pub fn smart_cut(
     );
     cancel.check()?;
     cut.finish(&mut dec, &mut octx, on_progress)?;
-    if let (Some(a), Some(d)) = (audio.as_mut(), adec.as_mut()) {
-        a.finish(d, &mut octx, aost_tb, &mut cut.result.stats, out)?;
+    if let ClipAudio::Reencode(b) = &mut audio {
+        let (chain, dec) = &mut **b;
+        chain.finish(dec, &mut octx, aost_tb, &mut cut.result.stats, out)?;
     }
     octx.write_trailer().map_err(|e| ExportError::io(out, e))?;
     tracing::debug!(
@@ -265,6 +283,33 @@ pub fn smart_cut(
         return Err(ExportError::empty(src, spec.start, spec.end).into());
     }
     Ok(result)
+}
+
+/// The audio side of a smart cut.
+enum ClipAudio {
+    None,
+    /// The source's packets as they are (AAC or MP3, no loudness change).
+    Copy(AudioCopy),
+    /// Decoded, trimmed to the sample and encoded to AAC (other codecs, or loudnorm).
+    Reencode(Box<(AudioChain, ff::decoder::Audio)>),
+}
+
+impl ClipAudio {
+    fn ost(&self) -> Option<usize> {
+        match self {
+            ClipAudio::None => None,
+            ClipAudio::Copy(a) => Some(a.ost),
+            ClipAudio::Reencode(b) => Some(b.0.ost),
+        }
+    }
+
+    fn done(&self) -> bool {
+        match self {
+            ClipAudio::None => true,
+            ClipAudio::Copy(a) => a.done,
+            ClipAudio::Reencode(b) => b.0.done,
+        }
+    }
 }
 
 fn unsupported(why: String) -> SmartCutError {
