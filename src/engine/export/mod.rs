@@ -150,7 +150,7 @@ pub fn export_clips(
         finals.push(path);
     }
     let workers = opts.workers.clamp(1, clips.len().max(1));
-    let threads = (opts.cores / workers).max(1);
+    let started = std::sync::atomic::AtomicUsize::new(0);
     let progress = ProgressReporter::new(sink, job, Stage::Export, Some(clips.len() as u64 * 1000));
     let fractions = Mutex::new(vec![0.0f64; clips.len()]);
     let batch_start = Instant::now();
@@ -167,6 +167,8 @@ pub fn export_clips(
                     let (Some(clip), Some(final_path)) = (clips.get(i), finals.get(i)) else {
                         continue;
                     };
+                    let n = started.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let threads = job_threads(opts.cores, workers, clips.len() - n);
                     let mut on_fraction = |f: f64| {
                         if let Ok(mut fr) = fractions.lock() {
                             if let Some(slot) = fr.get_mut(i) {
@@ -203,6 +205,13 @@ pub fn export_clips(
     results.sort_by_key(|r| r.index);
     cancel.check()?;
     Ok(results)
+}
+
+/// Encoder threads for a job that starts with `unstarted` jobs (itself included) not yet
+/// begun: the cores split between the workers while the queue is full; the last jobs, whose
+/// neighbours are finishing and will take no more work, get the cores those leave.
+fn job_threads(cores: usize, workers: usize, unstarted: usize) -> usize {
+    (cores / workers.min(unstarted).max(1)).max(1)
 }
 
 /// One clip with retries.
@@ -441,4 +450,19 @@ fn mode_name(opts: &ExportOptions) -> String {
         parts.push("loudnorm".into());
     }
     parts.join("+")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::job_threads;
+
+    #[test]
+    fn the_last_jobs_take_the_cores_the_others_leave() {
+        // 5 clips, 2 workers, 2 cores: one thread each until only the last job is left.
+        let t: Vec<usize> = (0..5).map(|n| job_threads(2, 2, 5 - n)).collect();
+        assert_eq!(t, vec![1, 1, 1, 1, 2]);
+        assert_eq!(job_threads(8, 4, 10), 2);
+        assert_eq!(job_threads(8, 4, 2), 4);
+        assert_eq!(job_threads(1, 4, 1), 1);
+    }
 }
