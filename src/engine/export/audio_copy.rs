@@ -13,6 +13,28 @@ pub fn can_copy(id: ff::codec::Id) -> bool {
     matches!(id, ff::codec::Id::AAC | ff::codec::Id::MP3)
 }
 
+/// Adds an output stream that carries `params`' packets as they are; returns its index.
+pub fn add_copied_stream(
+    octx: &mut ff::format::context::Output,
+    params: ff::codec::Parameters,
+    tb: ff::Rational,
+    out: &Path,
+) -> Result<usize, ExportError> {
+    let mut s = octx
+        .add_stream(ff::encoder::find(ff::codec::Id::None))
+        .map_err(|e| ExportError::io(out, e))?;
+    s.set_parameters(params);
+    s.set_time_base(tb);
+    // SAFETY: the stream's codecpar was just set; a zero tag lets the muxer choose its own.
+    unsafe {
+        let par = (*s.as_mut_ptr()).codecpar;
+        if !par.is_null() {
+            (*par).codec_tag = 0;
+        }
+    }
+    Ok(s.index())
+}
+
 /// Copies one audio stream's packets for `[start, end)` (in the stream's time base).
 pub struct AudioCopy {
     pub ost: usize,
@@ -37,21 +59,7 @@ impl AudioCopy {
     ) -> Result<AudioCopy, ExportError> {
         use ff::Rescale as _;
         let to_ts = |secs: f64| ((secs * 1e6).round() as i64).rescale((1, 1_000_000), itb);
-        let ost = {
-            let mut s = octx
-                .add_stream(ff::encoder::find(ff::codec::Id::None))
-                .map_err(|e| ExportError::io(out, e))?;
-            s.set_parameters(params);
-            s.set_time_base(itb);
-            // SAFETY: the stream's codecpar was just set; a zero tag lets the muxer choose.
-            unsafe {
-                let par = (*s.as_mut_ptr()).codecpar;
-                if !par.is_null() {
-                    (*par).codec_tag = 0;
-                }
-            }
-            s.index()
-        };
+        let ost = add_copied_stream(octx, params, itb, out)?;
         Ok(AudioCopy {
             ost,
             itb,

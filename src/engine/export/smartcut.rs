@@ -12,13 +12,11 @@
 //! formats, rotated video) return [`SmartCutError::Unsupported`] before anything is written;
 //! the caller re-encodes instead and says why.
 
-use super::audio_copy::{can_copy, AudioCopy};
+use super::audio_copy::{add_copied_stream, can_copy, AudioCopy};
 use super::error::ExportError;
 use super::h264::{self, AvcConfig};
-use super::transcode::{AudioChain, ClipSpec, TranscodeStats};
-use crate::engine::media::open::{
-    best_stream, init, open_audio_decoder, open_input, open_video_decoder, seek_before,
-};
+use super::transcode::{open_source, AudioChain, ClipSpec, SourceVideo, TranscodeStats};
+use crate::engine::media::open::{init, open_audio_decoder, open_video_decoder, seek_before};
 use crate::engine::media::MediaError;
 use crate::engine::progress::{CancelToken, Cancelled};
 use ff::Rescale as _;
@@ -74,29 +72,20 @@ pub fn smart_cut(
     init();
     let began = std::time::Instant::now();
     let src = spec.source;
-    let mut input = open_input(src)?;
-    let vidx = best_stream(&input, ff::media::Type::Video, src)?;
-    let aidx = best_stream(&input, ff::media::Type::Audio, src).ok();
-    let stream = input
+    let (mut input, vidx, aidx) = open_source(src)?;
+    let video = SourceVideo::of(&input, vidx, src)?;
+    let (vtb, origin_secs, frame_rate) = (video.tb, video.origin_secs, video.frame_rate);
+    let params = input
         .stream(vidx)
+        .map(|s| s.parameters())
         .ok_or_else(|| ExportError::media(src, "the video stream disappeared"))?;
-    let vtb = stream.time_base();
-    let origin_secs = match stream.start_time() {
-        ff::ffi::AV_NOPTS_VALUE => 0.0,
-        t => t as f64 * f64::from(vtb),
-    };
-    let frame_rate = [stream.avg_frame_rate(), stream.rate()]
-        .into_iter()
-        .find(|r| r.numerator() > 0 && r.denominator() > 0)
-        .unwrap_or(ff::Rational::new(30, 1));
-    let params = stream.parameters();
     if params.id() != ff::codec::Id::H264 {
         return Err(unsupported(format!(
             "the video is {}, not H.264",
             crate::engine::media::open::codec_name(&params)
         )));
     }
-    if crate::engine::media::probe::rotation_deg(&stream) != 0 {
+    if video.rotation != 0 {
         return Err(unsupported(
             "the video is stored rotated and is turned upright".into(),
         ));
@@ -154,13 +143,12 @@ pub fn smart_cut(
         .flags()
         .contains(ff::format::Flags::GLOBAL_HEADER);
     let vost = {
+        let index = add_copied_stream(&mut octx, params, vtb, out)?;
         let mut s = octx
-            .add_stream(ff::encoder::find(ff::codec::Id::None))
-            .map_err(|e| ExportError::io(out, e))?;
-        s.set_parameters(params);
-        s.set_time_base(vtb);
+            .stream_mut(index)
+            .ok_or_else(|| ExportError::setup("the output stream disappeared".into()))?;
         set_extradata(&mut s, &out_cfg.to_bytes());
-        s.index()
+        index
     };
     let atb = aidx
         .and_then(|i| input.stream(i))

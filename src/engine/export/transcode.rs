@@ -42,6 +42,63 @@ pub struct TranscodeStats {
     pub height: u32,
 }
 
+/// Opens the source: its demuxer, its video stream and its audio stream if any.
+pub(super) fn open_source(
+    src: &Path,
+) -> Result<(ff::format::context::Input, usize, Option<usize>), ExportError> {
+    let input = open_input(src)?;
+    let vidx = best_stream(&input, ff::media::Type::Video, src)?;
+    let aidx = best_stream(&input, ff::media::Type::Audio, src).ok();
+    Ok((input, vidx, aidx))
+}
+
+/// What an export needs to know of the source's video stream.
+pub(super) struct SourceVideo {
+    pub tb: ff::Rational,
+    /// The stream's first timestamp, in seconds (clip times are relative to it).
+    pub origin_secs: f64,
+    /// Average (else nominal) frame rate; 30 when the container gives neither.
+    pub frame_rate: ff::Rational,
+    /// The frame rate when it is constant (nominal and average rates agree).
+    pub cfr_rate: Option<(i32, i32)>,
+    /// Clockwise display rotation in degrees.
+    pub rotation: i32,
+}
+
+impl SourceVideo {
+    pub(super) fn of(
+        input: &ff::format::context::Input,
+        index: usize,
+        src: &Path,
+    ) -> Result<SourceVideo, ExportError> {
+        let s = input
+            .stream(index)
+            .ok_or_else(|| ExportError::media(src, "the video stream disappeared"))?;
+        let tb = s.time_base();
+        let origin_secs = match s.start_time() {
+            ff::ffi::AV_NOPTS_VALUE => 0.0,
+            t => t as f64 * f64::from(tb),
+        };
+        let (avg, nominal) = (s.avg_frame_rate(), s.rate());
+        let valid = |r: &ff::Rational| r.numerator() > 0 && r.denominator() > 0;
+        let frame_rate = [avg, nominal]
+            .into_iter()
+            .find(valid)
+            .unwrap_or(ff::Rational::new(30, 1));
+        let cfr_rate = (valid(&nominal)
+            && i64::from(avg.numerator()) * i64::from(nominal.denominator())
+                == i64::from(nominal.numerator()) * i64::from(avg.denominator()))
+        .then(|| (nominal.numerator(), nominal.denominator()));
+        Ok(SourceVideo {
+            tb,
+            origin_secs,
+            frame_rate,
+            cfr_rate,
+            rotation: crate::engine::media::probe::rotation_deg(&s),
+        })
+    }
+}
+
 /// Exports `spec` into `out` (an MP4 file; the caller writes to a temp path and renames).
 /// `on_progress` gets the fraction of the clip encoded so far.
 pub fn transcode(
@@ -52,38 +109,14 @@ pub fn transcode(
 ) -> Result<TranscodeStats, ExportError> {
     init();
     let src = spec.source;
-    let mut input = open_input(src)?;
-    let vidx = best_stream(&input, ff::media::Type::Video, src)?;
-    let aidx = best_stream(&input, ff::media::Type::Audio, src).ok();
-    let (vtb, origin_secs, frame_rate, cfr_rate, rotation) = {
-        let s = input
-            .stream(vidx)
-            .ok_or_else(|| ExportError::media(src, "the video stream disappeared"))?;
-        let start = s.start_time();
-        let origin = if start == ff::ffi::AV_NOPTS_VALUE {
-            0.0
-        } else {
-            start as f64 * f64::from(s.time_base())
-        };
-        let rate = [s.avg_frame_rate(), s.rate()]
-            .into_iter()
-            .find(|r| r.numerator() > 0 && r.denominator() > 0)
-            .unwrap_or(ff::Rational::new(30, 1));
-        // Constant frame rate when the nominal and average rates agree.
-        let (avg, nominal) = (s.avg_frame_rate(), s.rate());
-        let cfr = (nominal.numerator() > 0
-            && nominal.denominator() > 0
-            && i64::from(avg.numerator()) * i64::from(nominal.denominator())
-                == i64::from(nominal.numerator()) * i64::from(avg.denominator()))
-        .then(|| (nominal.numerator(), nominal.denominator()));
-        (
-            s.time_base(),
-            origin,
-            rate,
-            cfr,
-            crate::engine::media::probe::rotation_deg(&s),
-        )
-    };
+    let (mut input, vidx, aidx) = open_source(src)?;
+    let SourceVideo {
+        tb: vtb,
+        origin_secs,
+        frame_rate,
+        cfr_rate,
+        rotation,
+    } = SourceVideo::of(&input, vidx, src)?;
     let atb = aidx
         .and_then(|i| input.stream(i))
         .map(|s| s.time_base())
