@@ -71,6 +71,11 @@ impl AudioCopy {
         })
     }
 
+    /// The source stream's time base.
+    pub fn time_base(&self) -> ff::Rational {
+        self.itb
+    }
+
     /// Takes one demuxed packet of the stream; returns the seconds of audio written.
     pub fn push(
         &mut self,

@@ -54,6 +54,24 @@ impl AvcConfig {
         })
     }
 
+    /// The record of an H.264 stream stored with one (MP4, MOV, Matroska); `None` for other
+    /// codecs and for Annex-B streams.
+    pub fn of_stream(params: &ffmpeg_next::codec::Parameters) -> Option<AvcConfig> {
+        if params.id() != ffmpeg_next::codec::Id::H264 {
+            return None;
+        }
+        // SAFETY: the parameters are alive for this call; extradata holds extradata_size bytes
+        // when it is not null.
+        let data = unsafe {
+            let p = params.as_ptr();
+            if (*p).extradata.is_null() || (*p).extradata_size <= 0 {
+                return None;
+            }
+            std::slice::from_raw_parts((*p).extradata, (*p).extradata_size as usize)
+        };
+        AvcConfig::parse(data)
+    }
+
     /// The record's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = vec![

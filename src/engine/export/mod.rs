@@ -9,6 +9,7 @@
 //! default; a stream that cannot be smart-cut is re-encoded, and the result says why.
 
 pub mod audio_copy;
+mod clip_audio;
 pub mod error;
 pub mod filters;
 pub mod h264;

@@ -12,11 +12,12 @@
 //! formats, rotated video) return [`SmartCutError::Unsupported`] before anything is written;
 //! the caller re-encodes instead and says why.
 
-use super::audio_copy::{add_copied_stream, can_copy, AudioCopy};
+use super::audio_copy::add_copied_stream;
+use super::clip_audio::{AudioTarget, ClipAudio};
 use super::error::ExportError;
 use super::h264::{self, AvcConfig};
-use super::transcode::{open_source, AudioChain, ClipSpec, SourceVideo, TranscodeStats};
-use crate::engine::media::open::{init, open_audio_decoder, open_video_decoder, seek_before};
+use super::transcode::{open_source, ClipSpec, SourceVideo, TranscodeStats};
+use crate::engine::media::open::{init, open_video_decoder, seek_before};
 use crate::engine::media::MediaError;
 use crate::engine::progress::{CancelToken, Cancelled};
 use ff::Rescale as _;
@@ -90,16 +91,7 @@ pub fn smart_cut(
             "the video is stored rotated and is turned upright".into(),
         ));
     }
-    // SAFETY: the parameters belong to the open input; extradata is extradata_size bytes.
-    let extradata = unsafe {
-        let p = params.as_ptr();
-        if (*p).extradata.is_null() || (*p).extradata_size <= 0 {
-            Vec::new()
-        } else {
-            std::slice::from_raw_parts((*p).extradata, (*p).extradata_size as usize).to_vec()
-        }
-    };
-    let source_cfg = AvcConfig::parse(&extradata)
+    let source_cfg = AvcConfig::of_stream(&params)
         .ok_or_else(|| unsupported("the H.264 stream has no avcC header".into()))?;
     let profile = match source_cfg.profile {
         66 => "baseline",
@@ -150,42 +142,20 @@ pub fn smart_cut(
         set_extradata(&mut s, &out_cfg.to_bytes());
         index
     };
-    let atb = aidx
-        .and_then(|i| input.stream(i))
-        .map(|s| s.time_base())
-        .unwrap_or(ff::Rational::new(1, 48000));
     let (start_abs, end_abs) = (origin_secs + spec.start, origin_secs + spec.end);
-    // Audio: copied as it is when MP4 takes it and nothing changes it, else re-encoded.
-    let mut audio = match aidx.and_then(|i| input.stream(i)).map(|s| s.parameters()) {
-        Some(p) if !spec.loudnorm && can_copy(p.id()) => ClipAudio::Copy(AudioCopy::new(
-            p,
-            atb,
-            (start_abs, end_abs),
-            &mut octx,
+    let mut audio = ClipAudio::open(
+        &AudioTarget {
+            input: &input,
+            index: aidx,
+            span: (start_abs, end_abs),
+            global_header,
             out,
-        )?),
-        Some(_) => {
-            let i = aidx.unwrap_or_default();
-            let dec = open_audio_decoder(&input, i, src)?;
-            let chain = AudioChain::new(
-                &dec,
-                atb,
-                (start_abs, end_abs),
-                spec,
-                &mut octx,
-                global_header,
-                out,
-            )?;
-            ClipAudio::Reencode(Box::new((chain, dec)))
-        }
-        None => ClipAudio::None,
-    };
+        },
+        spec,
+        &mut octx,
+    )?;
     octx.write_header().map_err(|e| ExportError::io(out, e))?;
     let ost_tb = octx.stream(vost).map(|s| s.time_base()).unwrap_or(vtb);
-    let aost_tb = audio
-        .ost()
-        .and_then(|i| octx.stream(i))
-        .map(|s| s.time_base());
     seek_before(&mut input, start_abs, src)?;
 
     let to_ts = |secs: f64| -> i64 {
@@ -222,25 +192,7 @@ pub fn smart_cut(
         if idx == vidx && cut.phase != Phase::Done {
             cut.push(packet, &mut dec, &mut octx, on_progress)?;
         } else if Some(idx) == aidx {
-            match &mut audio {
-                ClipAudio::Copy(a) if !a.done => {
-                    let secs = a.push(packet, &mut octx, aost_tb.unwrap_or(atb), out)?;
-                    cut.result.stats.audio_samples += (secs * 48000.0) as u64;
-                }
-                ClipAudio::Reencode(b) if !b.0.done => {
-                    let (chain, dec) = &mut **b;
-                    chain.push_packet(
-                        dec,
-                        &packet,
-                        end_abs,
-                        &mut octx,
-                        aost_tb,
-                        &mut cut.result.stats,
-                        out,
-                    )?;
-                }
-                _ => {}
-            }
+            audio.push(packet, end_abs, &mut octx, &mut cut.result.stats, out)?;
         }
         if cut.phase == Phase::Done && audio.done() {
             break;
@@ -252,10 +204,7 @@ pub fn smart_cut(
     );
     cancel.check()?;
     cut.finish(&mut dec, &mut octx, on_progress)?;
-    if let ClipAudio::Reencode(b) = &mut audio {
-        let (chain, dec) = &mut **b;
-        chain.finish(dec, &mut octx, aost_tb, &mut cut.result.stats, out)?;
-    }
+    audio.finish(&mut octx, &mut cut.result.stats, out)?;
     octx.write_trailer().map_err(|e| ExportError::io(out, e))?;
     tracing::debug!(
         "smart cut: done in {:.3} s, {} packets decoded",
@@ -271,33 +220,6 @@ pub fn smart_cut(
         return Err(ExportError::empty(src, spec.start, spec.end).into());
     }
     Ok(result)
-}
-
-/// The audio side of a smart cut.
-enum ClipAudio {
-    None,
-    /// The source's packets as they are (AAC or MP3, no loudness change).
-    Copy(AudioCopy),
-    /// Decoded, trimmed to the sample and encoded to AAC (other codecs, or loudnorm).
-    Reencode(Box<(AudioChain, ff::decoder::Audio)>),
-}
-
-impl ClipAudio {
-    fn ost(&self) -> Option<usize> {
-        match self {
-            ClipAudio::None => None,
-            ClipAudio::Copy(a) => Some(a.ost),
-            ClipAudio::Reencode(b) => Some(b.0.ost),
-        }
-    }
-
-    fn done(&self) -> bool {
-        match self {
-            ClipAudio::None => true,
-            ClipAudio::Copy(a) => a.done,
-            ClipAudio::Reencode(b) => b.0.done,
-        }
-    }
 }
 
 fn unsupported(why: String) -> SmartCutError {

@@ -2,11 +2,11 @@
 //! clip needs, run the video and audio through their filter graphs (trim, layout, subtitles,
 //! loudness), encode with libx264 and AAC, and mux to MP4 — in-process with `ffmpeg-next`.
 
+use super::clip_audio::{AudioTarget, ClipAudio};
 use super::error::ExportError;
 use super::filters::{audio_graph, video_graph, VideoLayout};
-use crate::engine::media::open::{
-    best_stream, init, open_audio_decoder, open_input, open_video_decoder, seek_before,
-};
+use super::h264::{self, AvcConfig};
+use crate::engine::media::open::{best_stream, init, open_input, open_video_decoder, seek_before};
 use crate::engine::progress::CancelToken;
 use ff::util::channel_layout::ChannelLayout;
 use ffmpeg_next as ff;
@@ -117,16 +117,17 @@ pub fn transcode(
         cfr_rate,
         rotation,
     } = SourceVideo::of(&input, vidx, src)?;
-    let atb = aidx
-        .and_then(|i| input.stream(i))
-        .map(|s| s.time_base())
-        .unwrap_or(ff::Rational::new(1, 48000));
     let mut vdec = open_video_decoder(&input, vidx, 1, src)?;
-    let mut adec = match aidx {
-        Some(i) => Some(open_audio_decoder(&input, i, src)?),
-        None => None,
-    };
     let (start_abs, end_abs) = (origin_secs + spec.start, origin_secs + spec.end);
+    // H.264 pictures before the clip that nothing references need not be decoded.
+    let skip_disposable = input
+        .stream(vidx)
+        .and_then(|s| AvcConfig::of_stream(&s.parameters()))
+        .map(|c| {
+            use ff::Rescale as _;
+            let start_ts = ((start_abs * 1e6) as i64).rescale((1, 1_000_000), vtb);
+            (c.length_size, start_ts)
+        });
     seek_before(&mut input, start_abs, src)?;
 
     // Video graph, from the decoder's parameters.
@@ -226,24 +227,19 @@ pub fn transcode(
         s.index()
     };
 
-    let mut audio = match adec.as_mut() {
-        Some(dec) => Some(AudioChain::new(
-            dec,
-            atb,
-            (start_abs, end_abs),
-            spec,
-            &mut octx,
+    let mut audio = ClipAudio::open(
+        &AudioTarget {
+            input: &input,
+            index: aidx,
+            span: (start_abs, end_abs),
             global_header,
             out,
-        )?),
-        None => None,
-    };
+        },
+        spec,
+        &mut octx,
+    )?;
     octx.write_header().map_err(|e| ExportError::io(out, e))?;
     let vost_tb = octx.stream(vost).map(|s| s.time_base()).unwrap_or(out_tb);
-    let aost_tb = audio
-        .as_ref()
-        .and_then(|a| octx.stream(a.ost))
-        .map(|s| s.time_base());
 
     let clip_len = (spec.end - spec.start).max(1e-3);
     let mut stats = TranscodeStats {
@@ -270,6 +266,15 @@ pub fn transcode(
         cancel.check()?;
         let idx = stream.index();
         if idx == vidx && !video_done {
+            if let (Some((length_size, start_ts)), Some(pts)) = (skip_disposable, packet.pts()) {
+                if pts < start_ts
+                    && packet
+                        .data()
+                        .is_some_and(|d| h264::is_disposable(d, length_size))
+                {
+                    continue;
+                }
+            }
             vdec.send_packet(&packet).ok();
             while vdec.receive_frame(&mut decoded).is_ok() {
                 let pts = decoded.pts().or(decoded.timestamp());
@@ -284,14 +289,9 @@ pub fn transcode(
                 );
             }
         } else if Some(idx) == aidx {
-            if let (Some(a), Some(dec)) = (audio.as_mut(), adec.as_mut()) {
-                if !a.done {
-                    a.push_packet(dec, &packet, end_abs, &mut octx, aost_tb, &mut stats, out)?;
-                }
-            }
+            audio.push(packet, end_abs, &mut octx, &mut stats, out)?;
         }
-        let audio_done = audio.as_ref().is_none_or(|a| a.done);
-        if video_done && audio_done {
+        if video_done && audio.done() {
             break;
         }
     }
@@ -308,9 +308,7 @@ pub fn transcode(
     vsrc_add(&mut vgraph, None, src)?;
     vout.drain(&mut vgraph, &mut octx, &mut stats, out)?;
     vout.finish(&mut octx, out)?;
-    if let (Some(a), Some(dec)) = (audio.as_mut(), adec.as_mut()) {
-        a.finish(dec, &mut octx, aost_tb, &mut stats, out)?;
-    }
+    audio.finish(&mut octx, &mut stats, out)?;
     octx.write_trailer().map_err(|e| ExportError::io(out, e))?;
     on_progress(1.0);
     if stats.video_frames == 0 {
