@@ -247,7 +247,22 @@ fn smart_cut_inside_one_gop_and_without_audio() {
         let first = grab_frame(out, 0.0, 160, 120).expect("grab");
         let want = grab_frame(&src, res.start, 160, 120).expect("grab");
         assert!(mad(&first, &want) < 4.0);
+        assert!(
+            (res.duration_secs - 1.0).abs() < 0.02,
+            "{}",
+            res.duration_secs
+        );
     }
+    // A clip that runs past the end of the 2 s source: what exists is written, and the result
+    // gives the real length (frames 38..=49).
+    let r = export(&src, &[clip(1.5, 3.0)], &opts(&dir));
+    let out = r[0].output.as_ref().expect("written");
+    assert_eq!(frame_times(out).len(), 12);
+    assert!(
+        (r[0].duration_secs - 0.48).abs() < 0.02,
+        "{}",
+        r[0].duration_secs
+    );
 }
 
 #[test]

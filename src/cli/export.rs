@@ -194,14 +194,18 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
                 out,
                 "{:<44} {:>10} {:>11} {:<24} {:>8} {:>7.1}",
                 name,
-                format_secs(r.end - r.start),
+                format_secs(if r.output.is_some() {
+                    r.duration_secs
+                } else {
+                    r.end - r.start
+                }),
                 format!("{}×{}", r.width, r.height),
                 r.mode,
                 r.attempts,
                 r.secs()
             )?;
             for f in &r.fallbacks {
-                writeln!(out, "    retry: {f}")?;
+                writeln!(out, "    note: {f}")?;
             }
         }
         super::print(&out)?;

@@ -121,6 +121,8 @@ pub struct JobResult {
     pub width: u32,
     pub height: u32,
     pub frames: u64,
+    /// Seconds of the written file (shorter than `end - start` when the source ends first).
+    pub duration_secs: f64,
     /// Seconds of the batch when this job started and finished.
     pub started_secs: f64,
     pub finished_secs: f64,
@@ -390,12 +392,17 @@ fn run_job(
         width: 0,
         height: 0,
         frames: 0,
+        duration_secs: 0.0,
         started_secs,
         finished_secs,
     };
     match outcome {
         Ok((path, stats)) => {
             tracing::info!("clip {} written: {}", index + 1, path.display());
+            r.duration_secs = crate::engine::media::probe(&path)
+                .ok()
+                .and_then(|i| i.duration_secs)
+                .unwrap_or(clip.end - clip.start);
             r.output = Some(path);
             r.width = stats.width;
             r.height = stats.height;
