@@ -453,10 +453,11 @@ fn an_encoder_failure_is_retried_with_safer_settings() {
     assert_eq!(r[0].attempts, 2);
     assert_eq!(r[0].fallbacks.len(), 1);
     assert!(
-        r[0].fallbacks[0].contains("preset ultrafast → superfast"),
+        r[0].fallbacks[0].contains("smart cut → re-encode, preset ultrafast → superfast"),
         "{:?}",
         r[0].fallbacks
     );
+    assert!(r[0].mode.starts_with("reencode"), "{}", r[0].mode);
     assert!(
         r[0].fallbacks[0].contains("injected encoder failure"),
         "the reason is recorded"
