@@ -56,6 +56,13 @@ impl ClipAudio {
         }
     }
 
+    /// The output stream's time base (the muxer may have changed it in its header).
+    fn ost_time_base(&self, octx: &ff::format::context::Output) -> Option<ff::Rational> {
+        self.ost()
+            .and_then(|i| octx.stream(i))
+            .map(|s| s.time_base())
+    }
+
     /// True when every packet the clip needs has been taken.
     pub(super) fn done(&self) -> bool {
         match self {
@@ -74,10 +81,7 @@ impl ClipAudio {
         stats: &mut TranscodeStats,
         out: &Path,
     ) -> Result<(), ExportError> {
-        let ost_tb = self
-            .ost()
-            .and_then(|i| octx.stream(i))
-            .map(|s| s.time_base());
+        let ost_tb = self.ost_time_base(octx);
         match self {
             ClipAudio::Copy(a) if !a.done => {
                 let secs = a.push(packet, octx, ost_tb.unwrap_or(a.time_base()), out)?;
@@ -99,10 +103,7 @@ impl ClipAudio {
         stats: &mut TranscodeStats,
         out: &Path,
     ) -> Result<(), ExportError> {
-        let ost_tb = self
-            .ost()
-            .and_then(|i| octx.stream(i))
-            .map(|s| s.time_base());
+        let ost_tb = self.ost_time_base(octx);
         if let ClipAudio::Reencode(b) = self {
             let (chain, dec) = &mut **b;
             chain.finish(dec, octx, ost_tb, stats, out)?;
