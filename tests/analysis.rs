@@ -251,6 +251,7 @@ fn with_speech_clips_hold_whole_sentences_and_never_cut_a_word() {
             compute: slopcannon::settings::WhisperCompute::Int8,
             models_dir: dir.clone(),
             threads: 1,
+            more_threads: None,
             cache_dir: None,
         }),
         ..AnalyzeOptions::default()

@@ -24,6 +24,7 @@ fn opts(model: &str, models_dir: &Path, cache: Option<&Path>) -> TranscribeOptio
         models_dir: models_dir.to_path_buf(),
         threads: 1, // steady on 2 busy cores; 2 threads stall (see shared/models/README.md)
         cache_dir: cache.map(Path::to_path_buf),
+        more_threads: None,
     }
 }
 
@@ -131,8 +132,20 @@ fn windows_transcribed_side_by_side_come_back_in_order() {
         },
     );
     assert!(one.windows >= 3, "{} windows", one.windows);
+    assert_eq!((one.workers, two.workers), (1, 2));
     assert_eq!(two.windows, one.windows);
     assert_eq!(two.transcript, one.transcript, "same words, same order");
+    // Started with one thread, given two (as the analysis does when its video pass ends):
+    // a second worker joins, and the words are the same.
+    let grown = run(
+        &audio,
+        &TranscribeOptions {
+            more_threads: Some(std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(2))),
+            ..opts(&model.to_string_lossy(), &dir, None)
+        },
+    );
+    assert_eq!(grown.workers, 2);
+    assert_eq!(grown.transcript, one.transcript);
     let words: Vec<_> = two.transcript.words().collect();
     assert!(
         words.windows(2).all(|w| w[0].end <= w[1].start + 1e-6),

@@ -67,6 +67,7 @@ pub(crate) fn options(settings: &Settings, model: Option<&str>, cache: bool) -> 
             .map(models_dir)
             .unwrap_or_else(|| PathBuf::from("models")),
         threads: settings.whisper_threads,
+        more_threads: None,
         cache_dir: if cache {
             data.map(|d| d.join("cache"))
         } else {

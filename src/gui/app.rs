@@ -270,6 +270,7 @@ impl SlopApp {
                 .map(models_dir)
                 .unwrap_or_else(|| PathBuf::from("models")),
             threads: self.settings.whisper_threads,
+            more_threads: None,
             cache_dir: data.map(|d| d.join("cache")),
         };
         let opts = AnalyzeOptions {

@@ -179,14 +179,21 @@ pub fn analyze(
                 (r, t.elapsed().as_secs_f64())
             })
         });
+        // Transcription starts with its own threads; once the video pass is done it may
+        // take every core (it usually runs longest).
+        let speech_cores = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let speech_job = opts
             .speech
             .as_ref()
             .filter(|_| has_audio && !opts.quick_only)
             .map(|so| {
+                let so = crate::engine::speech::TranscribeOptions {
+                    more_threads: Some(speech_cores.clone()),
+                    ..so.clone()
+                };
                 scope.spawn(move || {
                     let t = Instant::now();
-                    let r = crate::engine::speech::transcribe(path, so, job, sink, cancel);
+                    let r = crate::engine::speech::transcribe(path, &so, job, sink, cancel);
                     (r, t.elapsed().as_secs_f64())
                 })
             });
@@ -301,6 +308,7 @@ pub fn analyze(
             path: path.to_path_buf(),
             reason: "the video analysis crashed".into(),
         })?;
+        speech_cores.store(opts.cores, std::sync::atomic::Ordering::Relaxed);
         let pass = pass?;
         timings.insert("video".to_string(), secs);
 

@@ -31,6 +31,9 @@ pub struct TranscribeOptions {
     pub threads: usize,
     /// Where transcripts are cached (None: no cache).
     pub cache_dir: Option<PathBuf>,
+    /// Raised by the caller when more cores become free (the analysis sets it when its video
+    /// pass is done): the transcription then takes up to this many threads.
+    pub more_threads: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 /// A finished transcription.
@@ -42,6 +45,8 @@ pub struct Transcribed {
     pub model_path: PathBuf,
     /// Windows the model ran on.
     pub windows: u32,
+    /// Most windows transcribed side by side (worker threads with their own state).
+    pub workers: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +93,7 @@ pub fn transcribe(
                 from_cache: true,
                 model_path: first.clone(),
                 windows: 0,
+                workers: 0,
             });
         }
     }
@@ -102,11 +108,14 @@ pub fn transcribe(
     let (n_states, threads_each) = plan_threads(opts.threads);
     let mut pool = WindowPool::start(
         &ctx,
+        WorkerSetup {
+            threads_each,
+            english_only,
+            cancel: cancel.clone(),
+            model: model_path.clone(),
+            more_threads: opts.more_threads.clone(),
+        },
         n_states,
-        threads_each,
-        english_only,
-        cancel,
-        &model_path,
     )?;
     tracing::debug!("whisper: {n_states} window(s) at a time, {threads_each} thread(s) each");
 
@@ -184,6 +193,7 @@ pub fn transcribe(
         from_cache: false,
         model_path,
         windows,
+        workers: pool.workers,
     })
 }
 
@@ -218,8 +228,13 @@ struct WindowDone {
 /// Worker threads, each with its own whisper state, transcribing windows side by side. The
 /// results are put back in window order. Workers are detached: a cancel returns at once and
 /// whisper.cpp's abort callback stops them within a step.
-struct WindowPool {
+struct WindowPool<'c> {
+    ctx: &'c whisper_rs::WhisperContext,
+    setup: WorkerSetup,
+    workers: usize,
     jobs: Option<crossbeam_channel::Sender<WindowJob>>,
+    job_rx: crossbeam_channel::Receiver<WindowJob>,
+    done_tx: crossbeam_channel::Sender<WindowDone>,
     done: crossbeam_channel::Receiver<WindowDone>,
     submitted: usize,
     received: usize,
@@ -236,67 +251,31 @@ struct WindowPool {
     language: Option<(usize, String)>,
 }
 
-impl WindowPool {
+/// What every worker of a pool is started with.
+#[derive(Clone)]
+struct WorkerSetup {
+    threads_each: usize,
+    english_only: bool,
+    cancel: CancelToken,
+    model: PathBuf,
+    more_threads: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
+}
+
+impl<'c> WindowPool<'c> {
     fn start(
-        ctx: &whisper_rs::WhisperContext,
+        ctx: &'c whisper_rs::WhisperContext,
+        setup: WorkerSetup,
         n_states: usize,
-        threads_each: usize,
-        english_only: bool,
-        cancel: &CancelToken,
-        model: &Path,
-    ) -> Result<WindowPool, SpeechError> {
-        let (job_tx, job_rx) = crossbeam_channel::bounded::<WindowJob>(n_states);
+    ) -> Result<WindowPool<'c>, SpeechError> {
+        let (job_tx, job_rx) = crossbeam_channel::bounded::<WindowJob>(1);
         let (done_tx, done_rx) = crossbeam_channel::unbounded::<WindowDone>();
-        for n in 0..n_states {
-            let state = ctx.create_state().map_err(|e| SpeechError::Whisper {
-                path: model.to_path_buf(),
-                reason: e.to_string(),
-            })?;
-            let (jobs, done, token, model_path) = (
-                job_rx.clone(),
-                done_tx.clone(),
-                cancel.clone(),
-                model.to_path_buf(),
-            );
-            std::thread::Builder::new()
-                .name(format!("whisper-{n}"))
-                .spawn(move || {
-                    let mut state = state;
-                    while let Ok(job) = jobs.recv() {
-                        let end_sample = job.start_sample + job.samples.len() as u64;
-                        let result = if token.is_cancelled() {
-                            Err(SpeechError::Cancelled(Cancelled))
-                        } else {
-                            run_window(&mut state, &job, threads_each, english_only, &token)
-                                .map_err(|e| {
-                                    if token.is_cancelled() {
-                                        SpeechError::Cancelled(Cancelled)
-                                    } else {
-                                        SpeechError::Whisper {
-                                            path: model_path.clone(),
-                                            reason: e.to_string(),
-                                        }
-                                    }
-                                })
-                        };
-                        let stop = result.is_err();
-                        let reply = WindowDone {
-                            index: job.index,
-                            end_sample,
-                            result,
-                        };
-                        if done.send(reply).is_err() || stop {
-                            break;
-                        }
-                    }
-                })
-                .map_err(|e| SpeechError::Whisper {
-                    path: model.to_path_buf(),
-                    reason: format!("cannot start a thread: {e}"),
-                })?;
-        }
-        Ok(WindowPool {
+        let mut pool = WindowPool {
+            ctx,
+            setup,
+            workers: 0,
             jobs: Some(job_tx),
+            job_rx,
+            done_tx,
             done: done_rx,
             submitted: 0,
             received: 0,
@@ -306,7 +285,87 @@ impl WindowPool {
             done_until: 0,
             windows: 0,
             language: None,
-        })
+        };
+        for _ in 0..n_states {
+            pool.spawn_worker()?;
+        }
+        Ok(pool)
+    }
+
+    /// Starts one more worker with its own whisper state.
+    fn spawn_worker(&mut self) -> Result<(), SpeechError> {
+        let model = self.setup.model.clone();
+        let state = self.ctx.create_state().map_err(|e| SpeechError::Whisper {
+            path: model.clone(),
+            reason: e.to_string(),
+        })?;
+        let (jobs, done, setup) = (
+            self.job_rx.clone(),
+            self.done_tx.clone(),
+            self.setup.clone(),
+        );
+        std::thread::Builder::new()
+            .name(format!("whisper-{}", self.workers))
+            .spawn(move || {
+                let mut state = state;
+                let token = &setup.cancel;
+                while let Ok(job) = jobs.recv() {
+                    let end_sample = job.start_sample + job.samples.len() as u64;
+                    let result = if token.is_cancelled() {
+                        Err(SpeechError::Cancelled(Cancelled))
+                    } else {
+                        run_window(
+                            &mut state,
+                            &job,
+                            setup.threads_each,
+                            setup.english_only,
+                            token,
+                        )
+                        .map_err(|e| {
+                            if token.is_cancelled() {
+                                SpeechError::Cancelled(Cancelled)
+                            } else {
+                                SpeechError::Whisper {
+                                    path: setup.model.clone(),
+                                    reason: e.to_string(),
+                                }
+                            }
+                        })
+                    };
+                    let stop = result.is_err();
+                    let reply = WindowDone {
+                        index: job.index,
+                        end_sample,
+                        result,
+                    };
+                    if done.send(reply).is_err() || stop {
+                        break;
+                    }
+                }
+            })
+            .map_err(|e| SpeechError::Whisper {
+                path: model,
+                reason: format!("cannot start a thread: {e}"),
+            })?;
+        self.workers += 1;
+        Ok(())
+    }
+
+    /// Adds workers when the caller has freed cores (`more_threads`), up to [`plan_threads`].
+    fn grow(&mut self) {
+        let Some(more) = &self.setup.more_threads else {
+            return;
+        };
+        let want = plan_threads(more.load(std::sync::atomic::Ordering::Relaxed)).0;
+        while self.workers < want && self.jobs.is_some() {
+            match self.spawn_worker() {
+                Ok(()) => tracing::debug!("whisper: {} windows at a time now", self.workers),
+                Err(e) => {
+                    tracing::warn!("cannot add a whisper worker: {e}");
+                    return;
+                }
+            }
+        }
     }
 
     /// Queues a window, waiting (and collecting results) while every worker is busy.
@@ -358,6 +417,7 @@ impl WindowPool {
 
     /// Takes finished windows; with `wait`, waits (cancellably) for at least one.
     fn collect(&mut self, wait: bool, cancel: &CancelToken) -> Result<(), SpeechError> {
+        self.grow();
         loop {
             cancel.check()?;
             let next = if wait && self.pending() > 0 {
