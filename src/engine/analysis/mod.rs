@@ -179,9 +179,15 @@ pub fn analyze(
                 (r, t.elapsed().as_secs_f64())
             })
         });
-        // Transcription starts with its own threads; once the video pass is done it may
-        // take every core (it usually runs longest).
-        let speech_cores = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        // Transcription starts with its own threads; once the video pass is done (at once
+        // when there is none) it may take every core (it usually runs longest).
+        let speech_cores = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(
+            if has_video && !opts.quick_only {
+                0
+            } else {
+                opts.cores
+            },
+        ));
         let speech_job = opts
             .speech
             .as_ref()

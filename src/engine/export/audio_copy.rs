@@ -5,6 +5,7 @@
 //! start playing exactly at the clip's start.
 
 use super::error::ExportError;
+use crate::engine::media::open::secs_to_ts;
 use ffmpeg_next as ff;
 use std::path::Path;
 
@@ -57,14 +58,12 @@ impl AudioCopy {
         octx: &mut ff::format::context::Output,
         out: &Path,
     ) -> Result<AudioCopy, ExportError> {
-        use ff::Rescale as _;
-        let to_ts = |secs: f64| ((secs * 1e6).round() as i64).rescale((1, 1_000_000), itb);
         let ost = add_copied_stream(octx, params, itb, out)?;
         Ok(AudioCopy {
             ost,
             itb,
-            start: to_ts(start_secs),
-            end: to_ts(end_secs),
+            start: secs_to_ts(start_secs, itb),
+            end: secs_to_ts(end_secs, itb),
             preroll: None,
             started: false,
             done: false,
@@ -76,34 +75,33 @@ impl AudioCopy {
         self.itb
     }
 
-    /// Takes one demuxed packet of the stream; returns the seconds of audio written.
+    /// Takes one demuxed packet of the stream.
     pub fn push(
         &mut self,
         packet: ff::Packet,
         octx: &mut ff::format::context::Output,
         ost_tb: ff::Rational,
         out: &Path,
-    ) -> Result<f64, ExportError> {
+    ) -> Result<(), ExportError> {
         let Some(pts) = packet.pts() else {
-            return Ok(0.0);
+            return Ok(());
         };
         if pts >= self.end {
             self.done = true;
-            return Ok(0.0);
+            return Ok(());
         }
         let duration = packet.duration().max(0);
         if !self.started {
             if pts + duration <= self.start {
                 self.preroll = Some(packet);
-                return Ok(0.0);
+                return Ok(());
             }
             self.started = true;
             if let Some(p) = self.preroll.take() {
                 self.write(p, octx, ost_tb, out)?;
             }
         }
-        self.write(packet, octx, ost_tb, out)?;
-        Ok(duration as f64 * f64::from(self.itb))
+        self.write(packet, octx, ost_tb, out)
     }
 
     fn write(

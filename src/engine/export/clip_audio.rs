@@ -4,7 +4,7 @@
 
 use super::audio_copy::{can_copy, AudioCopy};
 use super::error::ExportError;
-use super::transcode::{AudioChain, ClipSpec, TranscodeStats};
+use super::transcode::{AudioChain, ClipSpec};
 use crate::engine::media::open::open_audio_decoder;
 use ffmpeg_next as ff;
 use std::path::Path;
@@ -78,18 +78,16 @@ impl ClipAudio {
         packet: ff::Packet,
         end_abs: f64,
         octx: &mut ff::format::context::Output,
-        stats: &mut TranscodeStats,
         out: &Path,
     ) -> Result<(), ExportError> {
         let ost_tb = self.ost_time_base(octx);
         match self {
             ClipAudio::Copy(a) if !a.done => {
-                let secs = a.push(packet, octx, ost_tb.unwrap_or(a.time_base()), out)?;
-                stats.audio_samples += (secs * 48000.0) as u64;
+                a.push(packet, octx, ost_tb.unwrap_or(a.time_base()), out)?;
             }
             ClipAudio::Reencode(b) if !b.0.done => {
                 let (chain, dec) = &mut **b;
-                chain.push_packet(dec, &packet, end_abs, octx, ost_tb, stats, out)?;
+                chain.push_packet(dec, &packet, end_abs, octx, ost_tb, out)?;
             }
             _ => {}
         }
@@ -100,13 +98,12 @@ impl ClipAudio {
     pub(super) fn finish(
         &mut self,
         octx: &mut ff::format::context::Output,
-        stats: &mut TranscodeStats,
         out: &Path,
     ) -> Result<(), ExportError> {
         let ost_tb = self.ost_time_base(octx);
         if let ClipAudio::Reencode(b) = self {
             let (chain, dec) = &mut **b;
-            chain.finish(dec, octx, ost_tb, stats, out)?;
+            chain.finish(dec, octx, ost_tb, out)?;
         }
         Ok(())
     }

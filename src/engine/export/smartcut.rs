@@ -17,7 +17,7 @@ use super::clip_audio::{AudioTarget, ClipAudio};
 use super::error::ExportError;
 use super::h264::{self, AvcConfig};
 use super::transcode::{open_source, ClipSpec, SourceVideo, TranscodeStats};
-use crate::engine::media::open::{init, open_video_decoder, seek_before};
+use crate::engine::media::open::{init, open_video_decoder, secs_to_ts, seek_before};
 use crate::engine::media::MediaError;
 use crate::engine::progress::{CancelToken, Cancelled};
 use ff::Rescale as _;
@@ -158,14 +158,11 @@ pub fn smart_cut(
     let ost_tb = octx.stream(vost).map(|s| s.time_base()).unwrap_or(vtb);
     seek_before(&mut input, start_abs, src)?;
 
-    let to_ts = |secs: f64| -> i64 {
-        ((secs * 1e6).round() as i64).rescale(ff::Rational::new(1, 1_000_000), vtb)
-    };
     let mut cut = Cutter {
         src,
         out,
-        start_ts: to_ts(start_abs),
-        end_ts: to_ts(end_abs),
+        start_ts: secs_to_ts(start_abs, vtb),
+        end_ts: secs_to_ts(end_abs, vtb),
         frame_ticks: (1i64).rescale(frame_rate.invert(), vtb).max(1),
         length_size: source_cfg.length_size,
         vost,
@@ -192,19 +189,15 @@ pub fn smart_cut(
         if idx == vidx && cut.phase != Phase::Done {
             cut.push(packet, &mut dec, &mut octx, on_progress)?;
         } else if Some(idx) == aidx {
-            audio.push(packet, end_abs, &mut octx, &mut cut.result.stats, out)?;
+            audio.push(packet, end_abs, &mut octx, out)?;
         }
         if cut.phase == Phase::Done && audio.done() {
             break;
         }
     }
-    tracing::debug!(
-        "smart cut: packets read in {:.3} s",
-        began.elapsed().as_secs_f64()
-    );
     cancel.check()?;
     cut.finish(&mut dec, &mut octx, on_progress)?;
-    audio.finish(&mut octx, &mut cut.result.stats, out)?;
+    audio.finish(&mut octx, out)?;
     octx.write_trailer().map_err(|e| ExportError::io(out, e))?;
     tracing::debug!(
         "smart cut: done in {:.3} s, {} packets decoded",
@@ -390,11 +383,7 @@ impl Cutter<'_> {
             enc.send_frame(&self.decoded)
                 .map_err(|e| ExportError::encoder("video", e))?;
             self.result.head_frames += 1;
-            let mut p = ff::Packet::empty();
-            while enc.receive_packet(&mut p).is_ok() {
-                self.head_packets
-                    .push(std::mem::replace(&mut p, ff::Packet::empty()));
-            }
+            take_packets(enc, &mut self.head_packets);
         }
         Ok(())
     }
@@ -407,18 +396,13 @@ impl Cutter<'_> {
         octx: &mut ff::format::context::Output,
     ) -> Result<(), SmartCutError> {
         self.k1 = k1.map(|(pts, _)| pts);
-        let began = std::time::Instant::now();
         dec.send_eof().ok();
         self.drain_head(dec)?;
         dec.flush();
         if let Some(mut enc) = self.head_enc.take() {
             enc.send_eof()
                 .map_err(|e| ExportError::encoder("video", e))?;
-            let mut p = ff::Packet::empty();
-            while enc.receive_packet(&mut p).is_ok() {
-                self.head_packets
-                    .push(std::mem::replace(&mut p, ff::Packet::empty()));
-            }
+            take_packets(&mut enc, &mut self.head_packets);
         }
         if let Some((pts, dts)) = k1 {
             self.delay = (pts - dts).max(0);
@@ -427,10 +411,6 @@ impl Cutter<'_> {
         for p in std::mem::take(&mut self.head_packets) {
             self.write_encoded(p, octx)?;
         }
-        tracing::debug!(
-            "smart cut: head flushed in {:.3} s",
-            began.elapsed().as_secs_f64()
-        );
         Ok(())
     }
 
@@ -474,7 +454,6 @@ impl Cutter<'_> {
             .filter(|&t| t < self.end_ts)
             .collect();
         let mut tail_packets = Vec::new();
-        let began = std::time::Instant::now();
         if let Some(&last_pts) = wanted.iter().max() {
             let last = pts.iter().rposition(|&t| t < self.end_ts).unwrap_or(0);
             let mut enc = self.matching.open(dec)?;
@@ -511,16 +490,8 @@ impl Cutter<'_> {
             }
             enc.send_eof()
                 .map_err(|e| ExportError::encoder("video", e))?;
-            let mut p = ff::Packet::empty();
-            while enc.receive_packet(&mut p).is_ok() {
-                tail_packets.push(std::mem::replace(&mut p, ff::Packet::empty()));
-            }
+            take_packets(&mut enc, &mut tail_packets);
         }
-        tracing::debug!(
-            "smart cut: tail of {} frames in {:.3} s",
-            wanted.len(),
-            began.elapsed().as_secs_f64()
-        );
         let prefix: Vec<ff::Packet> = gop.into_iter().take(n).collect();
         self.copy(prefix, octx, on_progress)?;
         for p in tail_packets {
@@ -603,6 +574,14 @@ impl Cutter<'_> {
         p.write_interleaved(octx)
             .map_err(|e| ExportError::io(self.out, e))?;
         Ok(())
+    }
+}
+
+/// Moves every packet the encoder has ready into `into`.
+fn take_packets(enc: &mut ff::encoder::Video, into: &mut Vec<ff::Packet>) {
+    let mut p = ff::Packet::empty();
+    while enc.receive_packet(&mut p).is_ok() {
+        into.push(std::mem::replace(&mut p, ff::Packet::empty()));
     }
 }
 

@@ -6,7 +6,9 @@ use super::clip_audio::{AudioTarget, ClipAudio};
 use super::error::ExportError;
 use super::filters::{audio_graph, video_graph, VideoLayout};
 use super::h264::{self, AvcConfig};
-use crate::engine::media::open::{best_stream, init, open_input, open_video_decoder, seek_before};
+use crate::engine::media::open::{
+    best_stream, init, open_input, open_video_decoder, secs_to_ts, seek_before,
+};
 use crate::engine::progress::CancelToken;
 use ff::util::channel_layout::ChannelLayout;
 use ffmpeg_next as ff;
@@ -37,7 +39,6 @@ pub struct ClipSpec<'a> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TranscodeStats {
     pub video_frames: u64,
-    pub audio_samples: u64,
     pub width: u32,
     pub height: u32,
 }
@@ -123,11 +124,7 @@ pub fn transcode(
     let skip_disposable = input
         .stream(vidx)
         .and_then(|s| AvcConfig::of_stream(&s.parameters()))
-        .map(|c| {
-            use ff::Rescale as _;
-            let start_ts = ((start_abs * 1e6) as i64).rescale((1, 1_000_000), vtb);
-            (c.length_size, start_ts)
-        });
+        .map(|c| (c.length_size, secs_to_ts(start_abs, vtb)));
     seek_before(&mut input, start_abs, src)?;
 
     // Video graph, from the decoder's parameters.
@@ -289,7 +286,7 @@ pub fn transcode(
                 );
             }
         } else if Some(idx) == aidx {
-            audio.push(packet, end_abs, &mut octx, &mut stats, out)?;
+            audio.push(packet, end_abs, &mut octx, out)?;
         }
         if video_done && audio.done() {
             break;
@@ -308,7 +305,7 @@ pub fn transcode(
     vsrc_add(&mut vgraph, None, src)?;
     vout.drain(&mut vgraph, &mut octx, &mut stats, out)?;
     vout.finish(&mut octx, out)?;
-    audio.finish(&mut octx, &mut stats, out)?;
+    audio.finish(&mut octx, out)?;
     octx.write_trailer().map_err(|e| ExportError::io(out, e))?;
     on_progress(1.0);
     if stats.video_frames == 0 {
@@ -532,7 +529,6 @@ impl AudioChain {
         end_abs: f64,
         octx: &mut ff::format::context::Output,
         ost_tb: Option<ff::Rational>,
-        stats: &mut TranscodeStats,
         out: &Path,
     ) -> Result<(), ExportError> {
         dec.send_packet(packet).ok();
@@ -548,7 +544,7 @@ impl AudioChain {
             }
             self.decoded.set_pts(pts);
             self.feed()?;
-            self.drain(octx, ost_tb, stats, out)?;
+            self.drain(octx, ost_tb, out)?;
         }
         Ok(())
     }
@@ -567,7 +563,6 @@ impl AudioChain {
         &mut self,
         octx: &mut ff::format::context::Output,
         ost_tb: Option<ff::Rational>,
-        stats: &mut TranscodeStats,
         out: &Path,
     ) -> Result<(), ExportError> {
         loop {
@@ -578,7 +573,6 @@ impl AudioChain {
             if !got {
                 return Ok(());
             }
-            stats.audio_samples += self.filtered.samples() as u64;
             self.enc
                 .send_frame(&self.filtered)
                 .map_err(|e| ExportError::encoder("audio", e))?;
@@ -600,7 +594,6 @@ impl AudioChain {
         dec: &mut ff::decoder::Audio,
         octx: &mut ff::format::context::Output,
         ost_tb: Option<ff::Rational>,
-        stats: &mut TranscodeStats,
         out: &Path,
     ) -> Result<(), ExportError> {
         if !self.done {
@@ -616,7 +609,7 @@ impl AudioChain {
                 .flush()
                 .map_err(|e| ExportError::setup(format!("audio filter: {e}")))?;
         }
-        self.drain(octx, ost_tb, stats, out)?;
+        self.drain(octx, ost_tb, out)?;
         self.enc
             .send_eof()
             .map_err(|e| ExportError::encoder("audio", e))?;

@@ -145,6 +145,13 @@ pub fn secs_to_av(secs: f64) -> i64 {
     (secs * f64::from(ff::ffi::AV_TIME_BASE)).round() as i64
 }
 
+/// Seconds → a timestamp in time base `tb`, rounded the way libavfilter's `trim` rounds its
+/// bounds (through microseconds), so a frame at exactly `secs` is included by both.
+pub fn secs_to_ts(secs: f64, tb: ff::Rational) -> i64 {
+    use ff::Rescale as _;
+    secs_to_av(secs).rescale(ff::Rational::new(1, ff::ffi::AV_TIME_BASE), tb)
+}
+
 /// Seeks the demuxer to the keyframe at or before `secs` (all streams).
 pub fn seek_before(
     input: &mut ff::format::context::Input,

@@ -232,6 +232,9 @@ struct WindowPool<'c> {
     ctx: &'c whisper_rs::WhisperContext,
     setup: WorkerSetup,
     workers: usize,
+    /// Worker threads still running: one that died without an answer (a panic in whisper)
+    /// must not leave the caller waiting for ever.
+    alive: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     jobs: Option<crossbeam_channel::Sender<WindowJob>>,
     job_rx: crossbeam_channel::Receiver<WindowJob>,
     done_tx: crossbeam_channel::Sender<WindowDone>,
@@ -249,6 +252,22 @@ struct WindowPool<'c> {
     windows: u32,
     /// Language detected on the first window with speech (multilingual models).
     language: Option<(usize, String)>,
+}
+
+/// Counts a running worker thread for as long as it lives.
+struct Alive(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl Alive {
+    fn new(count: &std::sync::Arc<std::sync::atomic::AtomicUsize>) -> Alive {
+        count.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        Alive(count.clone())
+    }
+}
+
+impl Drop for Alive {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
 }
 
 /// What every worker of a pool is started with.
@@ -273,6 +292,7 @@ impl<'c> WindowPool<'c> {
             ctx,
             setup,
             workers: 0,
+            alive: Default::default(),
             jobs: Some(job_tx),
             job_rx,
             done_tx,
@@ -304,9 +324,11 @@ impl<'c> WindowPool<'c> {
             self.done_tx.clone(),
             self.setup.clone(),
         );
+        let alive = Alive::new(&self.alive);
         std::thread::Builder::new()
             .name(format!("whisper-{}", self.workers))
             .spawn(move || {
+                let _alive = alive;
                 let mut state = state;
                 let token = &setup.cancel;
                 while let Ok(job) = jobs.recv() {
@@ -392,17 +414,29 @@ impl<'c> WindowPool<'c> {
                 }
                 Err(crossbeam_channel::SendTimeoutError::Timeout(j)) => {
                     job = j;
+                    // A worker's error is in `done`; a worker that died without one is not.
                     self.collect(false, cancel)?;
+                    self.check_workers()?;
                 }
                 Err(crossbeam_channel::SendTimeoutError::Disconnected(_)) => {
-                    // Every worker stopped: its error is waiting in `done`.
-                    self.collect(true, cancel)?;
-                    return Err(SpeechError::Whisper {
-                        path: PathBuf::new(),
-                        reason: "the whisper workers stopped".into(),
-                    });
+                    return Err(self.stopped());
                 }
             }
+        }
+    }
+
+    /// An error when no worker thread is left to answer.
+    fn check_workers(&self) -> Result<(), SpeechError> {
+        match self.alive.load(std::sync::atomic::Ordering::Acquire) {
+            0 => Err(self.stopped()),
+            _ => Ok(()),
+        }
+    }
+
+    fn stopped(&self) -> SpeechError {
+        SpeechError::Whisper {
+            path: self.setup.model.clone(),
+            reason: "the whisper workers stopped without an answer".into(),
         }
     }
 
@@ -423,12 +457,12 @@ impl<'c> WindowPool<'c> {
             let next = if wait && self.pending() > 0 {
                 match self.done.recv_timeout(std::time::Duration::from_millis(50)) {
                     Ok(d) => Some(d),
-                    Err(crossbeam_channel::RecvTimeoutError::Timeout) => continue,
+                    Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
+                        self.check_workers()?;
+                        continue;
+                    }
                     Err(crossbeam_channel::RecvTimeoutError::Disconnected) => {
-                        return Err(SpeechError::Whisper {
-                            path: PathBuf::new(),
-                            reason: "the whisper workers stopped".into(),
-                        })
+                        return Err(self.stopped())
                     }
                 }
             } else {
