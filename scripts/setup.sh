@@ -8,6 +8,8 @@ PACKAGES=(
   pkg-config clang libclang-dev cmake make g++
   libavcodec-dev libavformat-dev libavutil-dev libavfilter-dev libavdevice-dev
   libswscale-dev libswresample-dev
+  # burned subtitles: libass (linked directly; FFmpeg's ass filter blends too slowly)
+  libass-dev
   # GUI: X11 + OpenGL (glow) for eframe, GTK 3 for the rfd file dialog
   libgtk-3-dev libxkbcommon-dev libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6
   libgl1 libegl1 libgl1-mesa-dri

@@ -3,6 +3,7 @@
 //! cancel without partial files, never-overwrite, parallel workers, and the CLI.
 
 use crate::util::{fixture, run, slopcannon, test_dir};
+use slopcannon::engine::export::background::PreparedBackground;
 use slopcannon::engine::export::{
     export_clips, ClipRequest, CutMode, ExportErrorKind, ExportOptions, JobResult, Portrait,
 };
@@ -422,6 +423,134 @@ fn stacked_background_loops_under_a_longer_clip() {
         80,
         "60 frames at 30 fps + 20 at 10 fps"
     );
+}
+
+#[test]
+fn a_stacked_background_kept_in_memory_gives_the_same_pictures_as_decoding_it_per_clip() {
+    let dir = test_dir("export_stacked_memory");
+    let src = fixture("cfr.mp4");
+    let frame_bytes = 1080 * 960 * 3 / 2;
+    let cancel = CancelToken::new();
+    // A 25 fps background kept as the longest clip's 152 frames; a 1 s background at the
+    // clip's own 30 fps kept as its one loop of 30 frames (the clip's 152 would not fit).
+    for (bg, budget, looped, frames) in [
+        (fixture("video_only.mp4"), 200 * frame_bytes, false, 152),
+        (fixture("loop_1s.mp4"), 100 * frame_bytes, true, 30),
+    ] {
+        let prepared = PreparedBackground::prepare(&bg, (30, 1), 5.0, budget, &cancel)
+            .expect("prepare")
+            .expect("fits the budget");
+        assert_eq!((prepared.is_loop(), prepared.len()), (looped, frames));
+        let run = |budget: usize| {
+            let r = export(
+                &src,
+                &[clip(1.0, 6.0)],
+                &ExportOptions {
+                    stacked: Some(bg.clone()),
+                    background_budget: budget,
+                    workers: 1,
+                    ..opts(&dir)
+                },
+            );
+            r[0].output.clone().expect("written")
+        };
+        let (memory, decoded) = (run(budget), run(0));
+        assert_eq!(frame_times(&memory).len(), 150);
+        // Across the background's loop points (1 s and 2 s): the same pictures.
+        for t in [0.0, 0.95, 1.0, 2.05, 4.95] {
+            let a = grab_frame(&memory, t, 540, 960).expect("grab");
+            let b = grab_frame(&decoded, t, 540, 960).expect("grab");
+            assert!(
+                mad(&a, &b) < 0.01,
+                "{} at {t} s: {}",
+                bg.display(),
+                mad(&a, &b)
+            );
+        }
+    }
+    // Too long for the budget at another frame rate: not kept.
+    assert!(PreparedBackground::prepare(
+        &fixture("video_only.mp4"),
+        (30, 1),
+        5.0,
+        100 * frame_bytes,
+        &cancel
+    )
+    .expect("prepare")
+    .is_none());
+}
+
+#[test]
+fn burned_subtitles_match_ffmpegs_ass_filter() {
+    let dir = test_dir("export_subs_ffmpeg");
+    let ass = dir.join("words.ass");
+    std::fs::write(
+        &ass,
+        "[Script Info]\nScriptType: v4.00+\nPlayResX: 1080\nPlayResY: 1920\n\n[V4+ Styles]\n\
+         Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n\
+         Style: Default,DejaVu Sans,110,&H00FFFFFF,&H0000FFFF,&H00000000,&H80000000,1,0,0,0,100,100,0,0,1,6,0,2,60,60,300,1\n\n[Events]\n\
+         Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n\
+         Dialogue: 0,0:00:00.00,0:00:02.00,Default,,0,0,0,,{\\k30}Hello {\\k30}world\n",
+    )
+    .expect("write ass");
+    let src = fixture("cfr.mp4");
+    let ours = export(
+        &src,
+        &[ClipRequest {
+            start: 2.0,
+            end: 3.0,
+            subtitles: Some(ass.clone()),
+        }],
+        &ExportOptions {
+            portrait: Some(Portrait::Pad),
+            ..opts(&dir)
+        },
+    );
+    let ours = ours[0].output.clone().expect("written");
+    let reference = dir.join("ffmpeg.mp4");
+    let vf = format!(
+        "scale=1080:1920:force_original_aspect_ratio=decrease,pad=1080:1920:(ow-iw)/2:(oh-ih)/2:black,setsar=1,ass={}",
+        ass.display()
+    );
+    crate::util::fixtures::ffmpeg(
+        &[
+            "-ss",
+            "2",
+            "-i",
+            crate::util::fixtures::path_str(&src),
+            "-t",
+            "1",
+            "-vf",
+            &vf,
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-crf",
+            "23",
+            "-an",
+        ],
+        &reference,
+    );
+    // At 0.8 s both words are sung (white on a black outline: the same in any colour
+    // matrix): the text band matches FFmpeg's up to encoding noise.
+    let a = grab_frame(&ours, 0.8, 1080, 1920).expect("grab");
+    let b = grab_frame(&reference, 0.8, 1080, 1920).expect("grab");
+    let white = |f: &RgbaFrame| {
+        f.pixels[1440 * 1080 * 4..1680 * 1080 * 4]
+            .chunks_exact(4)
+            .filter(|p| p[0] > 220 && p[1] > 220 && p[2] > 220)
+            .count()
+    };
+    assert!(
+        white(&a) > 2000 && white(&b) > 2000,
+        "{} {}",
+        white(&a),
+        white(&b)
+    );
+    let text = band_mad(&a, &b, 1440, 1680);
+    eprintln!("text band vs FFmpeg's ass filter: {text:.3}");
+    assert!(text < 1.5, "text band differs from FFmpeg's by {text}");
 }
 
 #[test]

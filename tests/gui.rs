@@ -6,6 +6,7 @@ use crate::util::fixture;
 use egui_kittest::kittest::Queryable as _;
 use egui_kittest::Harness;
 use slopcannon::gui::app::{AppDeps, SlopApp};
+use slopcannon::gui::jobs::PickFor;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -19,7 +20,7 @@ fn harness(deps: AppDeps) -> Harness<'static, SlopApp> {
 
 /// A picker that answers with `path` and counts how often it was asked.
 fn picker(path: PathBuf, asked: Arc<AtomicU32>) -> AppDeps {
-    AppDeps::new(Arc::new(move || {
+    AppDeps::new(Arc::new(move |_| {
         asked.fetch_add(1, Ordering::SeqCst);
         Some(path.clone())
     }))
@@ -86,7 +87,7 @@ fn gui_bad_file_shows_the_error_in_the_window() {
 
 #[test]
 fn gui_file_argument_and_audio_only_file() {
-    let mut deps = AppDeps::new(Arc::new(|| None));
+    let mut deps = AppDeps::new(Arc::new(|_| None));
     deps.open = Some(fixture("audio_only.m4a"));
     let mut h = harness(deps);
     step_until(&mut h, "the probe", |app| app.state.info().is_some());
@@ -118,7 +119,7 @@ fn gui_bad_setting_is_shown_and_blocks_work() {
 
 #[test]
 fn gui_log_panel_shows_engine_log_lines() {
-    let deps = AppDeps::new(Arc::new(|| None));
+    let deps = AppDeps::new(Arc::new(|_| None));
     let tx = deps.tx.clone();
     let mut h = harness(deps);
     tx.send(slopcannon::gui::jobs::Msg::Log(
@@ -131,7 +132,7 @@ fn gui_log_panel_shows_engine_log_lines() {
 
 #[test]
 fn gui_find_viral_clips_lists_clips_and_trims_the_selected_one() {
-    let mut deps = AppDeps::new(Arc::new(|| None));
+    let mut deps = AppDeps::new(Arc::new(|_| None));
     deps.open = Some(fixture("planted.mp4"));
     let mut h = harness(deps);
     step_until(&mut h, "the probe", |app| {
@@ -170,7 +171,7 @@ fn gui_find_viral_clips_lists_clips_and_trims_the_selected_one() {
 
 #[test]
 fn gui_analysis_can_be_cancelled() {
-    let mut deps = AppDeps::new(Arc::new(|| None));
+    let mut deps = AppDeps::new(Arc::new(|_| None));
     deps.open = Some(fixture("planted.mp4"));
     let mut h = harness(deps);
     step_until(&mut h, "the probe", |app| {
@@ -190,7 +191,7 @@ fn gui_clips_survive_closing_the_window() {
     let data = crate::util::test_dir("gui_project");
     let video = fixture("planted.mp4");
     let open = |data: &std::path::Path| {
-        let mut deps = AppDeps::new(Arc::new(|| None));
+        let mut deps = AppDeps::new(Arc::new(|_| None));
         deps.open = Some(video.clone());
         deps.data_dir = Some(data.to_path_buf());
         harness(deps)
@@ -237,7 +238,11 @@ fn gui_clips_survive_closing_the_window() {
 #[test]
 fn gui_exports_the_ticked_clips_as_shorts() {
     let out = crate::util::test_dir("gui_export");
-    let mut deps = AppDeps::new(Arc::new(|| None));
+    // The dialog answers only for the background: a 1 s loop.
+    let bg = fixture("loop_1s.mp4");
+    let mut deps = AppDeps::new(Arc::new(move |purpose| {
+        (purpose == PickFor::Background).then(|| bg.clone())
+    }));
     deps.open = Some(fixture("cuts.mp4"));
     deps.export_dir = Some(out.clone());
     let mut h = harness(deps);
@@ -257,6 +262,7 @@ fn gui_exports_the_ticked_clips_as_shorts() {
                 portrait: Some(slopcannon::engine::export::Portrait::Crop),
                 loudnorm: false,
                 captions: false,
+                background: None,
             },
         ));
     h.run_steps(2);
@@ -264,6 +270,12 @@ fn gui_exports_the_ticked_clips_as_shorts() {
         h.state().state.export_choices.portrait,
         Some(slopcannon::engine::export::Portrait::Crop)
     );
+    // Stacked over a background chosen in the dialog (it replaces the crop layout).
+    h.get_by_label("Background video…").click();
+    step_until(&mut h, "the background", |app| {
+        app.state.export_choices.background.is_some()
+    });
+    assert!(h.query_by_label("Stacked over loop_1s.mp4").is_some());
     h.get_by_label(&format!("Export {n} clips")).click();
     step_until(&mut h, "the export", |app| {
         app.state.export.is_none() && app.state.status.starts_with("Exported")
@@ -278,12 +290,28 @@ fn gui_exports_the_ticked_clips_as_shorts() {
         info.video().map(|(_, v)| (v.width, v.height)),
         Some((1080, 1920))
     );
+    // The lower half is the 1 s background: the same picture a second later, another
+    // picture half a second later.
+    let grab = |t: f64| {
+        slopcannon::engine::media::grab::grab_frame(&files[0].path(), t, 270, 480).expect("grab")
+    };
+    let lower = |f: &slopcannon::engine::media::grab::RgbaFrame| f.pixels[240 * 270 * 4..].to_vec();
+    let diff = |a: &[u8], b: &[u8]| {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| f64::from(x.abs_diff(*y)))
+            .sum::<f64>()
+            / a.len() as f64
+    };
+    let (f0, f05, f1) = (lower(&grab(0.2)), lower(&grab(0.7)), lower(&grab(1.2)));
+    assert!(diff(&f0, &f1) < 3.0, "looped: {}", diff(&f0, &f1));
+    assert!(diff(&f0, &f05) > 3.0, "it moves: {}", diff(&f0, &f05));
 }
 
 #[test]
 fn gui_shows_the_words_at_the_playhead() {
     use slopcannon::engine::speech::{Segment, Transcript, Word};
-    let mut deps = AppDeps::new(Arc::new(|| None));
+    let mut deps = AppDeps::new(Arc::new(|_| None));
     deps.open = Some(fixture("cfr.mp4"));
     let mut h = harness(deps);
     step_until(&mut h, "the first frame", |app| app.state.preview.is_some());

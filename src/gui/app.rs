@@ -2,7 +2,7 @@
 //! draws the panels from [`AppState`] and collects the commands they return.
 
 use super::command::{Command, SHORTCUT_COMMANDS};
-use super::jobs::{FilePicker, Jobs, Msg, MsgSender, Waker};
+use super::jobs::{FilePicker, Jobs, Msg, MsgSender, PickFor, Waker};
 use super::panels;
 use super::state::{AppState, RunningAnalysis, RunningExport};
 use crate::engine::analysis::AnalyzeOptions;
@@ -99,7 +99,14 @@ impl SlopApp {
         }
         let frame_secs = 1.0 / self.state.fps();
         match cmd {
-            Command::OpenDialog => self.jobs.pick_file(),
+            Command::OpenDialog => self.jobs.pick_file(PickFor::Source),
+            Command::PickBackground => self.jobs.pick_file(PickFor::Background),
+            Command::SetBackground(path) => {
+                if let Some(p) = &path {
+                    tracing::info!("stacked shorts over {}", p.display());
+                }
+                self.state.export_choices.background = path;
+            }
             Command::OpenPath(path) => {
                 if self.state.analysis.take().is_some() {
                     self.jobs.cancel_analysis();
@@ -225,6 +232,7 @@ impl SlopApp {
         let opts = ExportOptions {
             out_dir,
             portrait: self.state.export_choices.portrait,
+            stacked: self.state.export_choices.background.clone(),
             loudnorm: self.state.export_choices.loudnorm,
             preset: self.settings.ffmpeg_preset.clone(),
             crf: self.settings.ffmpeg_crf,
@@ -334,7 +342,7 @@ impl eframe::App for SlopApp {
         // Drain worker messages within a time budget, so a flood never stalls a frame.
         let start = Instant::now();
         while let Ok(msg) = self.rx.try_recv() {
-            if matches!(msg, Msg::Picked(_)) {
+            if matches!(msg, Msg::Picked(..)) {
                 self.jobs.picked();
             }
             if let Some(cmd) = self.state.apply(msg) {

@@ -39,6 +39,10 @@ pub enum Command {
     CancelExport,
     /// Change how clips are exported.
     SetExportChoices(super::state::ExportChoices),
+    /// Ask for a background video for the stacked layout.
+    PickBackground,
+    /// Stack the clips over this looping video (None: no background).
+    SetBackground(Option<PathBuf>),
 }
 
 /// The commands that have a fixed label and shortcut. Shift+arrow comes before the plain
@@ -87,6 +91,9 @@ impl Command {
             Command::ExportClips => "Export clips".into(),
             Command::CancelExport => "Cancel export".into(),
             Command::SetExportChoices(_) => "Export settings".into(),
+            Command::PickBackground => "Background video…".into(),
+            Command::SetBackground(Some(p)) => format!("Stack over {}", p.display()),
+            Command::SetBackground(None) => "No background".into(),
         }
     }
 

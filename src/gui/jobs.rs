@@ -38,7 +38,7 @@ pub enum Msg {
         result: Result<RgbaFrame, String>,
     },
     /// The file dialog closed (None = cancelled).
-    Picked(Option<PathBuf>),
+    Picked(PickFor, Option<PathBuf>),
     /// Progress and intermediate results of an engine job.
     Engine(Event),
     /// An export ended: the output folder and one result per clip, or why it stopped.
@@ -93,15 +93,27 @@ impl MsgSender {
     }
 }
 
-/// How the Open command asks for a file. The real one shows the system dialog; tests pass one
-/// that answers with a fixture.
-pub type FilePicker = Arc<dyn Fn() -> Option<PathBuf> + Send + Sync>;
+/// What a file is asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickFor {
+    /// The video to find clips in.
+    Source,
+    /// The stacked layout's looping background.
+    Background,
+}
+
+/// How the window asks for a file. The real one shows the system dialog; tests pass one that
+/// answers with a fixture.
+pub type FilePicker = Arc<dyn Fn(PickFor) -> Option<PathBuf> + Send + Sync>;
 
 /// The system file dialog (GTK through rfd), filtered to common video and audio files.
 pub fn system_file_picker() -> FilePicker {
-    Arc::new(|| {
+    Arc::new(|purpose| {
         rfd::FileDialog::new()
-            .set_title("Open a video")
+            .set_title(match purpose {
+                PickFor::Source => "Open a video",
+                PickFor::Background => "Background video for stacked shorts",
+            })
             .add_filter(
                 "Video and audio",
                 &[
@@ -250,14 +262,14 @@ impl Jobs {
     }
 
     /// Shows the file dialog on its own thread (it blocks until the person chooses).
-    pub fn pick_file(&mut self) {
+    pub fn pick_file(&mut self, purpose: PickFor) {
         if self.picking {
             return;
         }
         self.picking = true;
         let picker = self.picker.clone();
         let msgs = self.msgs.clone();
-        std::thread::spawn(move || msgs.send(Msg::Picked(picker())));
+        std::thread::spawn(move || msgs.send(Msg::Picked(purpose, picker(purpose))));
     }
 
     pub fn picked(&mut self) {

@@ -2,7 +2,7 @@
 //! reducer that folds worker messages into it. No egui calls here beyond the texture handle.
 
 use super::command::Command;
-use super::jobs::Msg;
+use super::jobs::{Msg, PickFor};
 use crate::engine::analysis::scoring::Clip;
 use crate::engine::analysis::{Pass, Scene};
 use crate::engine::media::grab::RgbaFrame;
@@ -79,6 +79,8 @@ pub struct ExportChoices {
     pub loudnorm: bool,
     /// Burn word-by-word subtitles from the transcript.
     pub captions: bool,
+    /// Stacked layout: the clip on top, this video looping below (9:16).
+    pub background: Option<PathBuf>,
 }
 
 /// The clips found for the open file, and which one is selected.
@@ -274,7 +276,10 @@ impl AppState {
                     }
                 }
             }
-            Msg::Picked(path) => return path.map(Command::OpenPath),
+            Msg::Picked(PickFor::Source, path) => return path.map(Command::OpenPath),
+            Msg::Picked(PickFor::Background, path) => {
+                return path.map(|p| Command::SetBackground(Some(p)))
+            }
             Msg::Engine(Event::Progress(p))
                 if self.export.as_ref().is_some_and(|e| e.job == p.job) =>
             {

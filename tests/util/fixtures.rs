@@ -62,6 +62,14 @@ fn make(name: &str, out: &Path) {
             ],
             out,
         ),
+        // 1 s (30 frames) at 30 fps: a stacked background shorter than the clips over it.
+        "loop_1s.mp4" => ffmpeg(
+            &[
+                "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30:duration=1",
+                "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+            ],
+            out,
+        ),
         // 60 frames at 1/30 s, then 60 frames at 1/10 s (Matroska, millisecond time base).
         "vfr.mkv" => ffmpeg(
             &[

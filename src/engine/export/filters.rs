@@ -1,6 +1,7 @@
 //! Filter-graph descriptions for an export: trim to the clip, the 9:16 layouts (pad, blur,
-//! crop — never stretch), the stacked layout with a looping background, burned ASS subtitles,
-//! and loudness normalisation. Pure string building, unit-tested.
+//! crop — never stretch), the stacked layout with a looping background, and loudness
+//! normalisation. Pure string building, unit-tested. (Subtitles are burned after the graph,
+//! by `burn.rs`.)
 
 use std::path::Path;
 
@@ -37,8 +38,18 @@ pub struct VideoLayout<'a> {
     pub portrait: Option<Portrait>,
     /// A background video for the lower half (loops); implies 1080×1920.
     pub stacked: Option<&'a Path>,
-    /// An `.ass` file to burn in.
+    /// An `.ass` file to burn in (after the graph, see `burn.rs`).
     pub subtitles: Option<&'a Path>,
+    /// The stacked background's lower halves come prepared from memory
+    /// (`background.rs`): the graph makes only the upper half.
+    pub background_in_memory: bool,
+}
+
+/// Cuts a picture to the aspect of one stacked half around its centre, then scales it to
+/// the half (fewer pixels through the scaler than scaling first and cropping after).
+pub fn half_fill() -> String {
+    let (w, half) = (PORTRAIT_W, PORTRAIT_H / 2);
+    format!("crop=w='min(iw,ih*{w}/{half})':h='min(ih,iw*{half}/{w})',scale={w}:{half},setsar=1")
 }
 
 /// Escapes a value for a filter option, then for the filter-graph description (FFmpeg's two
@@ -71,9 +82,10 @@ pub fn upright(rotation_deg: i32) -> &'static str {
 }
 
 /// The video graph from `[in]` to `[out]`: trim to `[start, end)` (seconds on the input's
-/// timeline), timestamps from 0, upright, layout, subtitles, yuv420p. `cfr_rate` is the
-/// source's frame rate when it is constant: the stacked layout then joins the halves with
-/// `vstack` on a shared frame clock (cheaper than padding and overlaying a full frame).
+/// timeline), timestamps from 0, upright, layout, yuv420p. `cfr_rate` is the source's frame
+/// rate when it is constant: the stacked layout then joins the halves with `vstack` on a
+/// shared frame clock (cheaper than padding and overlaying a full frame) — or, with the
+/// background in memory, the graph ends at the upper half, timestamps = frame numbers.
 pub fn video_graph(
     start: f64,
     end: f64,
@@ -89,13 +101,12 @@ pub fn video_graph(
     match (layout.stacked, layout.portrait) {
         (Some(bg), _) => {
             let half = h / 2;
-            // Each half: cut to the half's aspect around the centre, then scale (fewer pixels
-            // through the scaler than scaling first and cropping after).
-            let fill = format!(
-                "crop=w='min(iw,ih*{w}/{half})':h='min(ih,iw*{half}/{w})',scale={w}:{half},setsar=1"
-            );
+            let fill = half_fill();
             let bg = escape_path(bg);
             match cfr_rate {
+                Some((num, den)) if layout.background_in_memory => {
+                    g.push_str(&format!(",{fill},settb={den}/{num},setpts=N"))
+                }
                 Some((num, den)) => g.push_str(&format!(
                     ",{fill},settb={den}/{num},setpts=N[top];\
                      movie=filename={bg}:loop=0,setpts=N/FRAME_RATE/TB,fps={num}/{den},\
@@ -125,9 +136,6 @@ pub fn video_graph(
              [bg1][fg1]overlay=(W-w)/2:(H-h)/2,setsar=1"
         )),
         (None, None) => {}
-    }
-    if let Some(ass) = layout.subtitles {
-        g.push_str(&format!(",ass=filename={}", escape_path(ass)));
     }
     g.push_str(",format=yuv420p[out]");
     g
@@ -185,14 +193,26 @@ mod tests {
         let vfr = video_graph(0.0, 1.0, 90, None, &layout);
         assert!(vfr.contains("movie=filename=/bg.mp4:loop=0,setpts"));
         assert!(vfr.contains("[top][bottom]overlay=x=0:y=960"));
-        assert!(vfr.ends_with(",ass=filename=/s.ass,format=yuv420p[out]"));
+        assert!(vfr.ends_with("shortest=1,format=yuv420p[out]"));
         assert!(vfr.starts_with(
             "[in]trim=start=0.000000:end=1.000000,setpts=PTS-STARTPTS,transpose=clock,"
         ));
         let cfr = video_graph(0.0, 1.0, 0, Some((30000, 1001)), &layout);
         assert!(cfr.contains("settb=1001/30000,setpts=N[top]"));
         assert!(cfr.contains("fps=30000/1001,crop="));
-        assert!(cfr.contains("[top][bottom]vstack=shortest=1,ass="));
+        assert!(cfr.contains("[top][bottom]vstack=shortest=1,format"));
+        let top_only = video_graph(
+            0.0,
+            1.0,
+            0,
+            Some((30, 1)),
+            &VideoLayout {
+                background_in_memory: true,
+                ..layout
+            },
+        );
+        assert!(top_only.ends_with(",setsar=1,settb=1/30,setpts=N,format=yuv420p[out]"));
+        assert!(!top_only.contains("movie"));
         assert!(audio_graph(0.0, 1.0, true).contains("loudnorm"));
     }
 }

@@ -9,10 +9,13 @@
 //! default; a stream that cannot be smart-cut is re-encoded, and the result says why.
 
 pub mod audio_copy;
+pub mod background;
+pub mod burn;
 mod clip_audio;
 pub mod error;
 pub mod filters;
 pub mod h264;
+mod libass;
 pub mod output;
 pub mod smartcut;
 pub mod transcode;
@@ -61,6 +64,9 @@ pub struct ExportOptions {
     pub portrait: Option<Portrait>,
     /// Background video for the stacked layout (clip on top, background below, looping).
     pub stacked: Option<PathBuf>,
+    /// Memory the batch may use to keep the stacked background's prepared frames (0: each
+    /// clip decodes the background itself). See `background.rs`.
+    pub background_budget: usize,
     pub loudnorm: bool,
     pub preset: String,
     pub crf: u8,
@@ -89,6 +95,7 @@ impl Default for ExportOptions {
             mode: CutMode::Smart,
             portrait: None,
             stacked: None,
+            background_budget: background::DEFAULT_BUDGET_BYTES,
             loudnorm: false,
             preset: "ultrafast".into(),
             crf: 23,
@@ -153,6 +160,7 @@ pub fn export_clips(
         finals.push(path);
     }
     let workers = opts.workers.clamp(1, clips.len().max(1));
+    let background = prepare_background(source, clips, opts, cancel)?;
     let started = std::sync::atomic::AtomicUsize::new(0);
     let progress = ProgressReporter::new(sink, job, Stage::Export, Some(clips.len() as u64 * 1000));
     let fractions = Mutex::new(vec![0.0f64; clips.len()]);
@@ -187,6 +195,7 @@ pub fn export_clips(
                         final_path,
                         opts,
                         threads,
+                        background.as_ref(),
                         batch_start,
                         &progress,
                         cancel,
@@ -217,6 +226,55 @@ fn job_threads(cores: usize, workers: usize, unstarted: usize) -> usize {
     (cores / workers.min(unstarted).max(1)).max(1)
 }
 
+/// The stacked background prepared once for the whole batch, when it fits
+/// `opts.background_budget` and the source has a constant frame rate; otherwise `None` and
+/// every clip decodes the background itself (a background that cannot be read then fails
+/// each clip with the usual message).
+fn prepare_background(
+    source: &Path,
+    clips: &[ClipRequest],
+    opts: &ExportOptions,
+    cancel: &CancelToken,
+) -> Result<Option<background::PreparedBackground>, ExportError> {
+    let Some(bg) = opts.stacked.as_deref() else {
+        return Ok(None);
+    };
+    let rate = transcode::open_source(source)
+        .and_then(|(input, vidx, _)| transcode::SourceVideo::of(&input, vidx, source))
+        .ok()
+        .and_then(|v| v.cfr_rate);
+    let Some(rate) = rate else {
+        return Ok(None);
+    };
+    let longest = clips.iter().map(|c| c.end - c.start).fold(0.0, f64::max);
+    let t0 = Instant::now();
+    match background::PreparedBackground::prepare(bg, rate, longest, opts.background_budget, cancel)
+    {
+        Ok(Some(p)) => {
+            tracing::info!(
+                "stacked background: {} frames prepared once for the batch ({}) in {:.2} s",
+                p.len(),
+                if p.is_loop() {
+                    "one loop"
+                } else {
+                    "the longest clip"
+                },
+                t0.elapsed().as_secs_f64()
+            );
+            Ok(Some(p))
+        }
+        Ok(None) => {
+            tracing::info!("stacked background: too long to keep in memory; each clip decodes it");
+            Ok(None)
+        }
+        Err(e) if e.kind == ExportErrorKind::Cancelled => Err(e),
+        Err(e) => {
+            tracing::warn!("stacked background not prepared ({e}); each clip decodes it");
+            Ok(None)
+        }
+    }
+}
+
 /// One clip with retries.
 #[allow(clippy::too_many_arguments)]
 fn run_job(
@@ -226,6 +284,7 @@ fn run_job(
     final_path: &Path,
     opts: &ExportOptions,
     threads: usize,
+    background: Option<&background::PreparedBackground>,
     batch_start: Instant,
     progress: &ProgressReporter,
     cancel: &CancelToken,
@@ -262,6 +321,7 @@ fn run_job(
         portrait: opts.portrait,
         stacked: opts.stacked.as_deref(),
         subtitles,
+        background_in_memory: false,
     };
     let smart = opts.mode == CutMode::Smart
         && layout.portrait.is_none()
@@ -312,6 +372,7 @@ fn run_job(
             layout: layout.clone(),
             loudnorm: opts.loudnorm,
             encode,
+            background,
         };
         let mut report = |f: f64| {
             if let Ok(mut cb) = on_fraction.try_borrow_mut() {

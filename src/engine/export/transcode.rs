@@ -1,10 +1,13 @@
 //! One clip, one pass: seek the input to the keyframe before the clip, decode only what the
-//! clip needs, run the video and audio through their filter graphs (trim, layout, subtitles,
-//! loudness), encode with libx264 and AAC, and mux to MP4 — in-process with `ffmpeg-next`.
+//! clip needs, run the video and audio through their filter graphs (trim, layout, loudness),
+//! put a prepared stacked background under the picture and burn subtitles into it, encode
+//! with libx264 and AAC, and mux to MP4 — in-process with `ffmpeg-next`.
 
+use super::background::PreparedBackground;
+use super::burn::SubtitleBurner;
 use super::clip_audio::{AudioTarget, ClipAudio};
 use super::error::ExportError;
-use super::filters::{audio_graph, video_graph, VideoLayout};
+use super::filters::{audio_graph, video_graph, VideoLayout, PORTRAIT_H};
 use super::h264::{self, AvcConfig};
 use crate::engine::media::open::{
     best_stream, init, open_input, open_video_decoder, secs_to_ts, seek_before,
@@ -33,6 +36,9 @@ pub struct ClipSpec<'a> {
     pub layout: VideoLayout<'a>,
     pub loudnorm: bool,
     pub encode: EncodeSettings,
+    /// The stacked background's lower halves, prepared once for the batch (used when the
+    /// source has a constant frame rate; otherwise the graph decodes the background).
+    pub background: Option<&'a PreparedBackground>,
 }
 
 /// What a finished transcode wrote.
@@ -157,7 +163,14 @@ pub fn transcode(
     vgraph
         .add(&find("buffersink")?, "out", "")
         .map_err(filter_err)?;
-    let vspec = video_graph(start_abs, end_abs, rotation, cfr_rate, &spec.layout);
+    let background = spec
+        .background
+        .filter(|_| spec.layout.stacked.is_some() && cfr_rate.is_some());
+    let layout = VideoLayout {
+        background_in_memory: background.is_some(),
+        ..spec.layout.clone()
+    };
+    let vspec = video_graph(start_abs, end_abs, rotation, cfr_rate, &layout);
     vgraph
         .output("in", 0)
         .and_then(|p| p.input("out", 0))
@@ -179,6 +192,21 @@ pub fn transcode(
             )
         }
     };
+    // With the background from memory the graph makes the upper half only.
+    let out_h = if background.is_some() {
+        PORTRAIT_H
+    } else {
+        out_h
+    };
+    let t_ass = std::time::Instant::now();
+    let burner = spec
+        .layout
+        .subtitles
+        .map(|p| SubtitleBurner::open(p, out_w, out_h))
+        .transpose()?;
+    if burner.is_some() {
+        tracing::debug!("libass ready in {:.3} s", t_ass.elapsed().as_secs_f64());
+    }
 
     // Output and encoders.
     let mut octx = ff::format::output_as(out, "mp4").map_err(|e| ExportError::io(out, e))?;
@@ -257,6 +285,10 @@ pub fn transcode(
         },
         filtered: ff::frame::Video::empty(),
         packet: ff::Packet::empty(),
+        background,
+        composed: ff::frame::Video::empty(),
+        burner,
+        spent: Default::default(),
     };
 
     for (stream, packet) in input.packets() {
@@ -305,6 +337,12 @@ pub fn transcode(
     vsrc_add(&mut vgraph, None, src)?;
     vout.drain(&mut vgraph, &mut octx, &mut stats, out)?;
     vout.finish(&mut octx, out)?;
+    tracing::debug!(
+        "{} frames: {:.2} s stacking, {:.2} s burning subtitles",
+        stats.video_frames,
+        vout.spent[0].as_secs_f64(),
+        vout.spent[1].as_secs_f64()
+    );
     audio.finish(&mut octx, out)?;
     octx.write_trailer().map_err(|e| ExportError::io(out, e))?;
     on_progress(1.0);
@@ -331,8 +369,9 @@ fn vsrc_add(
     .map_err(|e| ExportError::filter(src, e))
 }
 
-/// The video encoder and its output stream.
-struct VideoOut {
+/// The video encoder and its output stream, and what is done to a frame between the graph
+/// and the encoder (background under it, subtitles on it).
+struct VideoOut<'a> {
     enc: ff::encoder::Video,
     ost: usize,
     enc_tb: ff::Rational,
@@ -341,9 +380,16 @@ struct VideoOut {
     frame_duration: i64,
     filtered: ff::frame::Video,
     packet: ff::Packet,
+    /// Lower halves to put under the graph's upper halves (frame numbers = timestamps).
+    background: Option<&'a PreparedBackground>,
+    /// The full picture when `background` is set (reused frame to frame).
+    composed: ff::frame::Video,
+    burner: Option<SubtitleBurner>,
+    /// Time spent stacking and burning (logged at debug level).
+    spent: [std::time::Duration; 2],
 }
 
-impl VideoOut {
+impl VideoOut<'_> {
     /// Encodes every frame the graph has ready and writes the packets.
     fn drain(
         &mut self,
@@ -361,8 +407,26 @@ impl VideoOut {
                 return Ok(());
             }
             self.filtered.set_kind(ff::picture::Type::None);
+            let t0 = std::time::Instant::now();
+            let frame = match self.background {
+                Some(bg) => {
+                    stack(&self.filtered, bg, &mut self.composed)?;
+                    &mut self.composed
+                }
+                None => &mut self.filtered,
+            };
+            let t1 = std::time::Instant::now();
+            if let Some(burner) = self.burner.as_mut() {
+                use ff::Rescale as _;
+                let ms = frame
+                    .pts()
+                    .map_or(0, |p| p.rescale(self.enc_tb, ff::Rational::new(1, 1000)));
+                burner.burn(frame, ms)?;
+            }
+            self.spent[0] += t1 - t0;
+            self.spent[1] += t1.elapsed();
             self.enc
-                .send_frame(&self.filtered)
+                .send_frame(frame)
                 .map_err(|e| ExportError::encoder("video", e))?;
             stats.video_frames += 1;
             self.write(octx, out)?;
@@ -397,6 +461,65 @@ impl VideoOut {
             out,
         )
     }
+}
+
+/// Puts the upper half `top` (YUV 4:2:0, its timestamp its frame number) over the prepared
+/// lower half of the same frame number, into `out` (allocated on first use).
+fn stack(
+    top: &ff::frame::Video,
+    bg: &PreparedBackground,
+    out: &mut ff::frame::Video,
+) -> Result<(), ExportError> {
+    let n = top.pts().unwrap_or(0).max(0) as u64;
+    let lower = bg
+        .frame(n)
+        .ok_or_else(|| ExportError::setup("the prepared background has no frames".into()))?;
+    let yuv = ff::format::Pixel::YUV420P;
+    let (w, top_h, low_h) = (top.width(), top.height(), lower.height());
+    if top.format() != yuv || lower.format() != yuv || lower.width() != w || top_h % 2 != 0 {
+        return Err(ExportError::setup(format!(
+            "cannot stack a {}×{} {:?} picture over a {}×{} {:?} background",
+            w,
+            top_h,
+            top.format(),
+            lower.width(),
+            low_h,
+            lower.format()
+        )));
+    }
+    if out.width() != w || out.height() != top_h + low_h {
+        *out = ff::frame::Video::new(yuv, w, top_h + low_h);
+    }
+    // SAFETY: `out` is a valid, allocated frame owned here.
+    if unsafe { ff::ffi::av_frame_make_writable(out.as_mut_ptr()) } < 0 {
+        return Err(ExportError::setup(
+            "out of memory for a stacked frame".into(),
+        ));
+    }
+    for plane in 0..3 {
+        let (row, first_low) = if plane == 0 {
+            (w as usize, top_h as usize)
+        } else {
+            (w.div_ceil(2) as usize, top_h as usize / 2)
+        };
+        let dst_stride = out.stride(plane);
+        let dst = out.data_mut(plane);
+        for (src, at) in [(top, 0), (lower, first_low)] {
+            let stride = src.stride(plane);
+            let rows = src.plane_height(plane) as usize;
+            for r in 0..rows {
+                let (Some(from), Some(to)) = (
+                    src.data(plane).get(r * stride..r * stride + row),
+                    dst.get_mut((at + r) * dst_stride..(at + r) * dst_stride + row),
+                ) else {
+                    break;
+                };
+                to.copy_from_slice(from);
+            }
+        }
+    }
+    out.set_pts(top.pts());
+    Ok(())
 }
 
 /// Writes every packet the encoder has ready. A packet without a duration gets

@@ -172,6 +172,34 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
             .response
             .labelled_by(layout_label.id);
     });
+    ui.horizontal(|ui| match &choices.background {
+        Some(bg) => {
+            let name = bg.file_name().map_or_else(
+                || bg.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            ui.label(format!("Stacked over {name}"))
+                .on_hover_text("9:16: the clip on top, this video looping below");
+            if ui
+                .small_button("Remove")
+                .on_hover_text("No background")
+                .clicked()
+            {
+                cmds.push(Command::SetBackground(None));
+            }
+        }
+        None => {
+            if ui
+                .button(Command::PickBackground.label())
+                .on_hover_text(
+                    "Stacked 9:16 shorts: the clip on top, a looping video (e.g. gameplay) below",
+                )
+                .clicked()
+            {
+                cmds.push(Command::PickBackground);
+            }
+        }
+    });
     ui.checkbox(&mut choices.loudnorm, "Normalise loudness (EBU R128)");
     ui.add_enabled_ui(state.clips.transcript.is_some(), |ui| {
         ui.checkbox(&mut choices.captions, "Burn word-by-word subtitles")

@@ -1,0 +1,144 @@
+//! The stacked layout's background, prepared once per batch: every clip of a batch starts the
+//! background at its first frame, so the decoded, cut and scaled lower halves are the same
+//! for all of them. When they fit a memory budget they are made once, kept as shared frames,
+//! and each clip's encoder copies them under its own picture — no background decode per clip.
+//! Otherwise each clip decodes the background itself (the `movie` filter in its graph).
+
+use super::error::ExportError;
+use super::filters::{escape_path, half_fill, PORTRAIT_H, PORTRAIT_W};
+use crate::engine::progress::CancelToken;
+use ffmpeg_next as ff;
+use std::path::Path;
+
+/// The default memory budget for prepared background frames (≈ 345 frames of 1080×960).
+pub const DEFAULT_BUDGET_BYTES: usize = 512 << 20;
+
+/// Bytes of one prepared lower half (YUV 4:2:0).
+const FRAME_BYTES: usize = (PORTRAIT_W * PORTRAIT_H / 2) as usize * 3 / 2;
+
+/// The lower halves of the stacked layout, in output frame order.
+pub struct PreparedBackground {
+    frames: Vec<ff::frame::Video>,
+    /// The frames are one loop of the background, repeated; else they cover the longest clip.
+    looped: bool,
+}
+
+impl std::fmt::Debug for PreparedBackground {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedBackground")
+            .field("frames", &self.frames.len())
+            .field("looped", &self.looped)
+            .finish()
+    }
+}
+
+impl PreparedBackground {
+    /// The lower half under output frame `n` of a clip.
+    pub fn frame(&self, n: u64) -> Option<&ff::frame::Video> {
+        let len = self.frames.len() as u64;
+        if len == 0 {
+            return None;
+        }
+        let i = if self.looped { n % len } else { n.min(len - 1) };
+        self.frames.get(i as usize)
+    }
+
+    pub fn len(&self) -> usize {
+        self.frames.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.frames.is_empty()
+    }
+
+    /// Whether the frames are one loop of the background (else the first frames of it).
+    pub fn is_loop(&self) -> bool {
+        self.looped
+    }
+
+    /// Prepares the background `bg` for clips at `rate` (frames per second, as num/den) of
+    /// at most `longest_secs`, within `budget` bytes; `None` when it does not fit (or the
+    /// background's loop cannot be matched frame for frame), and clips decode it themselves.
+    pub fn prepare(
+        bg: &Path,
+        rate: (i32, i32),
+        longest_secs: f64,
+        budget: usize,
+        cancel: &CancelToken,
+    ) -> Result<Option<PreparedBackground>, ExportError> {
+        let max_frames = budget / FRAME_BYTES;
+        let (num, den) = rate;
+        if max_frames == 0 || num <= 0 || den <= 0 {
+            return Ok(None);
+        }
+        // The frames a clip of `longest_secs` uses, exactly as its own graph would make them.
+        let needed = (longest_secs.max(0.0) * f64::from(num) / f64::from(den)).ceil() as usize + 2;
+        let fill = half_fill();
+        let path = escape_path(bg);
+        if needed <= max_frames {
+            let spec = format!(
+                "movie=filename={path}:loop=0,setpts=N/FRAME_RATE/TB,fps={num}/{den},{fill},format=yuv420p"
+            );
+            let frames = pull(&spec, needed, bg, cancel)?;
+            return Ok((!frames.is_empty()).then_some(PreparedBackground {
+                frames,
+                looped: false,
+            }));
+        }
+        // One loop of a background at the clip's own rate maps frame for frame; keep it.
+        if background_rate(bg)? != Some((num, den)) {
+            return Ok(None);
+        }
+        let spec = format!("movie=filename={path},{fill},format=yuv420p");
+        let frames = pull(&spec, max_frames + 1, bg, cancel)?;
+        Ok(
+            (!frames.is_empty() && frames.len() <= max_frames).then_some(PreparedBackground {
+                frames,
+                looped: true,
+            }),
+        )
+    }
+}
+
+/// The background's frame rate when it is constant, reduced.
+fn background_rate(bg: &Path) -> Result<Option<(i32, i32)>, ExportError> {
+    let (input, vidx, _) = super::transcode::open_source(bg)?;
+    let v = super::transcode::SourceVideo::of(&input, vidx, bg)?;
+    Ok(v.cfr_rate.map(|(n, d)| {
+        let r = ff::Rational::new(n, d).reduce();
+        (r.numerator(), r.denominator())
+    }))
+}
+
+/// Runs a source-only graph and keeps up to `limit` of its frames.
+fn pull(
+    spec: &str,
+    limit: usize,
+    bg: &Path,
+    cancel: &CancelToken,
+) -> Result<Vec<ff::frame::Video>, ExportError> {
+    let filter_err = |e: ff::Error| ExportError::filter(bg, e);
+    let sink_filter = ff::filter::find("buffersink")
+        .ok_or_else(|| ExportError::setup("FFmpeg has no buffersink filter".into()))?;
+    let mut graph = ff::filter::Graph::new();
+    graph.add(&sink_filter, "out", "").map_err(filter_err)?;
+    graph
+        .input("out", 0)
+        .and_then(|p| p.parse(spec))
+        .map_err(filter_err)?;
+    graph.validate().map_err(filter_err)?;
+    let mut sink = graph
+        .get("out")
+        .ok_or_else(|| ExportError::setup("no background sink".into()))?;
+    let mut frames = Vec::new();
+    while frames.len() < limit {
+        cancel.check()?;
+        let mut f = ff::frame::Video::empty();
+        match sink.sink().frame(&mut f) {
+            Ok(()) => frames.push(f),
+            Err(ff::Error::Eof) => break,
+            Err(e) => return Err(filter_err(e)),
+        }
+    }
+    Ok(frames)
+}
