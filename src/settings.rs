@@ -26,7 +26,7 @@ pub const X264_PRESETS: [&str; 10] = [
 ];
 
 /// Every variable this program reads, in the order `slopcannon config` prints them.
-pub const VARIABLES: [&str; 11] = [
+pub const VARIABLES: [&str; 12] = [
     "SLOP_MAX_EXPORT_WORKERS",
     "SLOP_MAX_ANALYSIS_WORKERS",
     "SLOP_FRAME_SKIP",
@@ -37,6 +37,7 @@ pub const VARIABLES: [&str; 11] = [
     "SLOP_WHISPER_COMPUTE",
     "SLOP_WHISPER_THREADS",
     "SLOP_EXPORT_RETRIES",
+    "SLOP_STACKED_CACHE_MB",
     "SLOP_LOG",
 ];
 
@@ -126,6 +127,9 @@ pub struct Settings {
     pub whisper_threads: usize,
     /// Attempts per export job (1 = no retry).
     pub export_retries: u32,
+    /// Memory for the stacked background's prepared frames, in MiB (0 = none); `None` means
+    /// auto (see [`Settings::stacked_cache_bytes`]).
+    pub stacked_cache_mb: Option<usize>,
     pub log: LogLevel,
     /// Variable name → where its value came from.
     #[serde(skip)]
@@ -148,7 +152,28 @@ pub struct RawSettings {
     pub whisper_compute: Option<String>,
     pub whisper_threads: Option<String>,
     pub export_retries: Option<String>,
+    pub stacked_cache_mb: Option<String>,
     pub log: Option<String>,
+}
+
+impl Settings {
+    /// Bytes an export may keep of a stacked background: `SLOP_STACKED_CACHE_MB`, or on
+    /// auto a quarter of the memory available now, at most 2 GiB (512 MiB when the system
+    /// does not say).
+    pub fn stacked_cache_bytes(&self) -> usize {
+        match self.stacked_cache_mb {
+            Some(mb) => mb.saturating_mul(1 << 20),
+            None => available_memory().map_or(512 << 20, |b| (b / 4).min(2 << 30)),
+        }
+    }
+}
+
+/// `MemAvailable` from `/proc/meminfo`, in bytes (Linux), if it can be read.
+fn available_memory() -> Option<usize> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb.saturating_mul(1024))
 }
 
 /// Number of CPU cores this process may use (at least 1).
@@ -285,6 +310,16 @@ impl Settings {
                 cores.saturating_sub(1).max(1) as u64,
             )? as usize,
             export_retries: int_in("SLOP_EXPORT_RETRIES", &raw.export_retries, 1, 10, 2)? as u32,
+            stacked_cache_mb: match raw.stacked_cache_mb.as_deref().map(str::trim) {
+                None | Some("") | Some("auto") => None,
+                Some(_) => Some(int_in(
+                    "SLOP_STACKED_CACHE_MB",
+                    &raw.stacked_cache_mb,
+                    0,
+                    1 << 20,
+                    0,
+                )? as usize),
+            },
             log: match one_of(
                 "SLOP_LOG",
                 &raw.log,
@@ -323,6 +358,9 @@ impl Settings {
                 .to_string(),
                 "SLOP_WHISPER_THREADS" => self.whisper_threads.to_string(),
                 "SLOP_EXPORT_RETRIES" => self.export_retries.to_string(),
+                "SLOP_STACKED_CACHE_MB" => self
+                    .stacked_cache_mb
+                    .map_or_else(|| "auto".to_string(), |n| n.to_string()),
                 "SLOP_LOG" => format!("{:?}", self.log).to_lowercase(),
                 _ => String::new(),
             }
@@ -428,6 +466,14 @@ mod tests {
         assert_eq!(s.max_export_workers, cores().min(4));
         assert_eq!(s.whisper_threads, cores().saturating_sub(1).max(1));
         assert!(s.sources.values().all(|s| *s == Source::Default));
+        // Auto: a quarter of the available memory, at most 2 GiB.
+        assert_eq!(s.stacked_cache_mb, None);
+        let auto = s.stacked_cache_bytes();
+        assert!(auto > 0 && auto <= 2 << 30, "{auto}");
+        let set =
+            Settings::from_pairs(vec![("SLOP_STACKED_CACHE_MB".into(), "300".into())], vec![])
+                .expect("valid");
+        assert_eq!(set.stacked_cache_bytes(), 300 << 20);
     }
 
     #[test]
@@ -465,6 +511,11 @@ mod tests {
             "SLOP_LOG",
             "loud",
             "SLOP_LOG=\"loud\": expected one of error, warn, info, debug, trace",
+        );
+        check(
+            "SLOP_STACKED_CACHE_MB",
+            "lots",
+            "SLOP_STACKED_CACHE_MB=\"lots\": expected an integer ≥ 0",
         );
     }
 

@@ -144,6 +144,7 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
         crf: settings.ffmpeg_crf,
         workers: args.workers.unwrap_or(settings.max_export_workers).max(1),
         attempts: settings.export_retries,
+        background_budget: settings.stacked_cache_bytes(),
         captions,
         ..ExportOptions::default()
     };

@@ -238,6 +238,7 @@ impl SlopApp {
             crf: self.settings.ffmpeg_crf,
             workers: self.settings.max_export_workers,
             attempts: self.settings.export_retries,
+            background_budget: self.settings.stacked_cache_bytes(),
             captions: self
                 .state
                 .clips

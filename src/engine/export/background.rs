@@ -67,10 +67,11 @@ impl PreparedBackground {
         cancel: &CancelToken,
     ) -> Result<Option<PreparedBackground>, ExportError> {
         let max_frames = budget / FRAME_BYTES;
-        let (num, den) = rate;
-        if max_frames == 0 || num <= 0 || den <= 0 {
+        if max_frames == 0 || rate.0 <= 0 || rate.1 <= 0 {
             return Ok(None);
         }
+        let rate = ff::Rational::new(rate.0, rate.1).reduce();
+        let (num, den) = (rate.numerator(), rate.denominator());
         // The frames a clip of `longest_secs` uses, exactly as its own graph would make them.
         let needed = (longest_secs.max(0.0) * f64::from(num) / f64::from(den)).ceil() as usize + 2;
         let fill = half_fill();
@@ -86,7 +87,8 @@ impl PreparedBackground {
             }));
         }
         // One loop of a background at the clip's own rate maps frame for frame; keep it.
-        if background_rate(bg)? != Some((num, den)) {
+        let (bg_rate, bg_frames) = background_rate(bg)?;
+        if bg_rate != Some((num, den)) || bg_frames.is_some_and(|n| n > max_frames) {
             return Ok(None);
         }
         let spec = format!("movie=filename={path},{fill},format=yuv420p");
@@ -100,14 +102,24 @@ impl PreparedBackground {
     }
 }
 
-/// The background's frame rate when it is constant, reduced.
-fn background_rate(bg: &Path) -> Result<Option<(i32, i32)>, ExportError> {
+/// A frame rate as (numerator, denominator).
+type Rate = (i32, i32);
+
+/// The background's frame rate when it is constant, reduced, and its frame count when the
+/// container states it (so a long background is turned down without decoding it).
+fn background_rate(bg: &Path) -> Result<(Option<Rate>, Option<usize>), ExportError> {
     let (input, vidx, _) = super::transcode::open_source(bg)?;
     let v = super::transcode::SourceVideo::of(&input, vidx, bg)?;
-    Ok(v.cfr_rate.map(|(n, d)| {
+    let frames = input
+        .stream(vidx)
+        .map(|s| s.frames())
+        .filter(|n| *n > 0)
+        .map(|n| n as usize);
+    let rate = v.cfr_rate.map(|(n, d)| {
         let r = ff::Rational::new(n, d).reduce();
         (r.numerator(), r.denominator())
-    }))
+    });
+    Ok((rate, frames))
 }
 
 /// Runs a source-only graph and keeps up to `limit` of its frames.

@@ -201,9 +201,7 @@ impl BlockCoverage {
             let cy = cy0 + row;
             for y in (2 * cy).max(y0)..(2 * cy + 2).min(y1) {
                 let m0 = (y as i64 - i64::from(img.y)) as usize * img.stride + ix0;
-                let Some(mut mask) = img.mask.get(m0..m0 + (x1 - x0)) else {
-                    return None;
-                };
+                let mut mask = img.mask.get(m0..m0 + (x1 - x0))?;
                 // A picture column that is odd starts half-way into its block.
                 let mut first = 0;
                 if x0 % 2 == 1 {
@@ -328,5 +326,28 @@ mod tests {
         // Coverage (255 + 128) / 4 ≈ 96 of 255: 128 · (1 − 96/255) ≈ 80.
         assert_eq!(chroma[0], 80);
         assert_eq!(chroma[1], 128);
+        // An image starting on an odd column covers half of two blocks.
+        let full = [255u8; 4];
+        let odd = Image {
+            x: 1,
+            y: 0,
+            w: 2,
+            h: 2,
+            stride: 2,
+            mask: &full,
+            ..img
+        };
+        let mut chroma = vec![128u8; 2];
+        blend_chroma(
+            &mut Plane {
+                data: &mut chroma,
+                stride: 2,
+                w: 2,
+                h: 1,
+            },
+            &odd,
+            0,
+        );
+        assert_eq!(chroma, [64, 64]);
     }
 }

@@ -507,9 +507,10 @@ fn stack(
         for (src, at) in [(top, 0), (lower, first_low)] {
             let stride = src.stride(plane);
             let rows = src.plane_height(plane) as usize;
+            let data = src.data(plane);
             for r in 0..rows {
                 let (Some(from), Some(to)) = (
-                    src.data(plane).get(r * stride..r * stride + row),
+                    data.get(r * stride..r * stride + row),
                     dst.get_mut((at + r) * dst_stride..(at + r) * dst_stride + row),
                 ) else {
                     break;
