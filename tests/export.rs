@@ -468,6 +468,12 @@ fn a_stacked_background_kept_in_memory_gives_the_same_pictures_as_decoding_it_pe
             );
         }
     }
+    // A loop shorter than the clip is kept as the loop even when the clip's frames would fit.
+    let prepared =
+        PreparedBackground::prepare(&fixture("loop_1s.mp4"), (30, 1), 5.0, 1 << 30, &cancel)
+            .expect("prepare")
+            .expect("fits");
+    assert_eq!((prepared.is_loop(), prepared.len()), (true, 30));
     // Too long for the budget at another frame rate: not kept.
     assert!(PreparedBackground::prepare(
         &fixture("video_only.mp4"),

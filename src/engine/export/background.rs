@@ -76,6 +76,23 @@ impl PreparedBackground {
         let needed = (longest_secs.max(0.0) * f64::from(num) / f64::from(den)).ceil() as usize + 2;
         let fill = half_fill();
         let path = escape_path(bg);
+        // One loop of a background at the clip's own rate maps frame for frame: the fewest
+        // frames to make and keep, when it is shorter than the longest clip.
+        let (bg_rate, bg_frames) = background_rate(bg)?;
+        let loop_fits =
+            bg_rate == Some((num, den)) && bg_frames.is_none_or(|n| n < needed && n <= max_frames);
+        if loop_fits && (bg_frames.is_some() || needed > max_frames) {
+            let spec = format!("movie=filename={path},{fill},format=yuv420p");
+            let limit = max_frames.min(needed);
+            let frames = pull(&spec, limit + 1, bg, cancel)?;
+            if !frames.is_empty() && frames.len() <= limit {
+                return Ok(Some(PreparedBackground {
+                    frames,
+                    looped: true,
+                }));
+            }
+        }
+        // Else the frames of the longest clip, made exactly as its own graph would make them.
         if needed <= max_frames {
             let spec = format!(
                 "movie=filename={path}:loop=0,setpts=N/FRAME_RATE/TB,fps={num}/{den},{fill},format=yuv420p"
@@ -86,19 +103,7 @@ impl PreparedBackground {
                 looped: false,
             }));
         }
-        // One loop of a background at the clip's own rate maps frame for frame; keep it.
-        let (bg_rate, bg_frames) = background_rate(bg)?;
-        if bg_rate != Some((num, den)) || bg_frames.is_some_and(|n| n > max_frames) {
-            return Ok(None);
-        }
-        let spec = format!("movie=filename={path},{fill},format=yuv420p");
-        let frames = pull(&spec, max_frames + 1, bg, cancel)?;
-        Ok(
-            (!frames.is_empty() && frames.len() <= max_frames).then_some(PreparedBackground {
-                frames,
-                looped: true,
-            }),
-        )
+        Ok(None)
     }
 }
 
