@@ -367,6 +367,7 @@ fn burned_subtitles_are_visible() {
         }],
         &base,
     );
+    assert_eq!(with[0].mode, "reencode+portrait-pad+subtitles");
     let a = grab_frame(plain[0].output.as_ref().expect("plain"), 0.5, 1080, 1920).expect("grab");
     let b = grab_frame(with[0].output.as_ref().expect("subtitled"), 0.5, 1080, 1920).expect("grab");
     // Bottom-centre alignment, 300 px margin: the text sits around y 1500–1620.

@@ -327,7 +327,7 @@ fn run_job(
         && layout.portrait.is_none()
         && layout.stacked.is_none()
         && layout.subtitles.is_none();
-    let mode = std::cell::RefCell::new(mode_name(opts));
+    let mode = std::cell::RefCell::new(mode_name(opts, subtitles.is_some()));
     let try_once = || -> Result<(PathBuf, transcode::TranscodeStats), ExportError> {
         cancel.check()?;
         let n = attempt.get() + 1;
@@ -405,7 +405,7 @@ fn run_job(
                 Err(SmartCutError::Failed(e)) => Err(e),
             }
         } else {
-            *mode.borrow_mut() = mode_name(opts);
+            *mode.borrow_mut() = mode_name(opts, subtitles.is_some());
             transcode(&spec, tmp.path(), cancel, &mut report)
         };
         match result {
@@ -507,13 +507,16 @@ fn safer_preset(preset: &str) -> &'static str {
     }
 }
 
-fn mode_name(opts: &ExportOptions) -> String {
+fn mode_name(opts: &ExportOptions, subtitles: bool) -> String {
     let mut parts = vec!["reencode".to_string()];
     if let Some(p) = opts.portrait {
         parts.push(format!("portrait-{p:?}").to_lowercase());
     }
     if opts.stacked.is_some() {
         parts.push("stacked".into());
+    }
+    if subtitles {
+        parts.push("subtitles".into());
     }
     if opts.loudnorm {
         parts.push("loudnorm".into());
