@@ -339,19 +339,28 @@ fn portrait_pad_and_crop_never_stretch() {
     assert_eq!(dark_rows, 0, "crop fills the frame");
 }
 
-#[test]
-fn burned_subtitles_are_visible() {
-    let dir = test_dir("export_subs");
+/// Writes a 1080×1920 karaoke `.ass` into `dir`: "Hello world" for the first 2 s, bottom
+/// centre with a 300 px margin, each word lasting `centis` hundredths of a second.
+fn karaoke_ass(dir: &Path, centis: u32) -> PathBuf {
     let ass = dir.join("words.ass");
     std::fs::write(
         &ass,
-        "[Script Info]\nScriptType: v4.00+\nPlayResX: 1080\nPlayResY: 1920\n\n[V4+ Styles]\n\
-         Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n\
-         Style: Default,DejaVu Sans,110,&H00FFFFFF,&H0000FFFF,&H00000000,&H80000000,1,0,0,0,100,100,0,0,1,6,0,2,60,60,300,1\n\n[Events]\n\
-         Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n\
-         Dialogue: 0,0:00:00.00,0:00:02.00,Default,,0,0,0,,{\\k50}Hello {\\k50}world\n",
+        format!(
+            "[Script Info]\nScriptType: v4.00+\nPlayResX: 1080\nPlayResY: 1920\n\n[V4+ Styles]\n\
+             Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n\
+             Style: Default,DejaVu Sans,110,&H00FFFFFF,&H0000FFFF,&H00000000,&H80000000,1,0,0,0,100,100,0,0,1,6,0,2,60,60,300,1\n\n[Events]\n\
+             Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n\
+             Dialogue: 0,0:00:00.00,0:00:02.00,Default,,0,0,0,,{{\\k{centis}}}Hello {{\\k{centis}}}world\n"
+        ),
     )
     .expect("write ass");
+    ass
+}
+
+#[test]
+fn burned_subtitles_are_visible() {
+    let dir = test_dir("export_subs");
+    let ass = karaoke_ass(&dir, 50);
     let src = fixture("cfr.mp4");
     let base = ExportOptions {
         portrait: Some(Portrait::Pad),
@@ -490,16 +499,7 @@ fn a_stacked_background_kept_in_memory_gives_the_same_pictures_as_decoding_it_pe
 #[test]
 fn burned_subtitles_match_ffmpegs_ass_filter() {
     let dir = test_dir("export_subs_ffmpeg");
-    let ass = dir.join("words.ass");
-    std::fs::write(
-        &ass,
-        "[Script Info]\nScriptType: v4.00+\nPlayResX: 1080\nPlayResY: 1920\n\n[V4+ Styles]\n\
-         Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n\
-         Style: Default,DejaVu Sans,110,&H00FFFFFF,&H0000FFFF,&H00000000,&H80000000,1,0,0,0,100,100,0,0,1,6,0,2,60,60,300,1\n\n[Events]\n\
-         Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n\
-         Dialogue: 0,0:00:00.00,0:00:02.00,Default,,0,0,0,,{\\k30}Hello {\\k30}world\n",
-    )
-    .expect("write ass");
+    let ass = karaoke_ass(&dir, 30);
     let src = fixture("cfr.mp4");
     let ours = export(
         &src,
