@@ -2,7 +2,7 @@
 //! subtitles, the looping stacked background, retries with fallbacks, permanent errors,
 //! cancel without partial files, never-overwrite, parallel workers, and the CLI.
 
-use crate::util::{fixture, run, slopcannon, test_dir};
+use crate::util::{band_mad, fixture, run, slopcannon, test_dir};
 use slopcannon::engine::export::background::PreparedBackground;
 use slopcannon::engine::export::{
     export_clips, ClipRequest, CutMode, ExportErrorKind, ExportOptions, JobResult, Portrait,
@@ -70,18 +70,6 @@ fn mad(a: &RgbaFrame, b: &RgbaFrame) -> f64 {
         .map(|(x, y)| u64::from(x.abs_diff(*y)))
         .sum();
     sum as f64 / a.pixels.len() as f64
-}
-
-/// Mean absolute difference of a horizontal band `[y0, y1)` of two frames.
-fn band_mad(a: &RgbaFrame, b: &RgbaFrame, y0: u32, y1: u32) -> f64 {
-    let row = a.width as usize * 4;
-    let (s, e) = (y0 as usize * row, y1 as usize * row);
-    let sum: u64 = a.pixels[s..e]
-        .iter()
-        .zip(&b.pixels[s..e])
-        .map(|(x, y)| u64::from(x.abs_diff(*y)))
-        .sum();
-    sum as f64 / (e - s) as f64
 }
 
 /// The output's audio (AAC, copied from the source) starts at the clip's first sample: its

@@ -10,6 +10,23 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 pub use fixtures::fixture;
 
+/// Mean absolute difference of a horizontal band `[y0, y1)` of two frames.
+pub fn band_mad(
+    a: &slopcannon::engine::media::grab::RgbaFrame,
+    b: &slopcannon::engine::media::grab::RgbaFrame,
+    y0: u32,
+    y1: u32,
+) -> f64 {
+    let row = a.width as usize * 4;
+    let (s, e) = (y0 as usize * row, y1 as usize * row);
+    let sum: u64 = a.pixels[s..e]
+        .iter()
+        .zip(&b.pixels[s..e])
+        .map(|(x, y)| u64::from(x.abs_diff(*y)))
+        .sum();
+    sum as f64 / (e - s) as f64
+}
+
 /// A fresh, empty directory for one test under `target/tmp`.
 pub fn test_dir(name: &str) -> PathBuf {
     static N: AtomicU32 = AtomicU32::new(0);

@@ -5,7 +5,7 @@
 //! Otherwise each clip decodes the background itself (the `movie` filter in its graph).
 
 use super::error::ExportError;
-use super::filters::{escape_path, half_fill, PORTRAIT_H, PORTRAIT_W};
+use super::filters::{background_at_rate, escape_path, half_fill, PORTRAIT_H, PORTRAIT_W};
 use crate::engine::progress::CancelToken;
 use ffmpeg_next as ff;
 use std::path::Path;
@@ -92,11 +92,9 @@ impl PreparedBackground {
                 }));
             }
         }
-        // Else the frames of the longest clip, made exactly as its own graph would make them.
+        // Else the frames of the longest clip, made by the chain its own graph would use.
         if needed <= max_frames {
-            let spec = format!(
-                "movie=filename={path}:loop=0,setpts=N/FRAME_RATE/TB,fps={num}/{den},{fill},format=yuv420p"
-            );
+            let spec = format!("{},format=yuv420p", background_at_rate(bg, num, den));
             let frames = pull(&spec, needed, bg, cancel)?;
             return Ok((!frames.is_empty()).then_some(PreparedBackground {
                 frames,

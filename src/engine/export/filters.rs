@@ -52,6 +52,18 @@ pub fn half_fill() -> String {
     format!("crop=w='min(iw,ih*{w}/{half})':h='min(ih,iw*{half}/{w})',scale={w}:{half},setsar=1")
 }
 
+/// The stacked background as a constant-rate source: `movie` looping forever, its frames
+/// numbered on its own rate, resampled to the clip's `num/den`, cut and scaled to the lower
+/// half. A clip's graph and the batch's prepared frames (`background.rs`) both use this, so
+/// their pictures are the same.
+pub fn background_at_rate(bg: &Path, num: i32, den: i32) -> String {
+    format!(
+        "movie=filename={}:loop=0,setpts=N/FRAME_RATE/TB,fps={num}/{den},{}",
+        escape_path(bg),
+        half_fill()
+    )
+}
+
 /// Escapes a value for a filter option, then for the filter-graph description (FFmpeg's two
 /// levels of quoting), so any path can be passed.
 pub fn escape_path(p: &Path) -> String {
@@ -99,19 +111,19 @@ pub fn video_graph(
         upright(rotation_deg)
     );
     match (layout.stacked, layout.portrait) {
-        (Some(bg), _) => {
+        (Some(bg_path), _) => {
             let half = h / 2;
             let fill = half_fill();
-            let bg = escape_path(bg);
+            let bg = escape_path(bg_path);
             match cfr_rate {
                 Some((num, den)) if layout.background_in_memory => {
                     g.push_str(&format!(",{fill},settb={den}/{num},setpts=N"))
                 }
                 Some((num, den)) => g.push_str(&format!(
                     ",{fill},settb={den}/{num},setpts=N[top];\
-                     movie=filename={bg}:loop=0,setpts=N/FRAME_RATE/TB,fps={num}/{den},\
-                     {fill},settb={den}/{num},setpts=N[bottom];\
-                     [top][bottom]vstack=shortest=1"
+                     {},settb={den}/{num},setpts=N[bottom];\
+                     [top][bottom]vstack=shortest=1",
+                    background_at_rate(bg_path, num, den)
                 )),
                 // Variable frame rate: the clip (padded to the full frame) drives the output,
                 // one frame per clip frame; the background is laid over the lower half.

@@ -198,15 +198,11 @@ pub fn transcode(
     } else {
         out_h
     };
-    let t_ass = std::time::Instant::now();
     let burner = spec
         .layout
         .subtitles
         .map(|p| SubtitleBurner::open(p, out_w, out_h))
         .transpose()?;
-    if burner.is_some() {
-        tracing::debug!("libass ready in {:.3} s", t_ass.elapsed().as_secs_f64());
-    }
 
     // Output and encoders.
     let mut octx = ff::format::output_as(out, "mp4").map_err(|e| ExportError::io(out, e))?;
