@@ -252,12 +252,8 @@ impl Settings {
                 64,
                 2,
             )? as usize,
-            frame_skip: match raw.frame_skip.as_deref().map(str::trim) {
-                None | Some("") | Some("auto") => None,
-                Some(_) => {
-                    Some(int_in("SLOP_FRAME_SKIP", &raw.frame_skip, 1, u32::MAX as u64, 1)? as u32)
-                }
-            },
+            frame_skip: auto_or_int("SLOP_FRAME_SKIP", &raw.frame_skip, 1, u32::MAX as u64)?
+                .map(|n| n as u32),
             ffmpeg_preset: one_of(
                 "SLOP_FFMPEG_PRESET",
                 &raw.ffmpeg_preset,
@@ -310,16 +306,13 @@ impl Settings {
                 cores.saturating_sub(1).max(1) as u64,
             )? as usize,
             export_retries: int_in("SLOP_EXPORT_RETRIES", &raw.export_retries, 1, 10, 2)? as u32,
-            stacked_cache_mb: match raw.stacked_cache_mb.as_deref().map(str::trim) {
-                None | Some("") | Some("auto") => None,
-                Some(_) => Some(int_in(
-                    "SLOP_STACKED_CACHE_MB",
-                    &raw.stacked_cache_mb,
-                    0,
-                    1 << 20,
-                    0,
-                )? as usize),
-            },
+            stacked_cache_mb: auto_or_int(
+                "SLOP_STACKED_CACHE_MB",
+                &raw.stacked_cache_mb,
+                0,
+                1 << 20,
+            )?
+            .map(|n| n as usize),
             log: match one_of(
                 "SLOP_LOG",
                 &raw.log,
@@ -427,6 +420,28 @@ fn int_in(
     }
 }
 
+/// `auto` (or unset, or empty) as `None`, else an integer in `min..=max`.
+fn auto_or_int(
+    var: &str,
+    raw: &Option<String>,
+    min: u64,
+    max: u64,
+) -> Result<Option<u64>, SettingsError> {
+    let text = match raw.as_deref().map(str::trim) {
+        None | Some("") => return Ok(None),
+        Some(t) if t.eq_ignore_ascii_case("auto") => return Ok(None),
+        Some(t) => t,
+    };
+    match text.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
+        _ => Err(err(
+            var,
+            raw.as_deref().unwrap_or_default(),
+            &format!("auto or an integer {min}–{max}"),
+        )),
+    }
+}
+
 fn one_of<'a>(
     var: &str,
     raw: &Option<String>,
@@ -495,7 +510,7 @@ mod tests {
         check(
             "SLOP_FRAME_SKIP",
             "-3",
-            "SLOP_FRAME_SKIP=\"-3\": expected an integer ≥ 1",
+            "SLOP_FRAME_SKIP=\"-3\": expected auto or an integer 1–4294967295",
         );
         check(
             "SLOP_FFMPEG_PRESET",
@@ -515,7 +530,7 @@ mod tests {
         check(
             "SLOP_STACKED_CACHE_MB",
             "lots",
-            "SLOP_STACKED_CACHE_MB=\"lots\": expected an integer ≥ 0",
+            "SLOP_STACKED_CACHE_MB=\"lots\": expected auto or an integer 0–1048576",
         );
     }
 
