@@ -6,12 +6,12 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 export CARGO_TERM_COLOR=never
-# whisper.cpp (later) must not be built for this CPU only.
+# whisper.cpp must not be built for this CPU only (also set in .cargo/config.toml).
 export GGML_NATIVE=OFF
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy -D warnings"
-cargo clippy --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
-cargo test --locked --all-targets -- --test-threads 2
+cargo test --workspace --locked --all-targets -- --test-threads 2

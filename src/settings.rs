@@ -7,6 +7,9 @@
 //! variables: `main` loads [`Settings`] and passes it (or option structs built from it) down.
 
 use serde::{Deserialize, Serialize};
+use slopcannon_engine::analysis;
+use slopcannon_engine::export::{self, background};
+use slopcannon_engine::speech::{self, Compute};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
@@ -78,15 +81,6 @@ pub enum WhisperDevice {
     Cpu,
 }
 
-/// Which quantisation of a model to prefer when several files exist.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum WhisperCompute {
-    Int8,
-    Float16,
-    Float32,
-}
-
 /// Log verbosity, as `SLOP_LOG` names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -123,7 +117,7 @@ pub struct Settings {
     /// A model name (`tiny.en`) or a path to a ggml file.
     pub whisper_model: String,
     pub whisper_device: WhisperDevice,
-    pub whisper_compute: WhisperCompute,
+    pub whisper_compute: Compute,
     pub whisper_threads: usize,
     /// Attempts per export job (1 = no retry).
     pub export_retries: u32,
@@ -158,29 +152,13 @@ pub struct RawSettings {
 
 impl Settings {
     /// Bytes an export may keep of a stacked background: `SLOP_STACKED_CACHE_MB`, or on
-    /// auto a quarter of the memory available now, at most 2 GiB (512 MiB when the system
-    /// does not say).
+    /// auto the engine's [`background::auto_budget`].
     pub fn stacked_cache_bytes(&self) -> usize {
         match self.stacked_cache_mb {
             Some(mb) => mb.saturating_mul(1 << 20),
-            None => available_memory().map_or(512 << 20, |b| (b / 4).min(2 << 30)),
+            None => background::auto_budget(),
         }
     }
-}
-
-/// `MemAvailable` from `/proc/meminfo`, in bytes (Linux), if it can be read.
-fn available_memory() -> Option<usize> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kb: usize = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb.saturating_mul(1024))
-}
-
-/// Number of CPU cores this process may use (at least 1).
-pub fn cores() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
 }
 
 impl Default for Settings {
@@ -236,21 +214,20 @@ impl Settings {
             let source = merged.get(var).map_or(Source::Default, |(_, s)| *s);
             sources.insert(var, source);
         }
-        let cores = cores();
         Ok(Settings {
             max_export_workers: int_in(
                 "SLOP_MAX_EXPORT_WORKERS",
                 &raw.max_export_workers,
                 1,
                 64,
-                cores.min(4) as u64,
+                export::default_workers() as u64,
             )? as usize,
             max_analysis_workers: int_in(
                 "SLOP_MAX_ANALYSIS_WORKERS",
                 &raw.max_analysis_workers,
                 1,
                 64,
-                2,
+                analysis::DEFAULT_WORKERS as u64,
             )? as usize,
             frame_skip: auto_or_int("SLOP_FRAME_SKIP", &raw.frame_skip, 1, u32::MAX as u64)?
                 .map(|n| n as u32),
@@ -258,10 +235,16 @@ impl Settings {
                 "SLOP_FFMPEG_PRESET",
                 &raw.ffmpeg_preset,
                 &X264_PRESETS,
-                "ultrafast",
+                export::DEFAULT_PRESET,
             )?
             .to_string(),
-            ffmpeg_crf: int_in("SLOP_FFMPEG_CRF", &raw.ffmpeg_crf, 0, 51, 23)? as u8,
+            ffmpeg_crf: int_in(
+                "SLOP_FFMPEG_CRF",
+                &raw.ffmpeg_crf,
+                0,
+                51,
+                u64::from(export::DEFAULT_CRF),
+            )? as u8,
             whisper_model: match raw.whisper_model.as_deref().map(str::trim) {
                 None => "tiny.en".to_string(),
                 Some("") => {
@@ -288,24 +271,30 @@ impl Settings {
                 }
                 _ => WhisperDevice::Cpu,
             },
-            whisper_compute: match one_of(
-                "SLOP_WHISPER_COMPUTE",
-                &raw.whisper_compute,
-                &["int8", "float16", "float32"],
-                "int8",
-            )? {
-                "float16" => WhisperCompute::Float16,
-                "float32" => WhisperCompute::Float32,
-                _ => WhisperCompute::Int8,
+            whisper_compute: {
+                let names = Compute::ALL.map(|(name, _)| name);
+                let name = one_of(
+                    "SLOP_WHISPER_COMPUTE",
+                    &raw.whisper_compute,
+                    &names,
+                    Compute::Int8.name(),
+                )?;
+                Compute::from_name(name).unwrap_or(Compute::Int8)
             },
             whisper_threads: int_in(
                 "SLOP_WHISPER_THREADS",
                 &raw.whisper_threads,
                 1,
                 1024,
-                cores.saturating_sub(1).max(1) as u64,
+                speech::default_threads() as u64,
             )? as usize,
-            export_retries: int_in("SLOP_EXPORT_RETRIES", &raw.export_retries, 1, 10, 2)? as u32,
+            export_retries: int_in(
+                "SLOP_EXPORT_RETRIES",
+                &raw.export_retries,
+                1,
+                10,
+                u64::from(export::DEFAULT_ATTEMPTS),
+            )? as u32,
             stacked_cache_mb: auto_or_int(
                 "SLOP_STACKED_CACHE_MB",
                 &raw.stacked_cache_mb,
@@ -343,12 +332,7 @@ impl Settings {
                 "SLOP_FFMPEG_CRF" => self.ffmpeg_crf.to_string(),
                 "SLOP_WHISPER_MODEL" => self.whisper_model.clone(),
                 "SLOP_WHISPER_DEVICE" => "cpu".to_string(),
-                "SLOP_WHISPER_COMPUTE" => match self.whisper_compute {
-                    WhisperCompute::Int8 => "int8",
-                    WhisperCompute::Float16 => "float16",
-                    WhisperCompute::Float32 => "float32",
-                }
-                .to_string(),
+                "SLOP_WHISPER_COMPUTE" => self.whisper_compute.name().to_string(),
                 "SLOP_WHISPER_THREADS" => self.whisper_threads.to_string(),
                 "SLOP_EXPORT_RETRIES" => self.export_retries.to_string(),
                 "SLOP_STACKED_CACHE_MB" => self
@@ -478,8 +462,9 @@ mod tests {
         assert_eq!(s.frame_skip, None);
         assert_eq!(s.export_retries, 2);
         assert_eq!(s.max_analysis_workers, 2);
-        assert_eq!(s.max_export_workers, cores().min(4));
-        assert_eq!(s.whisper_threads, cores().saturating_sub(1).max(1));
+        let cores = slopcannon_engine::system::cores();
+        assert_eq!(s.max_export_workers, cores.min(4));
+        assert_eq!(s.whisper_threads, cores.saturating_sub(1).max(1));
         assert!(s.sources.values().all(|s| *s == Source::Default));
         // Auto: a quarter of the available memory, at most 2 GiB.
         assert_eq!(s.stacked_cache_mb, None);

@@ -1,6 +1,7 @@
 //! The real binary: probe output, bad inputs with their messages and exit codes, settings.
 
-use crate::util::{fixture, run, slopcannon, test_dir};
+use crate::util::{run, slopcannon};
+use slopcannon_testkit::{fixture, test_dir};
 
 #[test]
 fn probe_json_is_documented_shape() {

@@ -2,11 +2,11 @@
 //! summary and the preview, step frames with the keyboard; bad files and bad settings show
 //! their errors in the window. Workers are real threads decoding real files.
 
-use crate::util::fixture;
 use egui_kittest::kittest::Queryable as _;
 use egui_kittest::Harness;
 use slopcannon::gui::app::{AppDeps, SlopApp};
 use slopcannon::gui::jobs::PickFor;
+use slopcannon_testkit::fixture;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -141,7 +141,7 @@ fn gui_find_viral_clips_lists_clips_and_trims_the_selected_one() {
     h.get_by_label("Find Viral Clips").click();
     step_until(&mut h, "the analysis to finish", |app| {
         app.state.analysis.is_none()
-            && app.state.clips.pass == Some(slopcannon::engine::analysis::Pass::Full)
+            && app.state.clips.pass == Some(slopcannon_engine::analysis::Pass::Full)
     });
     let clips = &h.state().state.clips;
     assert_eq!(clips.clips.len(), 5);
@@ -188,7 +188,7 @@ fn gui_analysis_can_be_cancelled() {
 
 #[test]
 fn gui_clips_survive_closing_the_window() {
-    let data = crate::util::test_dir("gui_project");
+    let data = slopcannon_testkit::test_dir("gui_project");
     let video = fixture("planted.mp4");
     let open = |data: &std::path::Path| {
         let mut deps = AppDeps::new(Arc::new(|_| None));
@@ -216,7 +216,7 @@ fn gui_clips_survive_closing_the_window() {
     h.run_steps(2);
     let trimmed = h.state().state.clips.clips[0].clone();
     assert!((trimmed.start - (expected.0 + 1.0)).abs() < 1e-6);
-    let saved = slopcannon::engine::project::project_path(&data, &video);
+    let saved = slopcannon_engine::project::project_path(&data, &video);
     let deadline = Instant::now() + Duration::from_secs(10);
     while !std::fs::read_to_string(&saved).is_ok_and(|t| t.contains(&format!("{}", trimmed.start)))
     {
@@ -237,7 +237,7 @@ fn gui_clips_survive_closing_the_window() {
 
 #[test]
 fn gui_exports_the_ticked_clips_as_shorts() {
-    let out = crate::util::test_dir("gui_export");
+    let out = slopcannon_testkit::test_dir("gui_export");
     // The dialog answers only for the background: a 1 s loop.
     let bg = fixture("loop_1s.mp4");
     let mut deps = AppDeps::new(Arc::new(move |purpose| {
@@ -259,7 +259,7 @@ fn gui_exports_the_ticked_clips_as_shorts() {
     h.state_mut()
         .send(slopcannon::gui::command::Command::SetExportChoices(
             slopcannon::gui::state::ExportChoices {
-                portrait: Some(slopcannon::engine::export::Portrait::Crop),
+                portrait: Some(slopcannon_engine::export::Portrait::Crop),
                 loudnorm: false,
                 captions: false,
                 background: None,
@@ -268,7 +268,7 @@ fn gui_exports_the_ticked_clips_as_shorts() {
     h.run_steps(2);
     assert_eq!(
         h.state().state.export_choices.portrait,
-        Some(slopcannon::engine::export::Portrait::Crop)
+        Some(slopcannon_engine::export::Portrait::Crop)
     );
     // Stacked over a background chosen in the dialog (it replaces the crop layout).
     h.get_by_label("Background video…").click();
@@ -285,7 +285,7 @@ fn gui_exports_the_ticked_clips_as_shorts() {
         .filter_map(|e| e.ok())
         .collect();
     assert_eq!(files.len(), n);
-    let info = slopcannon::engine::media::probe(&files[0].path()).expect("probe");
+    let info = slopcannon_engine::media::probe(&files[0].path()).expect("probe");
     assert_eq!(
         info.video().map(|(_, v)| (v.width, v.height)),
         Some((1080, 1920))
@@ -293,18 +293,18 @@ fn gui_exports_the_ticked_clips_as_shorts() {
     // The lower half is the 1 s background: the same picture a second later, another
     // picture half a second later.
     let grab = |t: f64| {
-        slopcannon::engine::media::grab::grab_frame(&files[0].path(), t, 270, 480).expect("grab")
+        slopcannon_engine::media::grab::grab_frame(&files[0].path(), t, 270, 480).expect("grab")
     };
     let (f0, f05, f1) = (grab(0.2), grab(0.7), grab(1.2));
-    let looped = crate::util::band_mad(&f0, &f1, 240, 480);
-    let moved = crate::util::band_mad(&f0, &f05, 240, 480);
+    let looped = slopcannon_testkit::band_mad(&f0, &f1, 240, 480);
+    let moved = slopcannon_testkit::band_mad(&f0, &f05, 240, 480);
     assert!(looped < 3.0, "looped: {looped}");
     assert!(moved > 3.0, "it moves: {moved}");
 }
 
 #[test]
 fn gui_shows_the_words_at_the_playhead() {
-    use slopcannon::engine::speech::{Segment, Transcript, Word};
+    use slopcannon_engine::speech::{Segment, Transcript, Word};
     let mut deps = AppDeps::new(Arc::new(|_| None));
     deps.open = Some(fixture("cfr.mp4"));
     let mut h = harness(deps);

@@ -16,21 +16,66 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn src() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+    root().join("src")
+}
+
+/// The workspace's top folder.
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 #[test]
-fn engine_never_imports_ui_or_cli_crates() {
-    for file in rust_files(&src().join("engine")) {
+fn the_engine_depends_on_no_gui_cli_or_settings_crate() {
+    // A compile-time fact: the engine cannot name a crate it does not depend on, directly or
+    // through another dependency. `cargo tree` lists everything it links.
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "-p",
+            "slopcannon-engine",
+            "--edges",
+            "normal,build",
+            "--prefix",
+            "none",
+            "--offline",
+            "--locked",
+        ])
+        .current_dir(root())
+        .output()
+        .expect("run cargo tree");
+    assert!(
+        out.status.success(),
+        "cargo tree failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tree = String::from_utf8_lossy(&out.stdout);
+    assert!(tree.contains("ffmpeg-next"), "the tree was read: {tree}");
+    for line in tree.lines() {
+        let name = line.split_whitespace().next().unwrap_or_default();
+        for banned in [
+            "egui",
+            "eframe",
+            "rfd",
+            "clap",
+            "indicatif",
+            "envy",
+            "dotenvy",
+        ] {
+            assert_ne!(name, banned, "the engine links {banned}");
+        }
+    }
+}
+
+#[test]
+fn the_engine_never_reads_slop_variables() {
+    for file in rust_files(&root().join("crates/engine/src")) {
         let text = std::fs::read_to_string(&file).expect("read");
-        for krate in ["egui", "eframe", "clap", "indicatif", "rfd"] {
-            for pattern in [format!("use {krate}"), format!("{krate}::")] {
-                assert!(
-                    !text.contains(&pattern),
-                    "{} mentions {pattern}",
-                    file.display()
-                );
-            }
+        for pattern in ["env::var", "env::vars", "var_os("] {
+            assert!(
+                !text.contains(pattern),
+                "{} reads the environment ({pattern}): settings belong to the app",
+                file.display()
+            );
         }
     }
 }
@@ -50,9 +95,8 @@ fn gui_never_calls_ffmpeg() {
 #[test]
 fn every_source_file_starts_with_a_doc_comment() {
     let mut files = rust_files(&src());
-    files.extend(rust_files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests"),
-    ));
+    files.extend(rust_files(&root().join("tests")));
+    files.extend(rust_files(&root().join("crates")));
     for file in files {
         let text = std::fs::read_to_string(&file).expect("read");
         assert!(

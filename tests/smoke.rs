@@ -2,7 +2,7 @@
 //! frame has been shown, screenshot the screen, and check that it shows the window with the
 //! picture in it (not blank, not black). The screenshot is kept as `target/tmp/smoke.ppm`.
 
-use crate::util::{fixture, test_dir};
+use slopcannon_testkit::{fixture, test_dir};
 use std::process::Command;
 
 /// A PPM (P6) image.

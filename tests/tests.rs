@@ -1,12 +1,11 @@
-//! The one integration test binary (one link on a 2-core machine): a module per area.
+//! The app's one integration test binary (one link on a 2-core machine): the CLI, the window
+//! (headless and under Xvfb) and the code-layout invariants. The engine's own tests live in
+//! `crates/engine/tests`.
 
 mod util;
 
-mod analysis;
 mod cli;
-mod export;
 mod gui;
 mod invariants;
-mod media;
+mod jobs;
 mod smoke;
-mod speech;

@@ -2,12 +2,11 @@
 //! (see README: `video`, `pass`, `scenes`, `clips`, `curves`, `timings`, `warnings`).
 
 use super::bars::Bars;
-use crate::engine::analysis::{analyze as run_analysis, AnalyzeOptions, Pass};
-use crate::engine::media::format_secs;
-use crate::engine::media::sampler::Stride;
-use crate::engine::progress::{CancelToken, Event, JobId};
 use crate::settings::Settings;
 use anyhow::Context as _;
+use slopcannon_engine::analysis::{analyze as run_analysis, AnalyzeOptions, Pass, Ranking};
+use slopcannon_engine::media::format_secs;
+use slopcannon_engine::progress::{CancelToken, JobId};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,11 +53,10 @@ pub fn options(args: &AnalyzeArgs, settings: &Settings) -> anyhow::Result<Analyz
     );
     anyhow::ensure!(args.max_clips >= 1, "--max-clips must be at least 1");
     let mut opts = AnalyzeOptions {
-        stride: settings.frame_skip.map_or(Stride::Auto, Stride::Every),
         workers: args.workers.unwrap_or(settings.max_analysis_workers).max(1),
         quick_only: args.quick,
         speech: (!args.no_speech).then(|| super::speech::options(settings, None, true)),
-        ..AnalyzeOptions::default()
+        ..settings.analyze_options()
     };
     opts.select.max_clips = args.max_clips;
     opts.select.min_len_secs = args.min_len;
@@ -74,7 +72,7 @@ pub fn options(args: &AnalyzeArgs, settings: &Settings) -> anyhow::Result<Analyz
         anyhow::ensure!(
             opts.select.weights.set(name.trim(), value),
             "--weight {w}: unknown weight; known: {}",
-            crate::engine::analysis::Weights::NAMES.join(", ")
+            slopcannon_engine::analysis::Weights::NAMES.join(", ")
         );
     }
     Ok(opts)
@@ -84,17 +82,20 @@ pub fn analyze(args: &AnalyzeArgs, settings: &Settings) -> anyhow::Result<ExitCo
     let opts = options(args, settings)?;
     let to_stdout = args.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
     let bars = Bars::new(!to_stdout);
-    let sink = bars.sink(|ev| {
-        if let Event::Clips {
-            pass: Pass::Quick,
-            clips,
-            ..
-        } = ev
-        {
-            tracing::info!("quick pass: {} clips ranked", clips.len());
+    let sink = bars.sink(|_| {});
+    let rankings = |r: Ranking| {
+        if r.pass == Pass::Quick {
+            tracing::info!("quick pass: {} clips ranked", r.clips.len());
         }
-    });
-    let result = run_analysis(&args.file, &opts, JobId::next(), &sink, &CancelToken::new());
+    };
+    let result = run_analysis(
+        &args.file,
+        &opts,
+        JobId::next(),
+        &sink,
+        &rankings,
+        &CancelToken::new(),
+    );
     bars.clear();
     let analysis = result?;
     for w in &analysis.warnings {

@@ -1,8 +1,8 @@
 //! Progress bars for the terminal (indicatif), driven by engine progress events. Hidden when
 //! stderr is not a terminal, so pipes and CI logs stay clean.
 
-use crate::engine::progress::{format_hms, Event, EventSink, Stage};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use slopcannon_engine::progress::{format_hms, Event, EventSink, Stage};
 use std::collections::HashMap;
 use std::io::IsTerminal as _;
 use std::sync::{Arc, Mutex};

@@ -2,13 +2,13 @@
 //! stride and keyframes-only, and — in the same run, on the same file — the wall time of
 //! `ffmpeg -threads 2 -i FILE -f null -`, with ratios. Medians over `--runs`.
 
-use crate::engine::media::probe;
-use crate::engine::media::sampler::{
-    sample_frames_with_signatures, FrameSignature, SamplerOptions, Stride,
-};
-use crate::engine::progress::CancelToken;
 use crate::settings::Settings;
 use anyhow::Context as _;
+use slopcannon_engine::media::probe;
+use slopcannon_engine::media::sampler::{
+    sample_frames_with_signatures, FrameSignature, SamplerOptions, Stride,
+};
+use slopcannon_engine::progress::CancelToken;
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
@@ -36,7 +36,7 @@ pub fn decode(path: &Path, settings: &Settings, json: bool, runs: u32) -> anyhow
     let duration = info.duration_secs.unwrap_or(0.0);
     let fps = video.avg_frame_rate.or(video.frame_rate).unwrap_or(25.0);
     let source_frames = (duration * fps).round().max(1.0);
-    let threads = crate::settings::cores().min(2);
+    let threads = slopcannon_engine::system::cores().min(2);
     let stride_auto = match settings.frame_skip {
         Some(n) => Stride::Every(n),
         None => Stride::Auto,
@@ -83,7 +83,7 @@ pub fn decode(path: &Path, settings: &Settings, json: bool, runs: u32) -> anyhow
             Stride::Every(n) => format!("{name} (every {n})"),
             Stride::Auto => format!(
                 "{name} (every {})",
-                crate::engine::media::sampler::auto_stride(fps)
+                slopcannon_engine::media::sampler::auto_stride(fps)
             ),
             Stride::Keyframes => name.to_string(),
         };

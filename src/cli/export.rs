@@ -3,11 +3,11 @@
 //! `[{"start": s, "end": s}]` list.
 
 use super::bars::Bars;
-use crate::engine::export::{export_clips, ClipRequest, CutMode, ExportOptions, Portrait};
-use crate::engine::media::format_secs;
-use crate::engine::progress::{CancelToken, JobId};
 use crate::settings::Settings;
 use anyhow::Context as _;
+use slopcannon_engine::export::{export_clips, ClipRequest, CutMode, ExportOptions, Portrait};
+use slopcannon_engine::media::format_secs;
+use slopcannon_engine::progress::{CancelToken, JobId};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -52,7 +52,7 @@ pub struct ExportArgs {
     #[arg(long)]
     pub overwrite: bool,
     /// File name template: {video}, {n}, {start}, {end}.
-    #[arg(long, default_value = crate::engine::export::output::DEFAULT_TEMPLATE)]
+    #[arg(long, default_value = slopcannon_engine::export::output::DEFAULT_TEMPLATE)]
     pub name: String,
     /// Print the results as JSON.
     #[arg(long)]
@@ -70,13 +70,16 @@ struct Span {
 enum ClipsFile {
     Analysis {
         clips: Vec<Span>,
-        transcript: Option<crate::engine::speech::Transcript>,
+        transcript: Option<slopcannon_engine::speech::Transcript>,
     },
     List(Vec<Span>),
 }
 
 /// Clip spans `(start, end)` and the transcript, as read from CLIPS.json.
-type ClipList = (Vec<(f64, f64)>, Option<crate::engine::speech::Transcript>);
+type ClipList = (
+    Vec<(f64, f64)>,
+    Option<slopcannon_engine::speech::Transcript>,
+);
 
 /// Reads CLIPS.json in either form: the clip spans, and the transcript when it has one.
 pub fn read_clips(path: &Path) -> anyhow::Result<ClipList> {
@@ -140,13 +143,9 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
         portrait: args.portrait.as_deref().and_then(Portrait::parse),
         stacked: args.stacked.clone(),
         loudnorm: args.loudnorm,
-        preset: settings.ffmpeg_preset.clone(),
-        crf: settings.ffmpeg_crf,
         workers: args.workers.unwrap_or(settings.max_export_workers).max(1),
-        attempts: settings.export_retries,
-        background_budget: settings.stacked_cache_bytes(),
         captions,
-        ..ExportOptions::default()
+        ..settings.export_options()
     };
     let clips: Vec<ClipRequest> = spans
         .iter()

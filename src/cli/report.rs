@@ -1,12 +1,12 @@
 //! Text and JSON output of the `probe` and `config` subcommands.
 //!
-//! `probe --json` prints [`MediaInfo`](crate::engine::media::MediaInfo) as documented in the
+//! `probe --json` prints [`MediaInfo`](slopcannon_engine::media::MediaInfo) as documented in the
 //! README: times in seconds as floats, absent values as `null`.
 
-use crate::engine::media::probe::check_decodable;
-use crate::engine::media::{format_secs, probe as probe_file};
-use crate::engine::progress::CancelToken;
 use crate::settings::Settings;
+use slopcannon_engine::media::probe::check_decodable;
+use slopcannon_engine::media::{format_secs, probe as probe_file};
+use slopcannon_engine::progress::CancelToken;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;

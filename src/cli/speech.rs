@@ -1,13 +1,13 @@
 //! `slopcannon transcribe FILE` and `slopcannon models`: speech to text and the model store.
 
 use super::bars::Bars;
-use crate::engine::progress::{CancelToken, JobId};
-use crate::engine::project::data_dir;
-use crate::engine::speech::model::{installed, models_dir};
-use crate::engine::speech::subtitles::{clip_srt, clip_vtt, AssStyle};
-use crate::engine::speech::{transcribe as run_transcribe, TranscribeOptions};
 use crate::settings::Settings;
 use anyhow::Context as _;
+use slopcannon_engine::progress::{CancelToken, JobId};
+use slopcannon_engine::project::data_dir;
+use slopcannon_engine::speech::model::{installed, models_dir};
+use slopcannon_engine::speech::subtitles::{clip_srt, clip_vtt, AssStyle};
+use slopcannon_engine::speech::{transcribe as run_transcribe, TranscribeOptions};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,7 +48,7 @@ pub enum ModelsAction {
     Download {
         name: String,
         /// Base URL to download from.
-        #[arg(long, default_value = crate::engine::speech::download::DEFAULT_BASE_URL)]
+        #[arg(long, default_value = slopcannon_engine::speech::download::DEFAULT_BASE_URL)]
         url: String,
         /// Expected SHA-1 (default: whisper.cpp's published checksum for NAME).
         #[arg(long)]
@@ -58,22 +58,7 @@ pub enum ModelsAction {
 
 /// Builds the engine options from settings (and an optional model override).
 pub(crate) fn options(settings: &Settings, model: Option<&str>, cache: bool) -> TranscribeOptions {
-    let data = data_dir();
-    TranscribeOptions {
-        model: model.unwrap_or(&settings.whisper_model).to_string(),
-        compute: settings.whisper_compute,
-        models_dir: data
-            .as_deref()
-            .map(models_dir)
-            .unwrap_or_else(|| PathBuf::from("models")),
-        threads: settings.whisper_threads,
-        more_threads: None,
-        cache_dir: if cache {
-            data.map(|d| d.join("cache"))
-        } else {
-            None
-        },
-    }
+    settings.transcribe_options(data_dir().as_deref(), model, cache)
 }
 
 pub fn transcribe(args: &TranscribeArgs, settings: &Settings) -> anyhow::Result<ExitCode> {

@@ -5,14 +5,10 @@ use super::command::{Command, SHORTCUT_COMMANDS};
 use super::jobs::{FilePicker, Jobs, Msg, MsgSender, PickFor, Waker};
 use super::panels;
 use super::state::{AppState, RunningAnalysis, RunningExport};
-use crate::engine::analysis::AnalyzeOptions;
-use crate::engine::export::{ClipRequest, ExportOptions};
-use crate::engine::media::sampler::Stride;
-use crate::engine::speech::model::models_dir;
-use crate::engine::speech::TranscribeOptions;
 use crate::settings::Settings;
 use crossbeam_channel::{Receiver, Sender};
-use std::path::Path;
+use slopcannon_engine::analysis::AnalyzeOptions;
+use slopcannon_engine::export::{ClipRequest, ExportOptions};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -234,18 +230,13 @@ impl SlopApp {
             portrait: self.state.export_choices.portrait,
             stacked: self.state.export_choices.background.clone(),
             loudnorm: self.state.export_choices.loudnorm,
-            preset: self.settings.ffmpeg_preset.clone(),
-            crf: self.settings.ffmpeg_crf,
-            workers: self.settings.max_export_workers,
-            attempts: self.settings.export_retries,
-            background_budget: self.settings.stacked_cache_bytes(),
             captions: self
                 .state
                 .clips
                 .transcript
                 .clone()
                 .filter(|_| self.state.export_choices.captions),
-            ..ExportOptions::default()
+            ..self.settings.export_options()
         };
         let n = clips.len();
         let job = self.jobs.export(path, clips, opts);
@@ -270,23 +261,12 @@ impl SlopApp {
         let Some(path) = self.state.file.as_ref().map(|f| f.path.clone()) else {
             return;
         };
-        let data = self.jobs.data_dir().map(Path::to_path_buf);
-        let speech = TranscribeOptions {
-            model: self.settings.whisper_model.clone(),
-            compute: self.settings.whisper_compute,
-            models_dir: data
-                .as_deref()
-                .map(models_dir)
-                .unwrap_or_else(|| PathBuf::from("models")),
-            threads: self.settings.whisper_threads,
-            more_threads: None,
-            cache_dir: data.map(|d| d.join("cache")),
-        };
+        let speech = self
+            .settings
+            .transcribe_options(self.jobs.data_dir(), None, true);
         let opts = AnalyzeOptions {
-            stride: self.settings.frame_skip.map_or(Stride::Auto, Stride::Every),
-            workers: self.settings.max_analysis_workers,
             speech: Some(speech),
-            ..AnalyzeOptions::default()
+            ..self.settings.analyze_options()
         };
         let job = self.jobs.analyze(path, opts);
         self.state.analysis = Some(RunningAnalysis {

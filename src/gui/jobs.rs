@@ -5,16 +5,16 @@
 //! for a file or playhead position that is no longer current is dropped by the reducer.
 
 use super::state::AnalysisFailure;
-use crate::engine::analysis::scoring::Clip;
-use crate::engine::analysis::{analyze, Analysis, AnalyzeOptions, Scene};
-use crate::engine::export::{export_clips, ClipRequest, ExportOptions, JobResult};
-use crate::engine::media::grab::{FrameGrabber, RgbaFrame};
-use crate::engine::media::probe::{check_decodable, probe, MediaInfo};
-use crate::engine::progress::{CancelToken, Event, EventSink, JobId};
-use crate::engine::project::Project;
-use crate::engine::speech::Transcript;
 use crate::logging::LogLine;
 use crossbeam_channel::{Receiver, Sender};
+use slopcannon_engine::analysis::scoring::Clip;
+use slopcannon_engine::analysis::{analyze, Analysis, AnalyzeOptions, Ranking, Scene};
+use slopcannon_engine::export::{export_clips, ClipRequest, ExportOptions, JobResult};
+use slopcannon_engine::media::grab::{FrameGrabber, RgbaFrame};
+use slopcannon_engine::media::probe::{check_decodable, probe, MediaInfo};
+use slopcannon_engine::progress::{CancelToken, Event, EventSink, JobId};
+use slopcannon_engine::project::Project;
+use slopcannon_engine::speech::Transcript;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -41,6 +41,8 @@ pub enum Msg {
     Picked(PickFor, Option<PathBuf>),
     /// Progress and intermediate results of an engine job.
     Engine(Event),
+    /// A ranking of clips from a running analysis (quick, then full).
+    Ranked(Ranking),
     /// An export ended: the output folder and one result per clip, or why it stopped.
     Exported {
         job: JobId,
@@ -203,10 +205,12 @@ impl Jobs {
         let msgs = self.msgs.clone();
         let events = msgs.clone();
         let sink = EventSink::new(move |ev| events.send(Msg::Engine(ev)));
+        let ranked = msgs.clone();
+        let rankings = move |r: Ranking| ranked.send(Msg::Ranked(r));
         std::thread::Builder::new()
             .name("analysis".into())
             .spawn(move || {
-                let result = analyze(&path, &opts, job, &sink, &cancel).map_err(|e| {
+                let result = analyze(&path, &opts, job, &sink, &rankings, &cancel).map_err(|e| {
                     if e.is_cancelled() {
                         AnalysisFailure::Cancelled
                     } else {

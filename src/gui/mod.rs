@@ -43,7 +43,7 @@ pub fn run(settings: Result<Settings, SettingsError>, file: Option<PathBuf>) -> 
         }
     }
     deps.open = file;
-    deps.data_dir = crate::engine::project::data_dir();
+    deps.data_dir = slopcannon_engine::project::data_dir();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("slopcannon")

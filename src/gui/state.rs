@@ -3,12 +3,12 @@
 
 use super::command::Command;
 use super::jobs::{Msg, PickFor};
-use crate::engine::analysis::scoring::Clip;
-use crate::engine::analysis::{Pass, Scene};
-use crate::engine::media::grab::RgbaFrame;
-use crate::engine::media::probe::MediaInfo;
-use crate::engine::progress::{Event, JobId, Progress, Stage};
 use crate::logging::LogLine;
+use slopcannon_engine::analysis::scoring::Clip;
+use slopcannon_engine::analysis::{Pass, Ranking, Scene};
+use slopcannon_engine::media::grab::RgbaFrame;
+use slopcannon_engine::media::probe::MediaInfo;
+use slopcannon_engine::progress::{Event, JobId, Progress, Stage};
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -75,7 +75,7 @@ pub struct RunningExport {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportChoices {
     /// None: keep the source's size; Some: 9:16 with that fit.
-    pub portrait: Option<crate::engine::export::Portrait>,
+    pub portrait: Option<slopcannon_engine::export::Portrait>,
     pub loudnorm: bool,
     /// Burn word-by-word subtitles from the transcript.
     pub captions: bool,
@@ -93,7 +93,7 @@ pub struct ClipList {
     /// Increases whenever the full-pass clips change (found, trimmed): they are saved then.
     pub version: u64,
     /// What was said in the video, when speech was transcribed.
-    pub transcript: Option<std::sync::Arc<crate::engine::speech::Transcript>>,
+    pub transcript: Option<std::sync::Arc<slopcannon_engine::speech::Transcript>>,
 }
 
 #[derive(Default)]
@@ -329,7 +329,9 @@ impl AppState {
                     }
                 }
             }
-            Msg::Engine(Event::Clips { job, pass, clips }) => {
+            // Events this window does not show (none today; the engine may add kinds).
+            Msg::Engine(_) => {}
+            Msg::Ranked(Ranking { job, pass, clips }) => {
                 if self.analysis.as_ref().is_some_and(|r| r.job == job) {
                     self.set_clips(pass, clips, None);
                 }

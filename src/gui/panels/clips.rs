@@ -2,10 +2,10 @@
 //! Click a clip to select it and jump there; J / K step through the list; I / O trim the
 //! selected clip to the playhead.
 
-use crate::engine::analysis::Pass;
-use crate::engine::media::format_secs;
 use crate::gui::command::Command;
 use crate::gui::state::AppState;
+use slopcannon_engine::analysis::Pass;
+use slopcannon_engine::media::format_secs;
 
 pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     egui::Panel::right("clips")
@@ -118,14 +118,14 @@ fn trim_ui(ui: &mut egui::Ui, start: f64, end: f64, state: &AppState, cmds: &mut
 
 /// Export choices, the Export button, and the export's progress.
 fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
-    use crate::engine::export::Portrait;
+    use slopcannon_engine::export::Portrait;
     let chosen = state.clips.clips.len() - state.unchosen.len().min(state.clips.clips.len());
     if let Some(run) = &state.export {
         let p = run.progress.as_ref();
         let fraction = p.and_then(|p| p.fraction()).unwrap_or(0.0) as f32;
         let eta = p
             .and_then(|p| p.eta)
-            .map(|e| format!(" · ETA {}", crate::engine::progress::format_hms(e)))
+            .map(|e| format!(" · ETA {}", slopcannon_engine::progress::format_hms(e)))
             .unwrap_or_default();
         let text = if run.cancelling {
             "cancelling…".to_string()

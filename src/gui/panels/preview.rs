@@ -1,9 +1,9 @@
 //! The central panel: the frame under the playhead, the scrub slider and frame stepping; or
 //! the error that stops the window from working (a bad setting, a bad file).
 
-use crate::engine::media::format_secs;
 use crate::gui::command::Command;
 use crate::gui::state::AppState;
+use slopcannon_engine::media::format_secs;
 
 pub fn preview_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     egui::CentralPanel::default().show(ui, |ui| {

@@ -1,7 +1,7 @@
 //! The status bar: what is happening, and where the playhead is.
 
-use crate::engine::media::format_secs;
 use crate::gui::state::AppState;
+use slopcannon_engine::media::format_secs;
 
 pub fn status_bar_ui(ui: &mut egui::Ui, state: &AppState) {
     egui::Panel::bottom("status_bar").show(ui, |ui| {

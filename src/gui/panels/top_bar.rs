@@ -1,8 +1,8 @@
 //! The top bar: Open, the open file's name, and the shortcut help.
 
-use crate::engine::progress::format_hms;
 use crate::gui::command::{Command, SHORTCUT_COMMANDS};
 use crate::gui::state::AppState;
+use slopcannon_engine::progress::format_hms;
 
 pub fn top_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     egui::Panel::top("top_bar").show(ui, |ui| {

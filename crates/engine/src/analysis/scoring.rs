@@ -1,0 +1,597 @@
+//! Scoring and selection: per-step features normalised robustly (median and MAD, so one
+//! outlier cannot squash the rest), weighted into an interest curve; candidate windows of
+//! variable length ranked by it; the best non-overlapping ones kept, their bounds snapped to
+//! scene cuts and pauses, each with the reasons it was picked.
+//!
+//! All weights live in [`Weights`].
+
+use super::audio_features::AudioCurves;
+use super::scenes::Cut;
+use crate::speech::Transcript;
+use serde::{Deserialize, Serialize};
+
+/// How much each feature counts. Settable (CLI `--weight name=value`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Weights {
+    /// Loudness level (robust z).
+    pub loudness: f32,
+    /// Loudness above the surrounding minute (dB above the rolling median, robust z).
+    pub loudness_peak: f32,
+    /// Onset strength (spectral flux).
+    pub onsets: f32,
+    /// Picture motion.
+    pub motion: f32,
+    /// Scene cuts per 10 s.
+    pub cuts: f32,
+    /// Penalty per fully silent step.
+    pub silence: f32,
+    /// Words per second (speech density).
+    pub speech: f32,
+    /// Questions and exclamations.
+    pub emphasis: f32,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            loudness: 0.8,
+            loudness_peak: 1.2,
+            onsets: 0.8,
+            motion: 1.0,
+            cuts: 1.0,
+            silence: 1.5,
+            speech: 0.6,
+            emphasis: 0.5,
+        }
+    }
+}
+
+impl Weights {
+    pub const NAMES: [&'static str; 8] = [
+        "loudness",
+        "loudness_peak",
+        "onsets",
+        "motion",
+        "cuts",
+        "silence",
+        "speech",
+        "emphasis",
+    ];
+
+    /// Sets one weight by name; false when the name is unknown.
+    pub fn set(&mut self, name: &str, value: f32) -> bool {
+        let slot = match name {
+            "loudness" => &mut self.loudness,
+            "loudness_peak" => &mut self.loudness_peak,
+            "onsets" => &mut self.onsets,
+            "motion" => &mut self.motion,
+            "cuts" => &mut self.cuts,
+            "silence" => &mut self.silence,
+            "speech" => &mut self.speech,
+            "emphasis" => &mut self.emphasis,
+            _ => return false,
+        };
+        *slot = value;
+        true
+    }
+}
+
+/// Clip length limits and how many clips to keep.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SelectOptions {
+    pub min_len_secs: f64,
+    pub max_len_secs: f64,
+    pub max_clips: usize,
+    /// Bounds move to a cut or pause at most this far away.
+    pub snap_secs: f64,
+    pub weights: Weights,
+}
+
+impl Default for SelectOptions {
+    fn default() -> Self {
+        SelectOptions {
+            min_len_secs: 15.0,
+            max_len_secs: 60.0,
+            max_clips: 5,
+            snap_secs: 3.0,
+            weights: Weights::default(),
+        }
+    }
+}
+
+/// A picked clip.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Clip {
+    pub start: f64,
+    pub end: f64,
+    /// 0–100.
+    pub score: f64,
+    pub reasons: Vec<String>,
+    /// Mean robust z of each feature over the clip (explainability).
+    pub features: std::collections::BTreeMap<String, f64>,
+}
+
+/// What the scorer gets: per-step curves (any may be missing) and events.
+#[derive(Clone, Debug, Default)]
+pub struct ScoreInput<'a> {
+    pub duration_secs: f64,
+    pub step: f64,
+    pub audio: Option<&'a AudioCurves>,
+    /// Motion per step (mean absolute luma change between sampled frames), if there is video.
+    pub motion: Option<&'a [f32]>,
+    pub cuts: &'a [Cut],
+    /// True when cuts come from a keyframes-only pass (quick pass: fewer, approximate).
+    pub approximate_cuts: bool,
+    /// The transcript, when speech was transcribed.
+    pub transcript: Option<&'a Transcript>,
+}
+
+/// Per-step features after normalisation, and the interest curve.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ScoreCurves {
+    pub step: f64,
+    /// Interest per step (weighted sum of robust z-scores).
+    pub interest: Vec<f32>,
+    /// Named feature curves (robust z), for explanations and plots.
+    #[serde(skip)]
+    pub features: Vec<(&'static str, Vec<f32>)>,
+    /// Loudness above the rolling median, dB.
+    #[serde(skip)]
+    pub loudness_peak_db: Vec<f32>,
+    #[serde(skip)]
+    pub silent: Vec<f32>,
+    #[serde(skip)]
+    pub cut_count: Vec<f32>,
+}
+
+/// Builds the normalised feature curves and the interest curve.
+pub fn score_curves(input: &ScoreInput<'_>, w: &Weights) -> ScoreCurves {
+    let steps = ((input.duration_secs / input.step).ceil() as usize).max(1);
+    let fit = |v: &[f32], fill: f32| -> Vec<f32> {
+        let mut out: Vec<f32> = v.iter().copied().take(steps).collect();
+        out.resize(steps, fill);
+        out
+    };
+    let mut features: Vec<(&'static str, Vec<f32>, f32)> = Vec::new();
+    let mut loudness_peak_db = vec![0.0; steps];
+    let mut silent = vec![0.0; steps];
+    if let Some(a) = input.audio {
+        let loud = fit(&a.loudness_db, super::audio_features::FLOOR_DBFS);
+        loudness_peak_db = above_rolling_median(&loud, (30.0 / input.step).round() as usize);
+        features.push(("loudness", robust_z(&loud), w.loudness));
+        features.push((
+            "loudness_peak",
+            robust_z(&loudness_peak_db),
+            w.loudness_peak,
+        ));
+        features.push(("onsets", robust_z(&fit(&a.flux, 0.0)), w.onsets));
+        for (s, e) in &a.silences {
+            let first = (s / input.step).floor().max(0.0) as usize;
+            let last = ((e / input.step).ceil() as usize).min(steps);
+            for (i, slot) in silent.iter_mut().enumerate().take(last).skip(first) {
+                let lo = (i as f64 * input.step).max(*s);
+                let hi = ((i + 1) as f64 * input.step).min(*e);
+                *slot += ((hi - lo).max(0.0) / input.step) as f32;
+            }
+        }
+    }
+    if let Some(m) = input.motion {
+        features.push(("motion", robust_z(&fit(m, 0.0)), w.motion));
+    }
+    let mut cut_count = vec![0.0f32; steps];
+    if input.motion.is_some() || !input.cuts.is_empty() {
+        // Cuts within ±5 s of each step.
+        let half = (5.0 / input.step).round() as i64;
+        for c in input.cuts {
+            let at = (c.time / input.step).floor() as i64;
+            for i in (at - half).max(0)..=(at + half).min(steps as i64 - 1) {
+                if let Some(slot) = cut_count.get_mut(i as usize) {
+                    *slot += 1.0;
+                }
+            }
+        }
+        let weight = if input.approximate_cuts {
+            w.cuts * 0.5
+        } else {
+            w.cuts
+        };
+        features.push(("cuts", robust_z(&cut_count), weight));
+    }
+    if let Some(t) = input.transcript {
+        let mut words = vec![0.0f32; steps];
+        let mut emphasis = vec![0.0f32; steps];
+        for seg in &t.segments {
+            for w in &seg.words {
+                if let Some(slot) = words.get_mut((w.start / input.step).floor().max(0.0) as usize)
+                {
+                    *slot += 1.0;
+                }
+            }
+            let marked = seg.text.trim_end().ends_with('?') || seg.text.trim_end().ends_with('!');
+            if marked {
+                let (a, b) = (
+                    (seg.start / input.step) as usize,
+                    (seg.end / input.step).ceil() as usize,
+                );
+                for slot in emphasis.iter_mut().take(b.min(steps)).skip(a) {
+                    *slot = 1.0;
+                }
+            }
+        }
+        let rate: Vec<f32> = words.iter().map(|w| w / input.step as f32).collect();
+        features.push(("speech", robust_z(&rate), w.speech));
+        features.push((
+            "emphasis",
+            emphasis.iter().map(|e| e * 2.0).collect(),
+            w.emphasis,
+        ));
+    }
+    let mut interest = vec![0.0f32; steps];
+    for (_, curve, weight) in &features {
+        for (acc, z) in interest.iter_mut().zip(curve) {
+            *acc += weight * z;
+        }
+    }
+    for (acc, s) in interest.iter_mut().zip(&silent) {
+        *acc -= w.silence * s.min(1.0);
+    }
+    ScoreCurves {
+        step: input.step,
+        interest,
+        features: features.into_iter().map(|(n, c, _)| (n, c)).collect(),
+        loudness_peak_db,
+        silent,
+        cut_count,
+    }
+}
+
+/// Picks the best non-overlapping clips, snaps their bounds, and explains them.
+pub fn select_clips(
+    input: &ScoreInput<'_>,
+    curves: &ScoreCurves,
+    opts: &SelectOptions,
+) -> Vec<Clip> {
+    let step = curves.step;
+    let n = curves.interest.len();
+    let duration = input.duration_secs;
+    if n == 0 || duration <= 0.0 {
+        return Vec::new();
+    }
+    // Prefix sums for O(1) window means.
+    let mut prefix = vec![0.0f64; n + 1];
+    for (i, v) in curves.interest.iter().enumerate() {
+        prefix[i + 1] = prefix[i] + f64::from(*v);
+    }
+    let min_steps = ((opts.min_len_secs.min(duration) / step).round() as usize).max(1);
+    let max_steps = ((opts.max_len_secs.min(duration) / step).round() as usize).max(min_steps);
+    let len_step = ((5.0 / step).round() as usize).max(1);
+    let mut windows: Vec<(f64, usize, usize)> = Vec::new(); // (value, start, len)
+    for start in 0..n {
+        let mut len = min_steps;
+        while len <= max_steps && start + len <= n {
+            let mean = (prefix[start + len] - prefix[start]) / len as f64;
+            // A slight preference for longer windows that stay as interesting.
+            let value = mean + 0.1 * (len as f64 / min_steps as f64).ln();
+            windows.push((value, start, len));
+            len += len_step;
+        }
+    }
+    windows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    let mut clips = Vec::new();
+    for (value, start, len) in windows {
+        if clips.len() >= opts.max_clips {
+            break;
+        }
+        let end = start + len;
+        if taken.iter().any(|(s, e)| start < *e && *s < end) {
+            continue;
+        }
+        taken.push((start, end));
+        let mean = (prefix[end] - prefix[start]) / len as f64;
+        let (s, e) = snap(
+            start as f64 * step,
+            (end as f64 * step).min(duration),
+            input,
+            opts,
+        );
+        clips.push(Clip {
+            start: s,
+            end: e,
+            score: score_0_100(value),
+            reasons: reasons(input, curves, s, e, mean),
+            features: curves
+                .features
+                .iter()
+                .map(|(name, c)| (name.to_string(), mean_of(c, start, end)))
+                .collect(),
+        });
+    }
+    clips
+}
+
+/// Moves `start` to the nearest cut or end of a pause, and `end` to the nearest cut or start
+/// of a pause, within `snap_secs`, keeping the length limits.
+fn snap(start: f64, end: f64, input: &ScoreInput<'_>, opts: &SelectOptions) -> (f64, f64) {
+    let cut_times = input.cuts.iter().map(|c| c.time);
+    let pauses = input.audio.map(|a| a.silences.as_slice()).unwrap_or(&[]);
+    let starts: Vec<f64> = cut_times
+        .clone()
+        .chain(pauses.iter().map(|(_, e)| *e))
+        .collect();
+    let ends: Vec<f64> = cut_times.chain(pauses.iter().map(|(s, _)| *s)).collect();
+    let nearest = |t: f64, cands: &[f64]| -> Option<f64> {
+        cands
+            .iter()
+            .copied()
+            .filter(|c| (c - t).abs() <= opts.snap_secs)
+            .min_by(|a, b| (a - t).abs().total_cmp(&(b - t).abs()))
+    };
+    let (mut s, mut e) = match input.transcript {
+        // With speech, clips start at a sentence and end at one when one is near.
+        Some(t) => {
+            let seg_starts: Vec<f64> = t.segments.iter().map(|g| g.start).collect();
+            let seg_ends: Vec<f64> = t.segments.iter().map(|g| g.end).collect();
+            (
+                nearest(start, &seg_starts)
+                    .or_else(|| nearest(start, &starts))
+                    .unwrap_or(start),
+                nearest(end, &seg_ends)
+                    .or_else(|| nearest(end, &ends))
+                    .unwrap_or(end),
+            )
+        }
+        None => (
+            nearest(start, &starts).unwrap_or(start),
+            nearest(end, &ends).unwrap_or(end),
+        ),
+    };
+    // Never cut a word: a bound inside a word moves to its edge (start back, end forward).
+    if let Some(t) = input.transcript {
+        for w in t.words() {
+            if w.start < s && s < w.end {
+                s = w.start;
+            }
+            if w.start < e && e < w.end {
+                e = w.end;
+            }
+        }
+    }
+    let s = s.max(0.0);
+    let e = e.min(input.duration_secs);
+    let len = e - s;
+    let min = opts.min_len_secs.min(input.duration_secs);
+    if len + 1e-6 >= min && len <= opts.max_len_secs + 1e-6 {
+        (s, e)
+    } else {
+        (start, end)
+    }
+}
+
+fn reasons(
+    input: &ScoreInput<'_>,
+    curves: &ScoreCurves,
+    start: f64,
+    end: f64,
+    mean_interest: f64,
+) -> Vec<String> {
+    let step = curves.step;
+    let (a, b) = (
+        (start / step).floor() as usize,
+        ((end / step).ceil() as usize).min(curves.interest.len()),
+    );
+    let mut out: Vec<(f64, String)> = Vec::new();
+    if let Some((i, peak)) = curves.loudness_peak_db[a..b]
+        .iter()
+        .enumerate()
+        .max_by(|x, y| x.1.total_cmp(y.1))
+    {
+        if *peak >= 6.0 {
+            let at = (a + i) as f64 * step;
+            out.push((
+                f64::from(*peak) / 3.0,
+                format!("loudness peak +{peak:.0} dB at {}", mmss(at)),
+            ));
+        }
+    }
+    let cuts_in = input
+        .cuts
+        .iter()
+        .filter(|c| c.time > start + 0.01 && c.time < end)
+        .count();
+    if cuts_in >= 3 {
+        out.push((
+            cuts_in as f64 / 2.0,
+            format!("{cuts_in} cuts in {:.0} s", end - start),
+        ));
+    }
+    for (name, label) in [("motion", "motion"), ("onsets", "sound onsets")] {
+        if let Some((_, c)) = curves.features.iter().find(|(n, _)| *n == name) {
+            let clip_mean = mean_of(c, a, b);
+            let pct = percentile_rank(c, clip_mean as f32);
+            if pct >= 0.9 {
+                let top = ((1.0 - pct) * 100.0).max(1.0).ceil();
+                out.push((clip_mean, format!("{label} in top {top:.0}%")));
+            }
+        }
+    }
+    if let Some(audio) = input.audio {
+        if audio.silences.iter().any(|(_, e)| (start - e).abs() < 0.5) {
+            out.push((0.5, "starts right after a pause".to_string()));
+        }
+    }
+    if input.cuts.iter().any(|c| (c.time - start).abs() < 0.05) {
+        out.push((0.4, "starts on a scene cut".to_string()));
+    }
+    out.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let mut reasons: Vec<String> = out.into_iter().map(|(_, r)| r).collect();
+    if reasons.is_empty() {
+        reasons.push(if mean_interest >= 0.5 {
+            format!("steadily above average (interest {mean_interest:+.1})")
+        } else {
+            format!("no standout moment: the best of what is left (interest {mean_interest:+.1})")
+        });
+    }
+    if input.audio.is_none() {
+        reasons.push("no audio: scored on the picture only".into());
+    }
+    if input.motion.is_none() {
+        reasons.push("no video: scored on the sound only".into());
+    }
+    reasons
+}
+
+/// Maps a window's value (mean interest, in robust-z units) to 0–100: 50 is an average
+/// stretch, ~88 is four deviations above it; it saturates slowly so strong clips still differ.
+fn score_0_100(value: f64) -> f64 {
+    ((50.0 + 50.0 * (value / 4.0).tanh()) * 10.0).round() / 10.0
+}
+
+fn mmss(t: f64) -> String {
+    let s = t.max(0.0).round() as u64;
+    format!("{:02}:{:02}", s / 60, s % 60)
+}
+
+fn mean_of(c: &[f32], a: usize, b: usize) -> f64 {
+    let slice = &c[a.min(c.len())..b.min(c.len())];
+    if slice.is_empty() {
+        return 0.0;
+    }
+    slice.iter().map(|v| f64::from(*v)).sum::<f64>() / slice.len() as f64
+}
+
+/// Fraction of values below `x`.
+fn percentile_rank(c: &[f32], x: f32) -> f64 {
+    if c.is_empty() {
+        return 0.0;
+    }
+    c.iter().filter(|v| **v < x).count() as f64 / c.len() as f64
+}
+
+/// `(x − median) / (1.4826 × MAD)`, clamped to −3..6; a constant curve gives zeros
+/// except for its outliers.
+pub fn robust_z(v: &[f32]) -> Vec<f32> {
+    if v.is_empty() {
+        return Vec::new();
+    }
+    let mut sorted = v.to_vec();
+    sorted.sort_by(f32::total_cmp);
+    let med = sorted[sorted.len() / 2];
+    let mut dev: Vec<f32> = v.iter().map(|x| (x - med).abs()).collect();
+    dev.sort_by(f32::total_cmp);
+    let mad = dev[dev.len() / 2];
+    // With a MAD of 0 (a mostly constant curve) fall back to the mean deviation, then to 1.
+    let mean_dev = dev.iter().sum::<f32>() / dev.len() as f32;
+    let scale = if mad > 1e-6 {
+        1.4826 * mad
+    } else if mean_dev > 1e-6 {
+        1.2533 * mean_dev
+    } else {
+        1.0
+    };
+    v.iter()
+        .map(|x| ((x - med) / scale).clamp(-3.0, 6.0))
+        .collect()
+}
+
+/// How far each value is above the median of the `half`-step neighbourhood around it.
+fn above_rolling_median(v: &[f32], half: usize) -> Vec<f32> {
+    (0..v.len())
+        .map(|i| {
+            let lo = i.saturating_sub(half);
+            let hi = (i + half + 1).min(v.len());
+            let mut w: Vec<f32> = v[lo..hi].to_vec();
+            w.sort_by(f32::total_cmp);
+            (v[i] - w[w.len() / 2]).max(0.0)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn robust_z_ignores_one_outlier() {
+        let mut v = vec![10.0f32; 50];
+        for (i, x) in v.iter_mut().enumerate() {
+            *x += (i % 5) as f32;
+        }
+        v[20] = 1000.0;
+        let z = robust_z(&v);
+        assert_eq!(z[20], 6.0, "clamped");
+        assert!(
+            z.iter().enumerate().all(|(i, x)| i == 20 || x.abs() < 2.0),
+            "{z:?}"
+        );
+    }
+
+    #[test]
+    fn planted_windows_win_and_do_not_overlap() {
+        let duration = 300.0;
+        let mut loud = vec![-30.0f32; 300];
+        let mut motion = vec![2.0f32; 300];
+        for (i, (l, m)) in loud.iter_mut().zip(motion.iter_mut()).enumerate() {
+            *l += ((i * 7) % 3) as f32;
+            *m += ((i * 3) % 4) as f32 * 0.5;
+        }
+        for start in [40usize, 150, 250] {
+            for i in start..start + 20 {
+                loud[i] = -10.0;
+                motion[i] = 20.0;
+            }
+        }
+        let audio = AudioCurves {
+            step: 1.0,
+            loudness_db: loud,
+            flux: vec![1.0; 300],
+            centroid_hz: vec![1000.0; 300],
+            zcr: vec![0.1; 300],
+            silences: vec![],
+        };
+        let input = ScoreInput {
+            duration_secs: duration,
+            step: 1.0,
+            audio: Some(&audio),
+            motion: Some(&motion),
+            cuts: &[],
+            approximate_cuts: false,
+            transcript: None,
+        };
+        let opts = SelectOptions {
+            max_clips: 3,
+            ..SelectOptions::default()
+        };
+        let curves = score_curves(&input, &opts.weights);
+        let clips = select_clips(&input, &curves, &opts);
+        assert_eq!(clips.len(), 3);
+        for planted in [40.0, 150.0, 250.0] {
+            assert!(
+                clips
+                    .iter()
+                    .any(|c| c.start <= planted + 5.0 && c.end >= planted + 15.0),
+                "{planted} in {clips:?}"
+            );
+        }
+        for c in &clips {
+            assert!(c.score > 80.0, "{c:?}");
+            assert!(c.end - c.start >= 15.0 - 1e-9 && c.end - c.start <= 60.0 + 1e-9);
+            assert!(
+                c.reasons.iter().any(|r| r.starts_with("loudness peak +")),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn weights_by_name() {
+        let mut w = Weights::default();
+        assert!(w.set("motion", 2.5));
+        assert_eq!(w.motion, 2.5);
+        assert!(!w.set("nonsense", 1.0));
+        for name in Weights::NAMES {
+            assert!(w.clone().set(name, 0.0), "{name}");
+        }
+    }
+}

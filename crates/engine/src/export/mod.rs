@@ -1,0 +1,551 @@
+//! Export: the parallel, retrying queue that writes clips (smart cut, re-encode, 9:16
+//! portrait, stacked, burned subtitles, loudness), each written to a temporary file and
+//! renamed when complete.
+//!
+//! [`export_clips`] runs `workers` threads over the clips; each job is one clip, tried up to
+//! `attempts` times with exponential backoff and jitter (`backon`); the second attempt uses
+//! safer settings and says so. Results come back in the order the clips were given.
+//! A clip whose picture is kept as it is (no portrait, stacked or subtitles) is smart-cut by
+//! default; a stream that cannot be smart-cut is re-encoded, and the result says why.
+
+pub mod audio_copy;
+pub mod background;
+pub mod burn;
+mod clip_audio;
+pub mod error;
+pub mod filters;
+pub mod h264;
+mod libass;
+pub mod output;
+pub mod smartcut;
+pub mod transcode;
+
+use crate::progress::{CancelToken, EventSink, JobId, ProgressReporter, Stage};
+use backon::{BlockingRetryable as _, ExponentialBuilder};
+pub use error::{ExportError, ExportErrorKind};
+pub use filters::Portrait;
+use filters::VideoLayout;
+use output::{file_name, temp_path, unique_path, TempFile};
+use smartcut::{smart_cut, SmartCutError};
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use transcode::{transcode, ClipSpec, EncodeSettings};
+
+/// One clip to export.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClipRequest {
+    pub start: f64,
+    pub end: f64,
+    /// An `.ass` file to burn into this clip (times relative to the clip).
+    pub subtitles: Option<PathBuf>,
+}
+
+/// How a clip whose picture is unchanged is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CutMode {
+    /// Copy the GOPs inside the clip, re-encode only the partial ones at its ends.
+    #[default]
+    Smart,
+    /// Decode and encode every frame (libx264 + AAC).
+    Reencode,
+}
+
+/// Options of one export batch, built by the CLI or GUI from arguments and settings.
+#[derive(Clone, Debug)]
+pub struct ExportOptions {
+    pub out_dir: PathBuf,
+    /// See [`output::DEFAULT_TEMPLATE`].
+    pub template: String,
+    pub overwrite: bool,
+    /// Smart cut or re-encode, for clips whose picture is unchanged.
+    pub mode: CutMode,
+    pub portrait: Option<Portrait>,
+    /// Background video for the stacked layout (clip on top, background below, looping).
+    pub stacked: Option<PathBuf>,
+    /// Memory the batch may use to keep the stacked background's prepared frames (0: each
+    /// clip decodes the background itself). See `background.rs`.
+    pub background_budget: usize,
+    pub loudnorm: bool,
+    pub preset: String,
+    pub crf: u8,
+    /// Parallel jobs (`SLOP_MAX_EXPORT_WORKERS`).
+    pub workers: usize,
+    /// Cores to share between the jobs' encoders.
+    pub cores: usize,
+    /// Attempts per clip, including the first (`SLOP_EXPORT_RETRIES`).
+    pub attempts: u32,
+    /// First delay between attempts (doubles, with jitter).
+    pub backoff: Duration,
+    /// Test hook: the first `fail_attempts` attempts of every job fail with an injected,
+    /// retryable encoder error (0 in normal use).
+    pub fail_attempts: u32,
+    /// Burn word-by-word karaoke subtitles made from this transcript into every clip that has
+    /// no subtitle file of its own.
+    pub captions: Option<std::sync::Arc<crate::speech::Transcript>>,
+}
+
+/// libx264's preset when nothing else is asked for.
+pub const DEFAULT_PRESET: &str = "ultrafast";
+/// libx264's constant rate factor when nothing else is asked for.
+pub const DEFAULT_CRF: u8 = 23;
+/// Attempts per clip when nothing else is asked for (one retry).
+pub const DEFAULT_ATTEMPTS: u32 = 2;
+
+/// Parallel export jobs when nothing else is asked for: one per core, at most 4.
+pub fn default_workers() -> usize {
+    crate::system::cores().min(4)
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            out_dir: PathBuf::from("."),
+            template: output::DEFAULT_TEMPLATE.to_string(),
+            overwrite: false,
+            mode: CutMode::Smart,
+            portrait: None,
+            stacked: None,
+            background_budget: background::auto_budget(),
+            loudnorm: false,
+            preset: DEFAULT_PRESET.into(),
+            crf: DEFAULT_CRF,
+            workers: default_workers(),
+            cores: crate::system::cores(),
+            attempts: DEFAULT_ATTEMPTS,
+            backoff: Duration::from_millis(200),
+            fail_attempts: 0,
+            captions: None,
+        }
+    }
+}
+
+/// The outcome of one clip.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct JobResult {
+    /// Position in the request list (results are in this order).
+    pub index: usize,
+    pub start: f64,
+    pub end: f64,
+    /// The file written (None when the job failed or was cancelled).
+    pub output: Option<PathBuf>,
+    pub error: Option<String>,
+    pub error_kind: Option<ExportErrorKind>,
+    pub attempts: u32,
+    /// What was changed for a retry, and why.
+    pub fallbacks: Vec<String>,
+    /// `reencode`, `portrait-pad`, `stacked`, … as written.
+    pub mode: String,
+    pub width: u32,
+    pub height: u32,
+    pub frames: u64,
+    /// Seconds of the written file (shorter than `end - start` when the source ends first).
+    pub duration_secs: f64,
+    /// Seconds of the batch when this job started and finished.
+    pub started_secs: f64,
+    pub finished_secs: f64,
+}
+
+impl JobResult {
+    pub fn secs(&self) -> f64 {
+        self.finished_secs - self.started_secs
+    }
+}
+
+/// Exports `clips` of `source`; returns one result per clip, in order. Cancelling stops the
+/// running jobs (their temporary files are removed) and skips the rest.
+pub fn export_clips(
+    source: &Path,
+    clips: &[ClipRequest],
+    opts: &ExportOptions,
+    job: JobId,
+    sink: &EventSink,
+    cancel: &CancelToken,
+) -> Result<Vec<JobResult>, ExportError> {
+    std::fs::create_dir_all(&opts.out_dir).map_err(|e| ExportError::file(&opts.out_dir, &e))?;
+    // Names are chosen up front, in order, so parallel jobs never race for one.
+    let mut finals: Vec<PathBuf> = Vec::with_capacity(clips.len());
+    for (i, c) in clips.iter().enumerate() {
+        let name = file_name(&opts.template, source, i + 1, c.start, c.end);
+        let path = unique_path(&opts.out_dir, &name, opts.overwrite, &finals);
+        finals.push(path);
+    }
+    let workers = opts.workers.clamp(1, clips.len().max(1));
+    let background = prepare_background(source, clips, opts, cancel)?;
+    let started = std::sync::atomic::AtomicUsize::new(0);
+    let progress = ProgressReporter::new(sink, job, Stage::Export, Some(clips.len() as u64 * 1000));
+    let fractions = Mutex::new(vec![0.0f64; clips.len()]);
+    let batch_start = Instant::now();
+    let (tx, rx) = crossbeam_channel::unbounded::<usize>();
+    for i in 0..clips.len() {
+        tx.send(i).ok();
+    }
+    drop(tx);
+    let results = Mutex::new(Vec::with_capacity(clips.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Ok(i) = rx.recv() {
+                    let (Some(clip), Some(final_path)) = (clips.get(i), finals.get(i)) else {
+                        continue;
+                    };
+                    let n = started.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let threads = job_threads(opts.cores, workers, clips.len() - n);
+                    let mut on_fraction = |f: f64| {
+                        if let Ok(mut fr) = fractions.lock() {
+                            if let Some(slot) = fr.get_mut(i) {
+                                *slot = f;
+                            }
+                            progress.set_done((fr.iter().sum::<f64>() * 1000.0) as u64);
+                        }
+                    };
+                    let r = run_job(
+                        source,
+                        i,
+                        clip,
+                        final_path,
+                        opts,
+                        threads,
+                        background.as_ref(),
+                        batch_start,
+                        &progress,
+                        cancel,
+                        &mut on_fraction,
+                    );
+                    on_fraction(1.0);
+                    if r.output.is_none() && r.error_kind != Some(ExportErrorKind::Cancelled) {
+                        progress.add_failed();
+                    }
+                    if let Ok(mut all) = results.lock() {
+                        all.push(r);
+                    }
+                }
+            });
+        }
+    });
+    progress.finish();
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|r| r.index);
+    cancel.check()?;
+    Ok(results)
+}
+
+/// Encoder threads for a job that starts with `unstarted` jobs (itself included) not yet
+/// begun: the cores split between the workers while the queue is full; the last jobs, whose
+/// neighbours are finishing and will take no more work, get the cores those leave.
+fn job_threads(cores: usize, workers: usize, unstarted: usize) -> usize {
+    (cores / workers.min(unstarted).max(1)).max(1)
+}
+
+/// The stacked background prepared once for the whole batch, when it fits
+/// `opts.background_budget` and the source has a constant frame rate; otherwise `None` and
+/// every clip decodes the background itself (a background that cannot be read then fails
+/// each clip with the usual message).
+fn prepare_background(
+    source: &Path,
+    clips: &[ClipRequest],
+    opts: &ExportOptions,
+    cancel: &CancelToken,
+) -> Result<Option<background::PreparedBackground>, ExportError> {
+    let Some(bg) = opts.stacked.as_deref() else {
+        return Ok(None);
+    };
+    let rate = transcode::open_source(source)
+        .and_then(|(input, vidx, _)| transcode::SourceVideo::of(&input, vidx, source))
+        .ok()
+        .and_then(|v| v.cfr_rate);
+    let Some(rate) = rate else {
+        return Ok(None);
+    };
+    let longest = clips.iter().map(|c| c.end - c.start).fold(0.0, f64::max);
+    let t0 = Instant::now();
+    match background::PreparedBackground::prepare(bg, rate, longest, opts.background_budget, cancel)
+    {
+        Ok(Some(p)) => {
+            tracing::info!(
+                "stacked background: {} frames prepared once for the batch ({}) in {:.2} s",
+                p.len(),
+                if p.is_loop() {
+                    "one loop"
+                } else {
+                    "the longest clip"
+                },
+                t0.elapsed().as_secs_f64()
+            );
+            Ok(Some(p))
+        }
+        Ok(None) => {
+            tracing::info!("stacked background: too long to keep in memory; each clip decodes it");
+            Ok(None)
+        }
+        Err(e) if e.kind == ExportErrorKind::Cancelled => Err(e),
+        Err(e) => {
+            tracing::warn!("stacked background not prepared ({e}); each clip decodes it");
+            Ok(None)
+        }
+    }
+}
+
+/// One clip with retries.
+#[allow(clippy::too_many_arguments)]
+fn run_job(
+    source: &Path,
+    index: usize,
+    clip: &ClipRequest,
+    final_path: &Path,
+    opts: &ExportOptions,
+    threads: usize,
+    background: Option<&background::PreparedBackground>,
+    batch_start: Instant,
+    progress: &ProgressReporter,
+    cancel: &CancelToken,
+    on_fraction: &mut dyn FnMut(f64),
+) -> JobResult {
+    let started_secs = batch_start.elapsed().as_secs_f64();
+    // Captions from the transcript: a hidden .ass beside the output, removed afterwards.
+    let captions = match (&clip.subtitles, &opts.captions) {
+        (None, Some(t)) => {
+            let ass_path = temp_path(final_path).with_extension("ass");
+            let words: Vec<_> = t.words().cloned().collect();
+            let style = caption_style(opts);
+            let text = crate::speech::subtitles::clip_ass(&words, clip.start, clip.end, &style);
+            match std::fs::write(&ass_path, text) {
+                Ok(()) => Some(TempFile::new(ass_path)),
+                Err(e) => {
+                    tracing::warn!("clip {}: no captions ({e})", index + 1);
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    let subtitles = clip
+        .subtitles
+        .as_deref()
+        .or_else(|| captions.as_ref().map(TempFile::path));
+    let attempt = Cell::new(0u32);
+    let fallbacks = std::cell::RefCell::new(Vec::<String>::new());
+    let last_error = std::cell::RefCell::new(None::<ExportError>);
+    let on_fraction = std::cell::RefCell::new(on_fraction);
+    let layout = VideoLayout {
+        portrait: opts.portrait,
+        stacked: opts.stacked.as_deref(),
+        subtitles,
+        background_in_memory: false,
+    };
+    let smart = opts.mode == CutMode::Smart
+        && layout.portrait.is_none()
+        && layout.stacked.is_none()
+        && layout.subtitles.is_none();
+    let mode = std::cell::RefCell::new(mode_name(opts, subtitles.is_some()));
+    let try_once = || -> Result<(PathBuf, transcode::TranscodeStats), ExportError> {
+        cancel.check()?;
+        let n = attempt.get() + 1;
+        attempt.set(n);
+        let mut encode = EncodeSettings {
+            preset: opts.preset.clone(),
+            crf: opts.crf,
+            threads,
+        };
+        if n >= 2 {
+            // Safer settings: a more tolerant preset and one encoder thread.
+            let safer = safer_preset(&opts.preset);
+            let why = last_error
+                .borrow()
+                .as_ref()
+                .map_or_else(String::new, |e| format!(" after: {e}"));
+            let cut = if smart {
+                "smart cut → re-encode, "
+            } else {
+                ""
+            };
+            let note = format!(
+                "attempt {n}: {cut}preset {} → {safer}, 1 encoder thread{why}",
+                opts.preset
+            );
+            tracing::warn!("clip {}: {note}", index + 1);
+            fallbacks.borrow_mut().push(note);
+            encode.preset = safer.to_string();
+            encode.threads = 1;
+            progress.add_retried();
+        }
+        if n <= opts.fail_attempts {
+            let e = ExportError::setup(format!("injected encoder failure (attempt {n})"));
+            *last_error.borrow_mut() = Some(e.clone());
+            return Err(e);
+        }
+        let tmp = TempFile::new(temp_path(final_path));
+        let spec = ClipSpec {
+            source,
+            start: clip.start,
+            end: clip.end,
+            layout: layout.clone(),
+            loudnorm: opts.loudnorm,
+            encode,
+            background,
+        };
+        let mut report = |f: f64| {
+            if let Ok(mut cb) = on_fraction.try_borrow_mut() {
+                cb(f);
+            }
+        };
+        let result = if smart && n == 1 {
+            match smart_cut(&spec, tmp.path(), cancel, &mut report) {
+                Ok(s) => {
+                    tracing::info!(
+                        "clip {}: smart cut: {} frames re-encoded at the start, {} copied, {} re-encoded at the end",
+                        index + 1,
+                        s.head_frames,
+                        s.copied_frames,
+                        s.tail_frames
+                    );
+                    *mode.borrow_mut() = if opts.loudnorm {
+                        "smart+loudnorm".into()
+                    } else {
+                        "smart".into()
+                    };
+                    Ok(s.stats)
+                }
+                Err(SmartCutError::Unsupported(why)) => {
+                    let note = format!("smart cut not possible ({why}): re-encoded");
+                    tracing::info!("clip {}: {note}", index + 1);
+                    fallbacks.borrow_mut().push(note);
+                    transcode(&spec, tmp.path(), cancel, &mut report)
+                }
+                Err(SmartCutError::Failed(e)) => Err(e),
+            }
+        } else {
+            *mode.borrow_mut() = mode_name(opts, subtitles.is_some());
+            transcode(&spec, tmp.path(), cancel, &mut report)
+        };
+        match result {
+            Ok(stats) => {
+                cancel.check()?;
+                tmp.keep(final_path, opts.overwrite)
+                    .map_err(|e| ExportError::file(final_path, &e))?;
+                Ok((final_path.to_path_buf(), stats))
+            }
+            Err(e) => {
+                *last_error.borrow_mut() = Some(e.clone());
+                Err(e)
+            }
+        }
+    };
+    let max_retries = opts.attempts.saturating_sub(1) as usize;
+    let outcome = try_once
+        .retry(
+            ExponentialBuilder::default()
+                .with_min_delay(opts.backoff)
+                .with_max_times(max_retries)
+                .with_jitter(),
+        )
+        .sleep(std::thread::sleep)
+        .when(|e: &ExportError| e.is_retryable() && !cancel.is_cancelled())
+        .notify(|e: &ExportError, wait: Duration| {
+            tracing::warn!(
+                "clip {} failed ({e}); retrying in {:.2} s",
+                index + 1,
+                wait.as_secs_f64()
+            );
+        })
+        .call();
+    let finished_secs = batch_start.elapsed().as_secs_f64();
+    let mut r = JobResult {
+        index,
+        start: clip.start,
+        end: clip.end,
+        output: None,
+        error: None,
+        error_kind: None,
+        attempts: attempt.get(),
+        fallbacks: fallbacks.into_inner(),
+        mode: mode.into_inner(),
+        width: 0,
+        height: 0,
+        frames: 0,
+        duration_secs: 0.0,
+        started_secs,
+        finished_secs,
+    };
+    match outcome {
+        Ok((path, stats)) => {
+            tracing::info!("clip {} written: {}", index + 1, path.display());
+            r.duration_secs = crate::media::probe(&path)
+                .ok()
+                .and_then(|i| i.duration_secs)
+                .unwrap_or(clip.end - clip.start);
+            r.output = Some(path);
+            r.width = stats.width;
+            r.height = stats.height;
+            r.frames = stats.video_frames;
+        }
+        Err(e) => {
+            if e.kind != ExportErrorKind::Cancelled {
+                tracing::error!("clip {} failed: {e}", index + 1);
+            }
+            r.error = Some(e.message.clone());
+            r.error_kind = Some(e.kind);
+        }
+    }
+    r
+}
+
+/// Subtitle style for the output's shape: portrait and stacked are 1080×1920; otherwise a
+/// 16:9 canvas that libass scales to the picture.
+fn caption_style(opts: &ExportOptions) -> crate::speech::subtitles::AssStyle {
+    use crate::speech::subtitles::AssStyle;
+    if opts.portrait.is_some() || opts.stacked.is_some() {
+        AssStyle::default()
+    } else {
+        AssStyle {
+            play_res: (1920, 1080),
+            size: 64,
+            margin_v: 80,
+            words_per_line: 7,
+            ..AssStyle::default()
+        }
+    }
+}
+
+/// The preset tried after a failure: a step slower than `preset` (more tolerant), never
+/// slower than `veryfast`.
+fn safer_preset(preset: &str) -> &'static str {
+    match preset {
+        "ultrafast" => "superfast",
+        "superfast" => "veryfast",
+        _ => "veryfast",
+    }
+}
+
+fn mode_name(opts: &ExportOptions, subtitles: bool) -> String {
+    let mut parts = vec!["reencode".to_string()];
+    if let Some(p) = opts.portrait {
+        parts.push(format!("portrait-{p:?}").to_lowercase());
+    }
+    if opts.stacked.is_some() {
+        parts.push("stacked".into());
+    }
+    if subtitles {
+        parts.push("subtitles".into());
+    }
+    if opts.loudnorm {
+        parts.push("loudnorm".into());
+    }
+    parts.join("+")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::job_threads;
+
+    #[test]
+    fn the_last_jobs_take_the_cores_the_others_leave() {
+        // 5 clips, 2 workers, 2 cores: one thread each until only the last job is left.
+        let t: Vec<usize> = (0..5).map(|n| job_threads(2, 2, 5 - n)).collect();
+        assert_eq!(t, vec![1, 1, 1, 1, 2]);
+        assert_eq!(job_threads(8, 4, 10), 2);
+        assert_eq!(job_threads(8, 4, 2), 4);
+        assert_eq!(job_threads(1, 4, 1), 1);
+    }
+}

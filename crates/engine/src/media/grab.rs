@@ -1,0 +1,331 @@
+//! Grabbing single RGBA frames at a time `t` (thumbnails, the preview under the playhead).
+//!
+//! A [`FrameGrabber`] keeps the file and decoder open between grabs, so scrubbing forward a
+//! little decodes on from where it is instead of seeking back to a keyframe each time.
+
+use super::error::MediaError;
+use super::open::{best_stream, open_input, open_video_decoder, seek_before, stream_origin};
+use super::sampler::{fit_width, Scaler};
+use crate::progress::CancelToken;
+use ffmpeg_next as ff;
+use std::path::{Path, PathBuf};
+
+/// An RGBA image (unpremultiplied, rows packed: `width × 4` bytes each).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RgbaFrame {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: Vec<u8>,
+    /// Presentation time of the frame, in seconds from the start of the stream.
+    pub pts_secs: f64,
+}
+
+impl RgbaFrame {
+    /// The RGBA value at `(x, y)`, if inside.
+    pub fn pixel(&self, x: u32, y: u32) -> Option<[u8; 4]> {
+        if x >= self.width || y >= self.height {
+            return None;
+        }
+        let i = ((y * self.width + x) * 4) as usize;
+        self.pixels.get(i..i + 4).and_then(|p| p.try_into().ok())
+    }
+}
+
+/// Keeps one video open for repeated grabs.
+pub struct FrameGrabber {
+    path: PathBuf,
+    input: ff::format::context::Input,
+    decoder: ff::codec::decoder::Video,
+    index: usize,
+    tb: f64,
+    origin: i64,
+    fps: f64,
+    duration_secs: Option<f64>,
+    /// Clockwise display rotation (0, 90, 180, 270): grabs come out upright.
+    rotation_deg: i32,
+    /// The last frame decoded (not yet converted) and its time.
+    current: Option<(ff::frame::Video, f64)>,
+    /// A frame decoded past the last grab's time, kept for the next grab.
+    pending: Option<(ff::frame::Video, f64)>,
+    scaler: Option<(Scaler, u32, u32)>,
+    /// End of stream was sent to the decoder.
+    input_done: bool,
+    /// The decoder has no more frames.
+    eof: bool,
+}
+
+impl FrameGrabber {
+    /// Opens the first video stream of `path`.
+    pub fn open(path: &Path) -> Result<FrameGrabber, MediaError> {
+        let input = open_input(path)?;
+        let index = best_stream(&input, ff::media::Type::Video, path)?;
+        let stream = input.stream(index).ok_or(MediaError::NoStream {
+            path: path.to_path_buf(),
+            kind: "video",
+        })?;
+        let tb = f64::from(stream.time_base());
+        let origin = stream_origin(&stream);
+        let fps = [stream.avg_frame_rate(), stream.rate()]
+            .into_iter()
+            .map(f64::from)
+            .find(|f| f.is_finite() && *f > 0.0)
+            .unwrap_or(25.0);
+        let duration_secs = (input.duration() > 0)
+            .then(|| input.duration() as f64 / f64::from(ff::ffi::AV_TIME_BASE));
+        let rotation_deg = super::probe::rotation_deg(&stream);
+        let decoder = open_video_decoder(&input, index, 2, path)?;
+        Ok(FrameGrabber {
+            path: path.to_path_buf(),
+            input,
+            decoder,
+            index,
+            tb,
+            origin,
+            fps,
+            duration_secs,
+            rotation_deg,
+            current: None,
+            pending: None,
+            scaler: None,
+            input_done: false,
+            eof: false,
+        })
+    }
+
+    pub fn duration_secs(&self) -> Option<f64> {
+        self.duration_secs
+    }
+
+    pub fn frame_rate(&self) -> f64 {
+        self.fps
+    }
+
+    /// The frame shown at `t_secs` (the last frame whose time is ≤ t), scaled to fit inside
+    /// `max_width × max_height` with its aspect ratio kept.
+    pub fn grab(
+        &mut self,
+        t_secs: f64,
+        max_width: u32,
+        max_height: u32,
+        cancel: &CancelToken,
+    ) -> Result<RgbaFrame, MediaError> {
+        let t = t_secs.max(0.0);
+        if let Some(d) = self.duration_secs {
+            if t > d + 1.0 {
+                return Err(MediaError::OutOfRange {
+                    path: self.path.clone(),
+                    at_secs: t,
+                    duration_secs: d,
+                });
+            }
+        }
+        let eps = 0.25 / self.fps;
+        let near_ahead = self
+            .current
+            .as_ref()
+            .is_some_and(|(_, cur)| t + eps >= *cur && t - cur < 2.0);
+        if !near_ahead {
+            self.seek(t)?;
+        }
+        // Decode forward until the next frame would be after `t`.
+        loop {
+            cancel.check()?;
+            if self.eof {
+                break;
+            }
+            let mut next = ff::frame::Video::empty();
+            if !self.decode_next(&mut next)? {
+                self.eof = true;
+                break;
+            }
+            let Some(pts) = next.timestamp().or(next.pts()) else {
+                continue;
+            };
+            let secs = (pts - self.origin) as f64 * self.tb;
+            if secs > t + eps && self.current.is_some() {
+                // `next` belongs after t: keep it for the next grab.
+                self.pending = Some((next, secs));
+                break;
+            }
+            self.current = Some((next, secs));
+            if secs + eps >= t {
+                break;
+            }
+        }
+        let Some((frame, secs)) = self.current.as_ref() else {
+            return Err(MediaError::Decode {
+                path: self.path.clone(),
+                stream: self.index,
+                kind: "video",
+                reason: format!("no frame at {t:.3} s"),
+            });
+        };
+        let secs = *secs;
+        let sideways = matches!(self.rotation_deg, 90 | 270);
+        let (w, h) = if sideways {
+            fit_box(frame, max_height, max_width)
+        } else {
+            fit_box(frame, max_width, max_height)
+        };
+        let rebuild =
+            !matches!(&self.scaler, Some((s, sw, sh)) if s.matches(frame) && *sw == w && *sh == h);
+        if rebuild {
+            let s = Scaler::with_size(frame, w, h, ff::format::Pixel::RGBA, &self.path)?;
+            self.scaler = Some((s, w, h));
+        }
+        let Some((scaler, _, _)) = self.scaler.as_mut() else {
+            return Err(MediaError::Ffmpeg {
+                path: self.path.clone(),
+                reason: "no scaler".into(),
+            });
+        };
+        let rgba = scaler.convert(frame, &self.path)?;
+        let row = w as usize * 4;
+        let mut pixels = Vec::with_capacity(row * h as usize);
+        for r in rgba.data.chunks(rgba.stride).take(h as usize) {
+            pixels.extend_from_slice(&r[..row.min(r.len())]);
+        }
+        Ok(rotate(
+            RgbaFrame {
+                width: w,
+                height: h,
+                pixels,
+                pts_secs: secs,
+            },
+            self.rotation_deg,
+        ))
+    }
+
+    fn seek(&mut self, t: f64) -> Result<(), MediaError> {
+        seek_before(
+            &mut self.input,
+            self.origin as f64 * self.tb + t,
+            &self.path,
+        )?;
+        self.decoder.flush();
+        self.current = None;
+        self.pending = None;
+        self.input_done = false;
+        self.eof = false;
+        Ok(())
+    }
+
+    /// Decodes the next frame of the stream into `out`; false at the end.
+    fn decode_next(&mut self, out: &mut ff::frame::Video) -> Result<bool, MediaError> {
+        if let Some((f, _)) = self.pending.take() {
+            *out = f;
+            return Ok(true);
+        }
+        loop {
+            match self.decoder.receive_frame(out) {
+                Ok(()) => return Ok(true),
+                Err(ff::Error::Eof) => return Ok(false),
+                // EAGAIN, or a frame the decoder rejected: feed it more.
+                Err(_) if self.input_done => return Ok(false),
+                Err(_) => {}
+            }
+            let mut sent = false;
+            for (stream, packet) in self.input.packets() {
+                if stream.index() == self.index {
+                    // A packet the decoder rejects is skipped; the next keyframe recovers.
+                    self.decoder.send_packet(&packet).ok();
+                    sent = true;
+                    break;
+                }
+            }
+            if !sent {
+                self.decoder.send_eof().ok();
+                self.input_done = true;
+            }
+        }
+    }
+}
+
+/// Grabs one frame of `path` at `t_secs` (opens and closes the file).
+pub fn grab_frame(
+    path: &Path,
+    t_secs: f64,
+    max_width: u32,
+    max_height: u32,
+) -> Result<RgbaFrame, MediaError> {
+    FrameGrabber::open(path)?.grab(t_secs, max_width, max_height, &CancelToken::new())
+}
+
+/// Turns a frame clockwise by 90, 180 or 270 degrees (anything else: unchanged).
+pub fn rotate(f: RgbaFrame, deg: i32) -> RgbaFrame {
+    let (w, h) = (f.width as usize, f.height as usize);
+    let px = |x: usize, y: usize| -> [u8; 4] {
+        let i = (y * w + x) * 4;
+        f.pixels
+            .get(i..i + 4)
+            .and_then(|p| p.try_into().ok())
+            .unwrap_or([0; 4])
+    };
+    let turn = deg.rem_euclid(360);
+    let (nw, nh) = match turn {
+        90 | 270 => (h, w),
+        180 => (w, h),
+        _ => return f,
+    };
+    // Where output pixel (x, y) comes from in the input.
+    let src = |x: usize, y: usize| -> (usize, usize) {
+        match turn {
+            90 => (y, h - 1 - x),
+            180 => (w - 1 - x, h - 1 - y),
+            _ => (w - 1 - y, x),
+        }
+    };
+    let mut pixels = Vec::with_capacity(nw * nh * 4);
+    for y in 0..nh {
+        for x in 0..nw {
+            let (sx, sy) = src(x, y);
+            pixels.extend_from_slice(&px(sx, sy));
+        }
+    }
+    RgbaFrame {
+        width: nw as u32,
+        height: nh as u32,
+        pixels,
+        pts_secs: f.pts_secs,
+    }
+}
+
+/// The size that fits `frame` (display aspect) inside `max_w × max_h`, even sides.
+fn fit_box(frame: &ff::frame::Video, max_w: u32, max_h: u32) -> (u32, u32) {
+    let (w, h) = fit_width(
+        frame.width(),
+        frame.height(),
+        frame.aspect_ratio(),
+        u32::MAX,
+    );
+    let scale = (f64::from(max_w.max(2)) / f64::from(w))
+        .min(f64::from(max_h.max(2)) / f64::from(h))
+        .min(1.0);
+    let even = |v: f64| ((v / 2.0).round() as u32 * 2).max(2);
+    (even(f64::from(w) * scale), even(f64::from(h) * scale))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{rotate, RgbaFrame};
+
+    #[test]
+    fn rotation_moves_the_corners_clockwise() {
+        // 2×1: red, blue.
+        let f = RgbaFrame {
+            width: 2,
+            height: 1,
+            pixels: vec![255, 0, 0, 255, 0, 0, 255, 255],
+            pts_secs: 0.0,
+        };
+        let r = rotate(f.clone(), 90);
+        assert_eq!((r.width, r.height), (1, 2));
+        // Turned clockwise, the left (red) pixel goes to the top.
+        assert_eq!(r.pixel(0, 0), Some([255, 0, 0, 255]));
+        assert_eq!(r.pixel(0, 1), Some([0, 0, 255, 255]));
+        let r = rotate(f.clone(), 270);
+        assert_eq!(r.pixel(0, 0), Some([0, 0, 255, 255]));
+        let r = rotate(f, 180);
+        assert_eq!(r.pixel(0, 0), Some([0, 0, 255, 255]));
+    }
+}

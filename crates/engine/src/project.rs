@@ -1,0 +1,167 @@
+//! `Project`: the clips found (and trimmed) for one video, saved beside the app's data so that
+//! closing the window, a crash or reopening the file loses nothing. Plain data, versioned,
+//! written to a temporary file and renamed into place.
+
+use crate::analysis::scoring::Clip;
+use crate::analysis::Scene;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The format version written by this build.
+pub const VERSION: u32 = 1;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Project {
+    pub version: u32,
+    pub video: PathBuf,
+    /// Size and modification time of the video when the clips were found: a changed file
+    /// does not get stale clips.
+    pub video_size: u64,
+    pub video_mtime_secs: u64,
+    pub clips: Vec<Clip>,
+    pub scenes: Vec<Scene>,
+    /// The transcript, so captions work after a restart without transcribing again.
+    pub transcript: Option<crate::speech::Transcript>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    #[error("cannot save the clip list ({reason}): {}", path.display())]
+    Save { path: PathBuf, reason: String },
+    #[error("cannot read the saved clip list ({reason}): {}", path.display())]
+    Load { path: PathBuf, reason: String },
+}
+
+/// The user's data folder for slopcannon (`~/.local/share/slopcannon` on Linux).
+pub fn data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "slopcannon").map(|d| d.data_dir().to_path_buf())
+}
+
+/// Where the project of `video` is kept inside `data_dir`.
+pub fn project_path(data_dir: &Path, video: &Path) -> PathBuf {
+    let canonical = std::fs::canonicalize(video).unwrap_or_else(|_| video.to_path_buf());
+    // FNV-1a of the path: stable across runs and platforms, no extra dependency.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in canonical.to_string_lossy().bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let stem = video
+        .file_stem()
+        .map(|s| {
+            s.to_string_lossy()
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .take(40)
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    data_dir
+        .join("projects")
+        .join(format!("{stem}-{h:016x}.json"))
+}
+
+fn file_stamp(video: &Path) -> (u64, u64) {
+    let meta = std::fs::metadata(video).ok();
+    let size = meta.as_ref().map_or(0, |m| m.len());
+    let mtime = meta
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs());
+    (size, mtime)
+}
+
+impl Project {
+    pub fn new(
+        video: &Path,
+        clips: Vec<Clip>,
+        scenes: &[Scene],
+        transcript: Option<crate::speech::Transcript>,
+    ) -> Project {
+        let (video_size, video_mtime_secs) = file_stamp(video);
+        Project {
+            version: VERSION,
+            video: video.to_path_buf(),
+            video_size,
+            video_mtime_secs,
+            clips,
+            scenes: scenes.to_vec(),
+            transcript,
+        }
+    }
+
+    /// Writes the project for its video into `data_dir` (temp file, then rename).
+    pub fn save(&self, data_dir: &Path) -> Result<PathBuf, ProjectError> {
+        let path = project_path(data_dir, &self.video);
+        let err = |reason: String| ProjectError::Save {
+            path: path.clone(),
+            reason,
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
+        }
+        let text = serde_json::to_string_pretty(self).map_err(|e| err(e.to_string()))?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, text).map_err(|e| err(e.to_string()))?;
+        std::fs::rename(&tmp, &path).map_err(|e| {
+            std::fs::remove_file(&tmp).ok();
+            err(e.to_string())
+        })?;
+        Ok(path)
+    }
+
+    /// The saved project of `video`, if there is one and the video has not changed since.
+    pub fn load(data_dir: &Path, video: &Path) -> Result<Option<Project>, ProjectError> {
+        let path = project_path(data_dir, video);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(ProjectError::Load {
+                    path,
+                    reason: e.to_string(),
+                })
+            }
+        };
+        let project: Project = serde_json::from_str(&text).map_err(|e| ProjectError::Load {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        let stamp = file_stamp(video);
+        if project.version > VERSION || (project.video_size, project.video_mtime_secs) != stamp {
+            return Ok(None);
+        }
+        Ok(Some(project))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saves_and_loads_and_ignores_a_changed_video() {
+        let dir = std::env::temp_dir().join(format!("slop-project-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let video = dir.join("talk.mp4");
+        std::fs::write(&video, b"not really a video").expect("write");
+        let clip = Clip {
+            start: 1.0,
+            end: 16.0,
+            score: 90.0,
+            reasons: vec!["loud".into()],
+            features: Default::default(),
+        };
+        let p = Project::new(&video, vec![clip], &[], None);
+        let saved = p.save(&dir).expect("save");
+        assert!(saved.starts_with(dir.join("projects")));
+        assert_eq!(Project::load(&dir, &video).expect("load"), Some(p));
+        std::fs::write(&video, b"a different video now").expect("write");
+        assert_eq!(Project::load(&dir, &video).expect("load"), None);
+        std::fs::write(&saved, b"{ broken").expect("write");
+        let e = Project::load(&dir, &video).expect_err("broken file");
+        assert!(e.to_string().contains("cannot read the saved clip list"));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -1,0 +1,220 @@
+//! Downloading a whisper model: from the public whisper.cpp model repository (or any base URL),
+//! into `<models dir>/ggml-NAME.bin.part`, resuming with an HTTP range request after a broken
+//! connection (retried with backoff), verified by SHA-1, then renamed into place. A download
+//! whose checksum does not match is deleted.
+
+use crate::progress::{CancelToken, Cancelled, EventSink, JobId, ProgressReporter, Stage};
+use backon::{BlockingRetryable as _, ExponentialBuilder};
+use sha1::Digest as _;
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The public whisper.cpp model repository.
+pub const DEFAULT_BASE_URL: &str = "https://huggingface.co/ggerganov/whisper.cpp/resolve/main";
+
+/// SHA-1 of the upstream ggml files (whisper.cpp `models/README.md`).
+pub const KNOWN_SHA1: [(&str, &str); 16] = [
+    ("tiny", "bd577a113a864445d4c299885e0cb97d4ba92b5f"),
+    ("tiny.en", "c78c86eb1a8faa21b369bcd33207cc90d64ae9df"),
+    ("base", "465707469ff3a37a2b9b8d8f89f2f99de7299dac"),
+    ("base.en", "137c40403d78fd54d454da0f9bd998f78703390c"),
+    ("small", "55356645c2b361a969dfd0ef2c5a50d530afd8d5"),
+    ("small.en", "db8a495a91d927739e50b3fc1cc4c6b8f6c2d022"),
+    ("small.en-tdrz", "b6c6e7e89af1a35c08e6de56b66ca6a02a2fdfa1"),
+    ("medium", "fd9727b6e1217c2f614f9b698455c4ffd82463b4"),
+    ("medium.en", "8c30f0e44ce9560643ebd10bbe50cd20eafd3723"),
+    ("large-v1", "b1caaf735c4cc1429223d5a74f0f4d0b9b59a299"),
+    ("large-v2", "0f4c8e34f21cf1a914c59d8b3ce882345ad349d6"),
+    ("large-v2-q5_0", "00e39f2196344e901b3a2bd5814807a769bd1630"),
+    ("large-v3", "ad82bf6a9043ceed055076d0fd39f5f186ff8062"),
+    ("large-v3-q5_0", "e6e2ed78495d403bef4b7cff42ef4aaadcfea8de"),
+    ("large-v3-turbo", "4af2b29d7ec73d781377bfd1758ca957a807e941"),
+    (
+        "large-v3-turbo-q5_0",
+        "e050f7970618a659205450ad97eb95a18d69c9ee",
+    ),
+];
+
+#[derive(Clone, Debug)]
+pub struct DownloadOptions {
+    pub base_url: String,
+    pub models_dir: PathBuf,
+    /// Expected SHA-1 (hex); None: the built-in table, or no check for unknown names.
+    pub sha1: Option<String>,
+    /// Attempts, including the first; each resumes where the last stopped.
+    pub attempts: u32,
+    pub backoff: Duration,
+}
+
+impl DownloadOptions {
+    pub fn new(models_dir: PathBuf) -> DownloadOptions {
+        DownloadOptions {
+            base_url: DEFAULT_BASE_URL.to_string(),
+            models_dir,
+            sha1: None,
+            attempts: 4,
+            backoff: Duration::from_millis(500),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DownloadError {
+    #[error("download failed ({reason}): {url}")]
+    Network { url: String, reason: String },
+    #[error("the download is corrupt (SHA-1 {got}, expected {expected}); it was deleted: {}", path.display())]
+    Checksum {
+        path: PathBuf,
+        got: String,
+        expected: String,
+    },
+    #[error("cannot write the model ({reason}): {}", path.display())]
+    Io { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Cancelled(#[from] Cancelled),
+}
+
+impl DownloadError {
+    fn retryable(&self) -> bool {
+        matches!(self, DownloadError::Network { .. })
+    }
+}
+
+/// Downloads model `name` (e.g. `tiny.en`, `base.en-q5_1`) and returns its path.
+pub fn download_model(
+    name: &str,
+    opts: &DownloadOptions,
+    job: JobId,
+    sink: &EventSink,
+    cancel: &CancelToken,
+) -> Result<PathBuf, DownloadError> {
+    let file = format!("ggml-{name}.bin");
+    let url = format!("{}/{file}", opts.base_url.trim_end_matches('/'));
+    let dest = opts.models_dir.join(&file);
+    let part = opts.models_dir.join(format!("{file}.part"));
+    let io = |path: &Path, e: std::io::Error| DownloadError::Io {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    std::fs::create_dir_all(&opts.models_dir).map_err(|e| io(&opts.models_dir, e))?;
+    let expected = opts.sha1.clone().or_else(|| {
+        KNOWN_SHA1
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, h)| h.to_string())
+    });
+    if expected.is_none() {
+        tracing::warn!("no known checksum for {name}: the download will not be verified");
+    }
+    let progress = ProgressReporter::new(sink, job, Stage::Download, None);
+    let fetch = || fetch_resuming(&url, &part, &progress, cancel);
+    fetch
+        .retry(
+            ExponentialBuilder::default()
+                .with_min_delay(opts.backoff)
+                .with_max_times(opts.attempts.saturating_sub(1) as usize)
+                .with_jitter(),
+        )
+        .sleep(std::thread::sleep)
+        .when(|e: &DownloadError| e.retryable() && !cancel.is_cancelled())
+        .notify(|e: &DownloadError, wait: Duration| {
+            tracing::warn!("{e}; resuming in {:.1} s", wait.as_secs_f64());
+        })
+        .call()?;
+    progress.finish();
+    if let Some(expected) = expected {
+        let got = sha1_of(&part).map_err(|e| io(&part, e))?;
+        if !got.eq_ignore_ascii_case(&expected) {
+            std::fs::remove_file(&part).ok();
+            return Err(DownloadError::Checksum {
+                path: dest,
+                got,
+                expected,
+            });
+        }
+    }
+    std::fs::rename(&part, &dest).map_err(|e| io(&dest, e))?;
+    tracing::info!("model saved: {}", dest.display());
+    Ok(dest)
+}
+
+/// Appends the rest of `url` to `part` (a range request from its current size).
+fn fetch_resuming(
+    url: &str,
+    part: &Path,
+    progress: &ProgressReporter,
+    cancel: &CancelToken,
+) -> Result<(), DownloadError> {
+    cancel.check()?;
+    let have = std::fs::metadata(part).map(|m| m.len()).unwrap_or(0);
+    let net = |reason: String| DownloadError::Network {
+        url: url.to_string(),
+        reason,
+    };
+    let mut req = ureq::get(url);
+    if have > 0 {
+        req = req.header("Range", &format!("bytes={have}-"));
+    }
+    let resp = req.call().map_err(|e| net(e.to_string()))?;
+    let status = resp.status().as_u16();
+    let resumed = status == 206;
+    let len: Option<u64> = resp
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    let start = if resumed { have } else { 0 };
+    progress.set_total(len.map(|l| l + start));
+    progress.set_done(start);
+    let mut out = std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(resumed)
+        .truncate(!resumed)
+        .open(part)
+        .map_err(|e| DownloadError::Io {
+            path: part.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+    let mut body = resp.into_body().into_reader();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut done = start;
+    loop {
+        cancel.check()?;
+        let n = body.read(&mut buf).map_err(|e| net(e.to_string()))?;
+        if n == 0 {
+            break;
+        }
+        out.write_all(&buf[..n]).map_err(|e| DownloadError::Io {
+            path: part.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        done += n as u64;
+        progress.set_done(done);
+    }
+    if let Some(l) = len {
+        if done < start + l {
+            return Err(net(format!(
+                "connection closed after {done} of {} bytes",
+                start + l
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// SHA-1 of a file, as lower-case hex.
+pub fn sha1_of(path: &Path) -> std::io::Result<String> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = sha1::Sha1::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}

@@ -1,0 +1,13 @@
+//! Speech: whisper transcription with word timestamps, the model store, the transcript cache,
+//! and subtitles (.ass karaoke, .srt, .vtt) for clips.
+
+pub mod cache;
+pub mod download;
+pub mod model;
+pub mod subtitles;
+pub mod transcript;
+pub mod whisper;
+
+pub use model::Compute;
+pub use transcript::{Segment, Transcript, Word};
+pub use whisper::{default_threads, transcribe, SpeechError, TranscribeOptions, Transcribed};

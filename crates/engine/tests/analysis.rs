@@ -1,0 +1,222 @@
+//! Analysis on generated media: exact cut frames (hard cuts, a fade, fast motion without cuts),
+//! the same cuts with 1 or 4 workers and at stride 1 or auto, planted highlights ranked on top,
+//! quick then full rankings as events, cancel within 1 s, audio-only and video-only files.
+
+use slopcannon_engine::analysis::scenes::CutKind;
+use slopcannon_engine::analysis::{analyze, Analysis, AnalyzeOptions, Pass, Ranking};
+use slopcannon_engine::media::sampler::Stride;
+use slopcannon_engine::progress::{CancelToken, EventSink, JobId};
+use slopcannon_testkit::{fixture, model, test_dir};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn run_analysis(path: &Path, opts: &AnalyzeOptions) -> Analysis {
+    analyze(
+        path,
+        opts,
+        JobId::next(),
+        &EventSink::discard(),
+        &|_| {},
+        &CancelToken::new(),
+    )
+    .expect("analysis works")
+}
+
+fn cut_frames(a: &Analysis) -> Vec<u64> {
+    a.scenes.iter().map(|s| s.frame).collect()
+}
+
+#[test]
+fn hard_cuts_are_found_to_the_exact_frame_and_fast_motion_is_not_a_cut() {
+    let a = run_analysis(&fixture("cuts.mp4"), &AnalyzeOptions::default());
+    assert_eq!(cut_frames(&a), vec![60, 120, 180, 240], "{:?}", a.scenes);
+    assert!(a.scenes.iter().all(|s| s.kind == CutKind::Hard));
+    for s in &a.scenes {
+        assert!((s.time - s.frame as f64 / 30.0).abs() < 1e-3);
+    }
+    // At the auto stride (every 15th frame) most frames are never converted, and some are
+    // never decoded. (Each extra worker re-reads up to a second before its range.)
+    assert!(a.frames_sampled <= 20 + 2, "{} sampled", a.frames_sampled);
+    assert!(a.frames_decoded < 300, "{} decoded", a.frames_decoded);
+}
+
+#[test]
+fn cuts_are_identical_across_workers_and_strides() {
+    let path = fixture("cuts.mp4");
+    let base = cut_frames(&run_analysis(&path, &AnalyzeOptions::default()));
+    for (workers, stride) in [
+        (1, Stride::Auto),
+        (4, Stride::Auto),
+        (1, Stride::Every(1)),
+        (4, Stride::Every(1)),
+        (3, Stride::Every(7)),
+    ] {
+        let opts = AnalyzeOptions {
+            workers,
+            stride,
+            ..AnalyzeOptions::default()
+        };
+        assert_eq!(
+            cut_frames(&run_analysis(&path, &opts)),
+            base,
+            "{workers} workers, {stride:?}"
+        );
+    }
+}
+
+#[test]
+fn a_fade_through_black_is_one_fade_cut_in_the_black() {
+    let a = run_analysis(&fixture("fade.mp4"), &AnalyzeOptions::default());
+    assert_eq!(a.scenes.len(), 1, "{:?}", a.scenes);
+    let cut = &a.scenes[0];
+    assert_eq!(cut.kind, CutKind::Fade);
+    // Black from about frame 59 (end of the fade out) to 75 (start of the fade in).
+    assert!((57..=77).contains(&cut.frame), "fade cut at {}", cut.frame);
+}
+
+#[test]
+fn planted_highlights_are_the_top_three_and_quick_comes_first() {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let seen = events.clone();
+    let rankings = move |r: Ranking| seen.lock().expect("lock").push((r.pass, r.clips));
+    let mut opts = AnalyzeOptions::default();
+    opts.select.max_clips = 3;
+    let a = analyze(
+        &fixture("planted.mp4"),
+        &opts,
+        JobId::next(),
+        &EventSink::discard(),
+        &rankings,
+        &CancelToken::new(),
+    )
+    .expect("analysis");
+    let planted = [30.0, 100.0, 150.0];
+    let covers = |c: &slopcannon_engine::analysis::scoring::Clip, p: f64| {
+        // The clip holds most of the planted 15 s window.
+        c.start.max(p) < c.end.min(p + 15.0) && c.end.min(p + 15.0) - c.start.max(p) >= 10.0
+    };
+    for p in planted {
+        assert!(
+            a.clips.iter().any(|c| covers(c, p)),
+            "planted window at {p} s not in the top 3: {:#?}",
+            a.clips
+        );
+    }
+    let top = &a.clips[0];
+    assert!(planted.iter().any(|p| covers(top, *p)));
+    assert!(top.score >= 80.0, "{top:?}");
+    assert!(
+        top.reasons
+            .iter()
+            .any(|r| r.contains("cuts in") || r.contains("loudness peak")),
+        "{:?}",
+        top.reasons
+    );
+    for c in &a.clips {
+        let len = c.end - c.start;
+        assert!((15.0 - 1e-6..=60.0 + 1e-6).contains(&len), "{c:?}");
+    }
+    let events = events.lock().expect("lock");
+    let passes: Vec<Pass> = events.iter().map(|(p, _)| *p).collect();
+    assert_eq!(passes, vec![Pass::Quick, Pass::Full]);
+    // The quick ranking (audio + keyframes) already finds the loud highlights.
+    let quick = &events[0].1;
+    assert!(
+        planted
+            .iter()
+            .filter(|p| quick.iter().any(|c| covers(c, **p)))
+            .count()
+            >= 2
+    );
+}
+
+#[test]
+fn cancel_stops_analysis_within_a_second() {
+    let path = fixture("planted.mp4");
+    let cancel = CancelToken::new();
+    let c2 = cancel.clone();
+    let worker = std::thread::spawn(move || {
+        analyze(
+            &path,
+            &AnalyzeOptions::default(),
+            JobId::next(),
+            &EventSink::discard(),
+            &|_| {},
+            &c2,
+        )
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let t0 = Instant::now();
+    cancel.cancel();
+    let result = worker.join().expect("no panic");
+    let took = t0.elapsed();
+    let err = result.expect_err("cancelled");
+    assert!(err.is_cancelled(), "{err}");
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+}
+
+#[test]
+fn video_only_and_audio_only_files_analyse_with_what_they_have() {
+    let v = run_analysis(&fixture("video_only.mp4"), &AnalyzeOptions::default());
+    assert!(
+        v.warnings.iter().any(|w| w.contains("no audio")),
+        "{:?}",
+        v.warnings
+    );
+    assert!(!v.clips.is_empty());
+    assert!(v.clips[0]
+        .reasons
+        .iter()
+        .any(|r| r == "no audio: scored on the picture only"));
+    assert!(v.curves.loudness.is_empty());
+
+    let a = run_analysis(&fixture("audio_only.m4a"), &AnalyzeOptions::default());
+    assert!(
+        a.warnings.iter().any(|w| w.contains("no video")),
+        "{:?}",
+        a.warnings
+    );
+    assert!(a.scenes.is_empty());
+    assert!(a.clips[0]
+        .reasons
+        .iter()
+        .any(|r| r == "no video: scored on the sound only"));
+    assert!(a.curves.motion.is_empty());
+}
+
+#[test]
+fn with_speech_clips_hold_whole_sentences_and_never_cut_a_word() {
+    let dir = test_dir("analysis_speech");
+    let model = model("ggml-tiny.en-q8_0.bin");
+    let mut opts = AnalyzeOptions {
+        speech: Some(slopcannon_engine::speech::TranscribeOptions {
+            model: model.to_string_lossy().into_owned(),
+            compute: slopcannon_engine::speech::Compute::Int8,
+            models_dir: dir.clone(),
+            threads: 1,
+            more_threads: None,
+            cache_dir: None,
+        }),
+        ..AnalyzeOptions::default()
+    };
+    opts.select.min_len_secs = 3.0;
+    opts.select.max_len_secs = 10.0;
+    opts.select.max_clips = 2;
+    let a = run_analysis(&fixture("speech.mp4"), &opts);
+    let t = a.transcript.as_ref().expect("transcript");
+    assert_eq!(t.segments.len(), 2, "{t:?}");
+    assert_eq!(a.clips.len(), 2);
+    for c in &a.clips {
+        for w in t.words() {
+            let inside = w.start >= c.start - 1e-6 && w.end <= c.end + 1e-6;
+            let outside = w.end <= c.start + 1e-6 || w.start >= c.end - 1e-6;
+            assert!(inside || outside, "{w:?} is cut by {c:?}");
+        }
+        // Each clip is exactly one of the two sentences.
+        assert!(
+            t.segments.iter().any(|s| (s.start - c.start).abs() < 0.05),
+            "starts at a sentence: {c:?}"
+        );
+    }
+}

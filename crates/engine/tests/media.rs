@@ -1,0 +1,390 @@
+//! The media layer on generated files: probe values, sampler frames, range seeks, VFR,
+//! audio decode, frame grabs.
+
+use slopcannon_engine::media::audio::{decode_audio, read_audio, AudioOptions, SAMPLE_RATE};
+use slopcannon_engine::media::grab::{grab_frame, FrameGrabber};
+use slopcannon_engine::media::probe;
+use slopcannon_engine::media::sampler::{sample_frames, SampledFrame, SamplerOptions, Stride};
+use slopcannon_engine::progress::CancelToken;
+use slopcannon_testkit::fixture;
+use std::ops::ControlFlow;
+use std::path::Path;
+
+fn sample(path: &Path, opts: SamplerOptions) -> Vec<SampledFrame> {
+    let mut frames = Vec::new();
+    sample_frames(path, &opts, &CancelToken::new(), |f| {
+        frames.push(f);
+        ControlFlow::Continue(())
+    })
+    .expect("sampling works");
+    frames
+}
+
+fn opts(stride: Stride, exact: bool) -> SamplerOptions {
+    SamplerOptions {
+        stride,
+        exact,
+        ..SamplerOptions::default()
+    }
+}
+
+#[test]
+fn probe_reports_what_was_generated() {
+    let info = probe(&fixture("cfr.mp4")).expect("probe");
+    assert!(info.container.contains("mp4"), "{}", info.container);
+    let d = info.duration_secs.expect("duration");
+    assert!((d - 10.0).abs() < 0.05, "duration {d}");
+    let (vs, v) = info.video().expect("video stream");
+    assert_eq!(vs.codec, "h264");
+    assert_eq!((v.width, v.height), (320, 240));
+    assert_eq!(v.frame_rate, Some(30.0));
+    assert_eq!(v.avg_frame_rate, Some(30.0));
+    assert_eq!(v.frames, Some(300));
+    assert_eq!(v.pixel_format, "yuv420p");
+    assert_eq!(v.rotation_deg, 0);
+    assert!(!v.vfr);
+    let (as_, a) = info.audio().expect("audio stream");
+    assert_eq!(as_.codec, "aac");
+    assert_eq!(a.sample_rate, 48000);
+    assert_eq!(a.channels, 2);
+    assert!(info.bit_rate.is_some());
+
+    let audio = probe(&fixture("audio_only.m4a")).expect("probe audio-only");
+    assert!(audio.video().is_none());
+    assert_eq!(
+        audio.audio().map(|(_, a)| (a.sample_rate, a.channels)),
+        Some((44100, 2))
+    );
+
+    let video = probe(&fixture("video_only.mp4")).expect("probe video-only");
+    assert!(video.audio().is_none());
+    assert_eq!(video.video().map(|(_, v)| v.frame_rate), Some(Some(25.0)));
+}
+
+#[test]
+fn probe_reads_rotation_like_ffprobe() {
+    let path = fixture("rotated.mp4");
+    let info = probe(&path).expect("probe");
+    // ffprobe prints the display matrix angle counter-clockwise; we report the clockwise turn.
+    let out = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0", "-show_entries"])
+        .args(["stream_side_data=rotation", "-of", "csv=p=0"])
+        .arg(&path)
+        .output()
+        .expect("ffprobe");
+    let ccw: i32 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("ffprobe rotation");
+    assert_ne!(ccw, 0);
+    let (_, v) = info.video().expect("video");
+    assert_eq!(v.rotation_deg, (-ccw).rem_euclid(360));
+}
+
+#[test]
+fn sampler_stride_1_yields_every_frame_with_exact_times() {
+    let frames = sample(&fixture("cfr.mp4"), opts(Stride::Every(1), true));
+    assert_eq!(frames.len(), 300);
+    for (i, f) in frames.iter().enumerate() {
+        assert_eq!(f.frame_idx, i as u64);
+        assert!(
+            (f.pts_secs - i as f64 / 30.0).abs() < 1e-3,
+            "frame {i} at {}",
+            f.pts_secs
+        );
+        assert_eq!((f.width, f.height), (256, 192));
+        assert_eq!(f.luma.len(), 256 * 192);
+        assert_eq!(f.hue.len(), f.luma.len());
+    }
+    // Keyframes every 60 frames, as encoded.
+    let keys: Vec<u64> = frames
+        .iter()
+        .filter(|f| f.key)
+        .map(|f| f.frame_idx)
+        .collect();
+    assert_eq!(keys, vec![0, 60, 120, 180, 240]);
+}
+
+#[test]
+fn sampler_stride_5_exact_and_fast() {
+    let exact = sample(&fixture("cfr.mp4"), opts(Stride::Every(5), true));
+    let idx: Vec<u64> = exact.iter().map(|f| f.frame_idx).collect();
+    assert_eq!(idx, (0..300).step_by(5).collect::<Vec<u64>>());
+
+    // Dropping non-reference frames: one frame per stride window, never before its target.
+    let fast = sample(&fixture("cfr.mp4"), opts(Stride::Every(5), false));
+    assert!(
+        fast.len() >= 55 && fast.len() <= 60,
+        "{} frames",
+        fast.len()
+    );
+    let mut windows: Vec<u64> = fast.iter().map(|f| f.frame_idx / 5).collect();
+    let n = windows.len();
+    windows.dedup();
+    assert_eq!(windows.len(), n, "at most one frame per window");
+    for f in &fast {
+        assert!((f.pts_secs - f.frame_idx as f64 / 30.0).abs() < 1e-3);
+    }
+}
+
+#[test]
+fn sampler_auto_stride_is_two_frames_per_second() {
+    let frames = sample(&fixture("cfr.mp4"), opts(Stride::Auto, true));
+    let idx: Vec<u64> = frames.iter().map(|f| f.frame_idx).collect();
+    assert_eq!(idx, (0..300).step_by(15).collect::<Vec<u64>>());
+    let fast = sample(&fixture("cfr.mp4"), opts(Stride::Auto, false));
+    assert!(
+        fast.len() >= 19 && fast.len() <= 20,
+        "{} frames",
+        fast.len()
+    );
+
+    let keys = sample(&fixture("cfr.mp4"), opts(Stride::Keyframes, false));
+    let idx: Vec<u64> = keys.iter().map(|f| f.frame_idx).collect();
+    assert_eq!(idx, vec![0, 60, 120, 180, 240]);
+}
+
+#[test]
+fn range_seek_gives_the_same_frames_as_a_full_pass() {
+    let path = fixture("cfr.mp4");
+    for (stride, exact) in [(Stride::Every(1), true), (Stride::Every(5), false)] {
+        let full = sample(&path, opts(stride, exact));
+        // 3.5 s is mid-GOP: the seek lands on the keyframe at 2.0 s and decodes forward.
+        let ranged = sample(
+            &path,
+            SamplerOptions {
+                start_secs: 3.5,
+                end_secs: Some(7.0),
+                ..opts(stride, exact)
+            },
+        );
+        let expected: Vec<&SampledFrame> = full
+            .iter()
+            .filter(|f| f.frame_idx >= 105 && f.frame_idx < 210)
+            .collect();
+        assert!(!ranged.is_empty());
+        assert_eq!(ranged.len(), expected.len(), "{stride:?}");
+        for (a, b) in ranged.iter().zip(expected) {
+            assert_eq!(a, b, "frame {} differs", a.frame_idx);
+        }
+    }
+    // Splitting the whole file into two ranges gives back the full pass.
+    let full = sample(&path, opts(Stride::Every(1), true));
+    let mut halves = sample(
+        &path,
+        SamplerOptions {
+            end_secs: Some(5.0),
+            ..opts(Stride::Every(1), true)
+        },
+    );
+    halves.extend(sample(
+        &path,
+        SamplerOptions {
+            start_secs: 5.0,
+            ..opts(Stride::Every(1), true)
+        },
+    ));
+    assert_eq!(halves.len(), full.len());
+    assert!(halves == full);
+}
+
+#[test]
+fn vfr_timestamps_are_kept() {
+    let path = fixture("vfr.mkv");
+    let (_, v) = probe(&path)
+        .expect("probe")
+        .video()
+        .map(|(s, v)| (s.clone(), v.clone()))
+        .expect("video");
+    assert!(v.vfr, "VFR detected");
+    let frames = sample(&path, opts(Stride::Every(1), true));
+    // The reference: ffprobe's decoded frame times for the same file.
+    let out = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0", "-show_entries"])
+        .args(["frame=pts_time", "-of", "csv=p=0"])
+        .arg(&path)
+        .output()
+        .expect("ffprobe");
+    let expected: Vec<f64> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.trim().trim_end_matches(',').parse().ok())
+        .collect();
+    assert!(expected.len() >= 120, "{} reference frames", expected.len());
+    assert_eq!(frames.len(), expected.len());
+    for (f, t) in frames.iter().zip(&expected) {
+        assert!(
+            (f.pts_secs - t).abs() < 1e-6,
+            "frame {}: {} vs {t}",
+            f.frame_idx,
+            f.pts_secs
+        );
+    }
+    // The generated file really is VFR: 1/30 s gaps, then 1/10 s gaps.
+    assert!((frames[1].pts_secs - frames[0].pts_secs - 0.033).abs() < 0.0015);
+    assert!((frames[100].pts_secs - frames[99].pts_secs - 0.1).abs() < 0.0015);
+    let times: Vec<f64> = frames.iter().map(|f| f.pts_secs).collect();
+    assert!(times.windows(2).all(|w| w[1] > w[0]), "increasing");
+}
+
+/// The magnitude spectrum peak of `samples` (length = sample rate → 1 Hz bins).
+fn peak_hz(samples: &[f32]) -> f64 {
+    use rustfft::num_complex::Complex;
+    let n = samples.len();
+    let mut buf: Vec<Complex<f32>> = samples.iter().map(|s| Complex::new(*s, 0.0)).collect();
+    rustfft::FftPlanner::new()
+        .plan_fft_forward(n)
+        .process(&mut buf);
+    let (bin, _) = buf[..n / 2]
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.norm().total_cmp(&b.1.norm()))
+        .expect("bins");
+    bin as f64 * f64::from(SAMPLE_RATE) / n as f64
+}
+
+#[test]
+fn audio_decodes_to_16k_mono_with_the_tone_at_440_hz() {
+    let path = fixture("audio_only.m4a");
+    let all = read_audio(&path, &AudioOptions::default(), &CancelToken::new()).expect("decode");
+    let secs = all.len() as f64 / 16000.0;
+    assert!((secs - 3.0).abs() < 0.06, "{secs} s of audio");
+    let one_second = &all[8000..24000];
+    assert!((peak_hz(one_second) - 440.0).abs() <= 1.0);
+    let rms = (one_second.iter().map(|s| s * s).sum::<f32>() / 16000.0).sqrt();
+    // lavfi's sine has amplitude 1/8: RMS 0.088.
+    assert!((rms - 0.088).abs() < 0.01, "rms {rms}");
+
+    // Chunks are contiguous and of the requested size; a range gives only its samples.
+    let mut starts = Vec::new();
+    let mut total = 0;
+    decode_audio(
+        &path,
+        &AudioOptions {
+            start_secs: 1.0,
+            end_secs: Some(2.5),
+            chunk_samples: 4000,
+        },
+        &CancelToken::new(),
+        |c| {
+            starts.push((c.start_sample, c.samples.len()));
+            total += c.samples.len();
+            ControlFlow::Continue(())
+        },
+    )
+    .expect("decode range");
+    assert_eq!(total, 24000);
+    assert_eq!(starts.first(), Some(&(16000, 4000)));
+    assert!(starts.windows(2).all(|w| w[0].0 + w[0].1 as u64 == w[1].0));
+
+    // The tone in an A/V file, from 48 kHz stereo.
+    let av = read_audio(
+        &fixture("cfr.mp4"),
+        &AudioOptions::default(),
+        &CancelToken::new(),
+    )
+    .expect("decode av");
+    assert!((peak_hz(&av[16000..32000]) - 440.0).abs() <= 1.0);
+}
+
+#[test]
+fn grab_returns_the_frame_shown_at_t() {
+    let path = fixture("red_blue.mp4");
+    let is_red = |p: [u8; 4]| p[0] > 200 && p[1] < 60 && p[2] < 60;
+    let is_blue = |p: [u8; 4]| p[2] > 200 && p[0] < 60 && p[1] < 60;
+    let f = grab_frame(&path, 1.0, 320, 320).expect("grab");
+    assert_eq!((f.width, f.height), (160, 120));
+    assert!(is_red(f.pixel(80, 60).expect("pixel")));
+    assert!((f.pts_secs - 1.0).abs() < 1e-3);
+
+    let mut g = FrameGrabber::open(&path).expect("open");
+    let cancel = CancelToken::new();
+    // Backwards, forwards, and across the cut at 2.0 s: the last frame at or before t.
+    for (t, red) in [
+        (3.0, false),
+        (0.5, true),
+        (1.96, true),
+        (2.0, false),
+        (3.9, false),
+        (0.0, true),
+    ] {
+        let f = g.grab(t, 80, 80, &cancel).expect("grab");
+        assert_eq!((f.width, f.height), (80, 60));
+        let p = f.pixel(40, 30).expect("pixel");
+        assert!(if red { is_red(p) } else { is_blue(p) }, "t={t}: {p:?}");
+        assert!(
+            f.pts_secs <= t + 1e-3 && f.pts_secs > t - 0.041,
+            "t={t}: frame at {}",
+            f.pts_secs
+        );
+    }
+}
+
+#[test]
+fn audio_only_and_video_only_are_valid_for_their_parts() {
+    let err = sample_frames(
+        &fixture("audio_only.m4a"),
+        &SamplerOptions::default(),
+        &CancelToken::new(),
+        |_| ControlFlow::Continue(()),
+    )
+    .expect_err("no video");
+    assert!(err.to_string().starts_with("no video stream: "), "{err}");
+    let err = read_audio(
+        &fixture("video_only.mp4"),
+        &AudioOptions::default(),
+        &CancelToken::new(),
+    )
+    .expect_err("no audio");
+    assert!(err.to_string().starts_with("no audio stream: "), "{err}");
+}
+
+#[test]
+fn cancel_stops_sampling() {
+    let cancel = CancelToken::new();
+    let mut n = 0;
+    let err = sample_frames(
+        &fixture("cfr.mp4"),
+        &opts(Stride::Every(1), true),
+        &cancel,
+        |_| {
+            n += 1;
+            if n == 10 {
+                cancel.cancel();
+            }
+            ControlFlow::Continue(())
+        },
+    )
+    .expect_err("cancelled");
+    assert!(err.is_cancelled());
+    assert!(n < 20, "stopped within a packet or two, saw {n}");
+}
+
+#[test]
+fn rotated_video_is_grabbed_upright_like_the_ffmpeg_cli_shows_it() {
+    let path = fixture("rotated.mp4");
+    let ours = grab_frame(&path, 0.0, 1000, 1000).expect("grab");
+    assert_eq!(
+        (ours.width, ours.height),
+        (120, 160),
+        "portrait, as displayed"
+    );
+    // The FFmpeg CLI turns it upright by itself (autorotate): the same picture.
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(&path)
+        .args(["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgba", "-"])
+        .output()
+        .expect("ffmpeg");
+    assert_eq!(out.stdout.len(), 120 * 160 * 4);
+    let diff: u64 = ours
+        .pixels
+        .iter()
+        .zip(&out.stdout)
+        .map(|(a, b)| u64::from(a.abs_diff(*b)))
+        .sum();
+    let mean = diff as f64 / out.stdout.len() as f64;
+    assert!(
+        mean < 8.0,
+        "same orientation as the CLI (mean difference {mean})"
+    );
+}

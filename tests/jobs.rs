@@ -1,0 +1,182 @@
+//! The real binary running the main job: `analyze --json` has the documented shape, `export`
+//! takes analyze output or a plain list, and `--captions` burns the transcript's words.
+
+use crate::util::{run, slopcannon};
+use slopcannon_engine::media::grab::grab_frame;
+use slopcannon_testkit::{band_mad, fixture, model, test_dir};
+use std::path::PathBuf;
+
+#[test]
+fn cli_analyze_json_has_the_documented_shape() {
+    let dir = test_dir("analyze_json");
+    let (code, out, err) = run(slopcannon(&dir)
+        .arg("analyze")
+        .arg(fixture("cuts.mp4"))
+        .args([
+            "--json",
+            "-",
+            "--min-len",
+            "2",
+            "--max-len",
+            "4",
+            "--max-clips",
+            "2",
+        ]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON on stdout");
+    assert_eq!(v["video"]["streams"][0]["video"]["width"], 320);
+    let frames: Vec<u64> = v["scenes"]
+        .as_array()
+        .expect("scenes")
+        .iter()
+        .filter_map(|s| s["frame"].as_u64())
+        .collect();
+    assert_eq!(frames, vec![60, 120, 180, 240]);
+    assert!(v["scenes"][0]["time"]
+        .as_f64()
+        .is_some_and(|t| (t - 2.0).abs() < 1e-3));
+    let clips = v["clips"].as_array().expect("clips");
+    assert_eq!(clips.len(), 2);
+    for c in clips {
+        let (s, e) = (
+            c["start"].as_f64().expect("start"),
+            c["end"].as_f64().expect("end"),
+        );
+        assert!(e - s >= 2.0 - 1e-6 && e - s <= 4.0 + 1e-6);
+        assert!(c["score"]
+            .as_f64()
+            .is_some_and(|x| (0.0..=100.0).contains(&x)));
+        assert!(c["reasons"].as_array().is_some_and(|r| !r.is_empty()));
+    }
+    assert_eq!(v["curves"]["step"], 1.0);
+    assert_eq!(v["curves"]["motion"].as_array().map(Vec::len), Some(10));
+    assert!(v["timings"]["total"].as_f64().is_some());
+
+    let (code, _, err) = run(slopcannon(&dir)
+        .arg("analyze")
+        .arg(fixture("cuts.mp4"))
+        .args(["--weight", "sparkle=2"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("unknown weight"), "{err}");
+}
+
+#[test]
+fn cli_export_takes_analyze_output_or_a_plain_list() {
+    let dir = test_dir("export_cli");
+    let src = fixture("cuts.mp4");
+    let analysis = dir.join("analysis.json");
+    let (code, _, err) = run(slopcannon(&dir)
+        .arg("analyze")
+        .arg(&src)
+        .args([
+            "--min-len",
+            "2",
+            "--max-len",
+            "3",
+            "--max-clips",
+            "2",
+            "--json",
+        ])
+        .arg(&analysis));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(slopcannon(&dir)
+        .arg("export")
+        .arg(&src)
+        .arg("--clips")
+        .arg(&analysis)
+        .args(["--out", "clips", "--portrait", "crop"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("1080×1920"), "{out}");
+    assert_eq!(
+        std::fs::read_dir(dir.join("clips"))
+            .expect("out dir")
+            .count(),
+        2
+    );
+
+    std::fs::write(dir.join("list.json"), r#"[{"start": 0.5, "end": 1.5}]"#).expect("write");
+    let (code, out, err) = run(slopcannon(&dir).arg("export").arg(&src).args([
+        "--clips",
+        "list.json",
+        "--out",
+        "plain",
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v[0]["frames"], 30);
+    assert_eq!(v[0]["attempts"], 1);
+
+    std::fs::write(dir.join("bad.json"), r#"{"nope": 1}"#).expect("write");
+    let (code, _, err) = run(slopcannon(&dir)
+        .arg("export")
+        .arg(&src)
+        .args(["--clips", "bad.json", "--out", "x"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("not a clip list"), "{err}");
+}
+
+#[test]
+fn captions_from_the_transcript_are_burned_word_by_word() {
+    let dir = test_dir("export_captions");
+    let src = fixture("speech.mp4");
+    let model = model("ggml-tiny.en-q8_0.bin");
+    let (code, _, err) = run(slopcannon(&dir)
+        .env("SLOP_WHISPER_MODEL", &model)
+        .env("SLOP_WHISPER_THREADS", "1")
+        .arg("analyze")
+        .arg(&src)
+        .args([
+            "--min-len",
+            "3",
+            "--max-len",
+            "10",
+            "--max-clips",
+            "1",
+            "--json",
+            "a.json",
+        ]));
+    assert_eq!(code, 0, "{err}");
+    for (out, extra) in [("plain", None), ("captioned", Some("--captions"))] {
+        let mut cmd = slopcannon(&dir);
+        cmd.arg("export")
+            .arg(&src)
+            .args(["--clips", "a.json", "--out", out, "--portrait", "pad"]);
+        if let Some(flag) = extra {
+            cmd.arg(flag);
+        }
+        let (code, _, err) = run(&mut cmd);
+        assert_eq!(code, 0, "{err}");
+    }
+    let only = |d: &str| {
+        let files: Vec<PathBuf> = std::fs::read_dir(dir.join(d))
+            .expect("dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        assert_eq!(files.len(), 1, "{files:?}: no leftover subtitle files");
+        files[0].clone()
+    };
+    let (a, b) = (only("plain"), only("captioned"));
+    let mut differs = false;
+    for t in [0.5, 1.0, 1.5, 2.0] {
+        let fa = grab_frame(&a, t, 1080, 1920).expect("grab");
+        let fb = grab_frame(&b, t, 1080, 1920).expect("grab");
+        differs |= band_mad(&fa, &fb, 1400, 1620) > 5.0;
+        assert!(
+            band_mad(&fa, &fb, 100, 400) < 1.0,
+            "nothing above the captions"
+        );
+    }
+    assert!(differs, "captions visible in the subtitle area");
+
+    std::fs::write(dir.join("list.json"), r#"[{"start": 0.5, "end": 1.5}]"#).expect("write");
+    let (code, _, err) = run(slopcannon(&dir).arg("export").arg(&src).args([
+        "--clips",
+        "list.json",
+        "--out",
+        "x",
+        "--captions",
+    ]));
+    assert_eq!(code, 1);
+    assert!(err.contains("--captions needs a transcript"), "{err}");
+}
