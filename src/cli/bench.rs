@@ -34,7 +34,7 @@ pub fn decode(path: &Path, settings: &Settings, json: bool, runs: u32) -> anyhow
         .video()
         .with_context(|| format!("no video stream: {}", path.display()))?;
     let duration = info.duration_secs.unwrap_or(0.0);
-    let fps = video.avg_frame_rate.or(video.frame_rate).unwrap_or(25.0);
+    let fps = video.fps();
     let source_frames = (duration * fps).round().max(1.0);
     let threads = slopcannon_engine::system::cores().min(2);
     let stride_auto = match settings.frame_skip {

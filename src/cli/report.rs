@@ -41,8 +41,8 @@ pub fn probe(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
         }
         if let Some(v) = &s.video {
             line.push_str(&format!(" {}×{} {}", v.width, v.height, v.pixel_format));
-            if let Some(f) = v.avg_frame_rate.or(v.frame_rate) {
-                line.push_str(&format!(" {f:.3} fps"));
+            if v.frame_rate.is_some() || v.avg_frame_rate.is_some() {
+                line.push_str(&format!(" {:.3} fps", v.fps()));
             }
             if v.vfr {
                 line.push_str(" VFR");

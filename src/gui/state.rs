@@ -6,6 +6,7 @@ use super::jobs::{Msg, PickFor};
 use crate::logging::LogLine;
 use slopcannon_engine::analysis::scoring::Clip;
 use slopcannon_engine::analysis::{Pass, Ranking, Scene};
+use slopcannon_engine::media::frame_rate;
 use slopcannon_engine::media::grab::RgbaFrame;
 use slopcannon_engine::media::probe::MediaInfo;
 use slopcannon_engine::progress::{Event, JobId, Progress, Stage};
@@ -140,12 +141,11 @@ impl AppState {
         self.info().and_then(|i| i.duration_secs).unwrap_or(0.0)
     }
 
-    /// Frames per second of the open video (25 when unknown).
+    /// Frames per second of the open video (the engine's rule; its fallback when unknown).
     pub fn fps(&self) -> f64 {
         self.info()
             .and_then(|i| i.video())
-            .and_then(|(_, v)| v.avg_frame_rate.or(v.frame_rate))
-            .unwrap_or(25.0)
+            .map_or(f64::from(frame_rate::FALLBACK_FPS), |(_, v)| v.fps())
     }
 
     pub fn has_video(&self) -> bool {

@@ -168,10 +168,10 @@ pub fn analyze(
     if !has_video {
         warnings.push("no video stream: scored on the sound only".to_string());
     }
-    let fps = info
-        .video()
-        .and_then(|(_, v)| v.avg_frame_rate.or(v.frame_rate))
-        .unwrap_or(25.0);
+    let fps = info.video().map_or(
+        f64::from(crate::media::frame_rate::FALLBACK_FPS),
+        |(_, v)| v.fps(),
+    );
     let workers = opts.workers.max(1);
     let threads_per_worker = (opts.cores / workers).max(1);
     let skip_nonref =

@@ -88,10 +88,7 @@ impl SourceVideo {
         };
         let (avg, nominal) = (s.avg_frame_rate(), s.rate());
         let valid = |r: &ff::Rational| r.numerator() > 0 && r.denominator() > 0;
-        let frame_rate = [avg, nominal]
-            .into_iter()
-            .find(valid)
-            .unwrap_or(ff::Rational::new(30, 1));
+        let frame_rate = crate::media::frame_rate::stream_rate(&s);
         let cfr_rate = (valid(&nominal)
             && i64::from(avg.numerator()) * i64::from(nominal.denominator())
                 == i64::from(nominal.numerator()) * i64::from(avg.denominator()))

@@ -65,11 +65,7 @@ impl FrameGrabber {
         })?;
         let tb = f64::from(stream.time_base());
         let origin = stream_origin(&stream);
-        let fps = [stream.avg_frame_rate(), stream.rate()]
-            .into_iter()
-            .map(f64::from)
-            .find(|f| f.is_finite() && *f > 0.0)
-            .unwrap_or(25.0);
+        let fps = super::frame_rate::stream_fps(&stream);
         let duration_secs = (input.duration() > 0)
             .then(|| input.duration() as f64 / f64::from(ff::ffi::AV_TIME_BASE));
         let rotation_deg = super::probe::rotation_deg(&stream);

@@ -1,6 +1,6 @@
 //! The media layer: everything that touches FFmpeg (in-process, through `ffmpeg-next`).
 //!
-//! - [`probe`]: what a file holds.
+//! - [`probe`]: what a file holds; [`frame_rate`]: the one rule for a stream's frame rate.
 //! - [`sampler`]: small analysis frames at a stride, with exact timestamps and frame numbers.
 //! - [`audio`]: 16 kHz mono f32, streamed in chunks.
 //! - [`grab`]: one RGBA frame at a time `t` (preview, thumbnails).
@@ -10,6 +10,7 @@
 pub mod audio;
 pub mod decode;
 pub mod error;
+pub mod frame_rate;
 pub mod grab;
 pub mod open;
 pub mod probe;

@@ -90,6 +90,13 @@ pub struct AudioInfo {
     pub sample_format: String,
 }
 
+impl VideoInfo {
+    /// Frames per second by the engine's one rule ([`super::frame_rate`]).
+    pub fn fps(&self) -> f64 {
+        super::frame_rate::fps(self.frame_rate, self.avg_frame_rate)
+    }
+}
+
 impl MediaInfo {
     /// The first video stream (the one analysis uses).
     pub fn video(&self) -> Option<(&StreamInfo, &VideoInfo)> {
@@ -128,11 +135,11 @@ impl MediaInfo {
             parts.push(super::format_secs(d));
         }
         if let Some((s, v)) = self.video() {
-            let fps = v
-                .avg_frame_rate
-                .or(v.frame_rate)
-                .map(|f| format!(" {f:.3} fps").replace(".000 fps", " fps"))
-                .unwrap_or_default();
+            let fps = if v.frame_rate.is_some() || v.avg_frame_rate.is_some() {
+                format!(" {:.3} fps", v.fps()).replace(".000 fps", " fps")
+            } else {
+                String::new()
+            };
             let vfr = if v.vfr { " VFR" } else { "" };
             parts.push(format!(
                 "{}×{} {}{}{}",

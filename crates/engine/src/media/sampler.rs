@@ -178,11 +178,7 @@ pub fn sample_frames_with_signatures(
             path: path.to_path_buf(),
             kind: "video",
         })?;
-        let fps = [stream.rate(), stream.avg_frame_rate()]
-            .into_iter()
-            .map(f64::from)
-            .find(|f| f.is_finite() && *f > 0.0)
-            .unwrap_or(25.0);
+        let fps = super::frame_rate::stream_fps(&stream);
         (f64::from(stream.time_base()), fps, stream_origin(&stream))
     };
     let mut decoder = open_video_decoder(&input, index, opts.threads, path)?;
