@@ -9,6 +9,7 @@ use slopcannon_engine::media::sampler::{
     sample_frames_with_signatures, FrameSignature, SamplerOptions, Stride,
 };
 use slopcannon_engine::progress::CancelToken;
+use slopcannon_engine::stats::median;
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
@@ -155,9 +156,4 @@ pub fn decode(path: &Path, settings: &Settings, json: bool, runs: u32) -> anyhow
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(0.0)
 }

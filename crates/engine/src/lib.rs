@@ -11,4 +11,6 @@ pub mod media;
 pub mod progress;
 pub mod project;
 pub mod speech;
+pub mod stats;
 pub mod system;
+pub mod temp_file;

@@ -4,6 +4,7 @@
 
 use crate::analysis::scoring::Clip;
 use crate::analysis::Scene;
+use crate::temp_file::{write_file, Replace};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -41,12 +42,10 @@ pub fn data_dir() -> Option<PathBuf> {
 /// Where the project of `video` is kept inside `data_dir`.
 pub fn project_path(data_dir: &Path, video: &Path) -> PathBuf {
     let canonical = std::fs::canonicalize(video).unwrap_or_else(|_| video.to_path_buf());
-    // FNV-1a of the path: stable across runs and platforms, no extra dependency.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in canonical.to_string_lossy().bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
+    // A hash of the path: stable across runs and platforms.
+    let h = crate::stats::Fnv1a::default()
+        .write(canonical.to_string_lossy().as_bytes())
+        .finish();
     let stem = video
         .file_stem()
         .map(|s| {
@@ -102,12 +101,7 @@ impl Project {
             std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
         }
         let text = serde_json::to_string_pretty(self).map_err(|e| err(e.to_string()))?;
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, text).map_err(|e| err(e.to_string()))?;
-        std::fs::rename(&tmp, &path).map_err(|e| {
-            std::fs::remove_file(&tmp).ok();
-            err(e.to_string())
-        })?;
+        write_file(&path, text.as_bytes(), Replace::Atomically).map_err(|e| err(e.to_string()))?;
         Ok(path)
     }
 

@@ -92,7 +92,7 @@ pub fn detect_cuts(points: &[FramePoint], opts: &SceneOptions) -> Vec<Cut> {
             .filter(|(j, _)| lo + j != i)
             .map(|(_, q)| q.diff)
             .collect();
-        let local = median(&mut neighbours).max(1.0);
+        let local = crate::stats::median(&mut neighbours).max(1.0);
         // Into or out of black is a fade, not a hard cut.
         let dark = p.luma < opts.fade_luma || points[i - 1].luma < opts.fade_luma;
         if !dark && p.diff >= opts.threshold_ratio * local {
@@ -171,14 +171,6 @@ fn enforce_min_scene(cuts: Vec<Cut>, min_frames: u64) -> Vec<Cut> {
         }
     }
     kept
-}
-
-fn median(v: &mut [f32]) -> f32 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort_by(f32::total_cmp);
-    v[v.len() / 2]
 }
 
 #[cfg(test)]

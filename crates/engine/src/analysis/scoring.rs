@@ -5,6 +5,7 @@
 //!
 //! All weights live in [`Weights`].
 
+use crate::stats::median;
 use super::audio_features::AudioCurves;
 use super::scenes::Cut;
 use crate::speech::Transcript;
@@ -475,12 +476,9 @@ pub fn robust_z(v: &[f32]) -> Vec<f32> {
     if v.is_empty() {
         return Vec::new();
     }
-    let mut sorted = v.to_vec();
-    sorted.sort_by(f32::total_cmp);
-    let med = sorted[sorted.len() / 2];
+    let med = median(&mut v.to_vec());
     let mut dev: Vec<f32> = v.iter().map(|x| (x - med).abs()).collect();
-    dev.sort_by(f32::total_cmp);
-    let mad = dev[dev.len() / 2];
+    let mad = median(&mut dev);
     // With a MAD of 0 (a mostly constant curve) fall back to the mean deviation, then to 1.
     let mean_dev = dev.iter().sum::<f32>() / dev.len() as f32;
     let scale = if mad > 1e-6 {
@@ -501,9 +499,7 @@ fn above_rolling_median(v: &[f32], half: usize) -> Vec<f32> {
         .map(|i| {
             let lo = i.saturating_sub(half);
             let hi = (i + half + 1).min(v.len());
-            let mut w: Vec<f32> = v[lo..hi].to_vec();
-            w.sort_by(f32::total_cmp);
-            (v[i] - w[w.len() / 2]).max(0.0)
+            (v[i] - median(&mut v[lo..hi].to_vec())).max(0.0)
         })
         .collect()
 }

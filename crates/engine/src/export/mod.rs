@@ -25,7 +25,8 @@ use backon::{BlockingRetryable as _, ExponentialBuilder};
 pub use error::{ExportError, ExportErrorKind};
 pub use filters::Portrait;
 use filters::VideoLayout;
-use output::{file_name, temp_path, unique_path, TempFile};
+use crate::temp_file::{Replace, TempFile};
+use output::{file_name, unique_path};
 use smartcut::{smart_cut, SmartCutError};
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -306,12 +307,14 @@ fn run_job(
     // Captions from the transcript: a hidden .ass beside the output, removed afterwards.
     let captions = match (&clip.subtitles, &opts.captions) {
         (None, Some(t)) => {
-            let ass_path = temp_path(final_path).with_extension("ass");
             let words: Vec<_> = t.words().cloned().collect();
             let style = caption_style(opts);
             let text = crate::speech::subtitles::clip_ass(&words, clip.start, clip.end, &style);
-            match std::fs::write(&ass_path, text) {
-                Ok(()) => Some(TempFile::new(ass_path)),
+            let written = TempFile::create(final_path, "ass").and_then(|(tmp, mut file)| {
+                std::io::Write::write_all(&mut file, text.as_bytes()).map(|()| tmp)
+            });
+            match written {
+                Ok(tmp) => Some(tmp),
                 Err(e) => {
                     tracing::warn!("clip {}: no captions ({e})", index + 1);
                     None
@@ -375,7 +378,8 @@ fn run_job(
             *last_error.borrow_mut() = Some(e.clone());
             return Err(e);
         }
-        let tmp = TempFile::new(temp_path(final_path));
+        let (tmp, _) =
+            TempFile::create(final_path, "part").map_err(|e| ExportError::file(final_path, &e))?;
         let spec = ClipSpec {
             source,
             start: clip.start,
@@ -422,7 +426,12 @@ fn run_job(
         match result {
             Ok(stats) => {
                 cancel.check()?;
-                tmp.keep(final_path, opts.overwrite)
+                let replace = if opts.overwrite {
+                    Replace::Atomically
+                } else {
+                    Replace::Never
+                };
+                tmp.persist(final_path, replace)
                     .map_err(|e| ExportError::file(final_path, &e))?;
                 Ok((final_path.to_path_buf(), stats))
             }

@@ -1,6 +1,7 @@
-//! Output files: names from a template, never overwriting an existing file (a `_2`, `_3` …
-//! suffix instead, unless asked to overwrite), and the write-to-temp-then-rename discipline:
-//! a cancelled, failed or killed job leaves no partial file under the final name.
+//! Output file names: from a template, never those of an existing file (a `_2`, `_3` …
+//! suffix instead, unless asked to overwrite). Files are written through
+//! [`crate::temp_file`], so a cancelled, failed or killed job leaves no partial file under
+//! the final name.
 
 use std::path::{Path, PathBuf};
 
@@ -62,54 +63,6 @@ pub fn unique_path(dir: &Path, name: &str, overwrite: bool, taken: &[PathBuf]) -
         .unwrap_or(first)
 }
 
-/// The temporary file a job writes before renaming it to `final_path` (hidden, same folder,
-/// so the rename is atomic).
-pub fn temp_path(final_path: &Path) -> PathBuf {
-    let name = final_path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "clip.mp4".into());
-    final_path.with_file_name(format!(".{name}.part"))
-}
-
-/// Removes the temporary file when dropped, unless [`TempFile::keep`] moved it into place.
-pub struct TempFile {
-    path: PathBuf,
-    armed: bool,
-}
-
-impl TempFile {
-    pub fn new(path: PathBuf) -> TempFile {
-        TempFile { path, armed: true }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Renames the finished file to `final_path`. With `overwrite == false` the rename fails
-    /// rather than replace a file that appeared meanwhile.
-    pub fn keep(mut self, final_path: &Path, overwrite: bool) -> std::io::Result<()> {
-        if !overwrite && final_path.exists() {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                format!("{} appeared while exporting", final_path.display()),
-            ));
-        }
-        std::fs::rename(&self.path, final_path)?;
-        self.armed = false;
-        Ok(())
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if self.armed {
-            std::fs::remove_file(&self.path).ok();
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,15 +92,6 @@ mod tests {
         assert_eq!(
             unique_path(&dir, "a.mp4", false, &[dir.join("a_2.mp4")]),
             dir.join("a_3.mp4")
-        );
-        assert_eq!(temp_path(&dir.join("a.mp4")), dir.join(".a.mp4.part"));
-        {
-            let t = TempFile::new(dir.join(".t.part"));
-            std::fs::write(t.path(), b"partial").expect("write");
-        }
-        assert!(
-            !dir.join(".t.part").exists(),
-            "dropped temp file is removed"
         );
         std::fs::remove_dir_all(&dir).ok();
     }

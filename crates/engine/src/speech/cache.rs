@@ -3,25 +3,19 @@
 //! the model file (name and size), so re-analysing the same video does not transcribe again.
 
 use super::transcript::Transcript;
+use crate::stats::Fnv1a;
+use crate::temp_file::{write_file, Replace};
 use std::io::{Read as _, Seek as _, SeekFrom};
 use std::path::{Path, PathBuf};
 
 const SAMPLE: u64 = 1 << 20;
 
-/// FNV-1a over `bytes`, continuing from `h`.
-fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 /// The cache key of `media` transcribed with `model`, or None if the file cannot be read.
 pub fn key(media: &Path, model: &Path) -> Option<String> {
     let mut f = std::fs::File::open(media).ok()?;
     let size = f.metadata().ok()?.len();
-    let mut h = fnv(0xcbf2_9ce4_8422_2325, &size.to_le_bytes());
+    let mut h = Fnv1a::default();
+    h.write(&size.to_le_bytes());
     let mut buf = vec![0u8; SAMPLE as usize];
     for at in [
         0,
@@ -30,13 +24,13 @@ pub fn key(media: &Path, model: &Path) -> Option<String> {
     ] {
         f.seek(SeekFrom::Start(at)).ok()?;
         let n = f.read(&mut buf).ok()?;
-        h = fnv(h, &buf[..n]);
+        h.write(&buf[..n]);
     }
     let model_name = model.file_name()?.to_string_lossy().into_owned();
     let model_size = std::fs::metadata(model).ok()?.len();
-    h = fnv(h, model_name.as_bytes());
-    h = fnv(h, &model_size.to_le_bytes());
-    Some(format!("{h:016x}"))
+    h.write(model_name.as_bytes())
+        .write(&model_size.to_le_bytes());
+    Some(format!("{:016x}", h.finish()))
 }
 
 fn entry(dir: &Path, media: &Path, model: &Path) -> Option<PathBuf> {
@@ -61,9 +55,6 @@ pub fn save(dir: &Path, media: &Path, model: &Path, t: &Transcript) -> Result<()
     std::fs::create_dir_all(parent)
         .map_err(|e| format!("cannot create the cache ({e}): {}", parent.display()))?;
     let text = serde_json::to_string(t).map_err(|e| e.to_string())?;
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, text)
-        .map_err(|e| format!("cannot write the cache ({e}): {}", tmp.display()))?;
-    std::fs::rename(&tmp, &path)
+    write_file(&path, text.as_bytes(), Replace::Atomically)
         .map_err(|e| format!("cannot write the cache ({e}): {}", path.display()))
 }

@@ -134,7 +134,8 @@ pub fn download_model(
             });
         }
     }
-    std::fs::rename(&part, &dest).map_err(|e| io(&dest, e))?;
+    // Never over a model that appeared meanwhile (another download finished first).
+    crate::temp_file::rename_no_replace(&part, &dest).map_err(|e| io(&dest, e))?;
     tracing::info!("model saved: {}", dest.display());
     Ok(dest)
 }
