@@ -55,6 +55,8 @@ pub fn init(level: LogLevel, forward: Option<LogForward>) {
         .with(forward)
         .try_init()
         .ok();
+    // FFmpeg's own messages follow the same level (warnings and up unless asked for more).
+    slopcannon_engine::media::ffmpeg_log::set_level(level.as_tracing());
 }
 
 struct ForwardLayer {

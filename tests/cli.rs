@@ -126,3 +126,39 @@ fn help_is_available_for_every_command() {
         assert!(out.contains("Usage:"), "{args:?}: {out}");
     }
 }
+
+#[test]
+fn ffmpegs_own_messages_about_a_damaged_file_reach_the_log() {
+    let dir = test_dir("ffmpeg_log");
+    // Every 97th byte of a stretch in the middle of the video data flipped: the index is
+    // intact, so the file opens, but FFmpeg's H.264 parser meets broken NAL units.
+    let mut bytes = std::fs::read(fixture("cfr.mp4")).expect("read fixture");
+    let from = bytes.len() / 3;
+    for i in (from..from + 40_000).step_by(97) {
+        bytes[i] ^= 0x5a;
+    }
+    let damaged = dir.join("damaged.mp4");
+    std::fs::write(&damaged, bytes).expect("write");
+    let analyze = |level: Option<&str>| {
+        let mut cmd = slopcannon(&dir);
+        cmd.arg("analyze").arg(&damaged).arg("--no-speech");
+        if let Some(level) = level {
+            cmd.env("SLOP_LOG", level);
+        }
+        run(&mut cmd)
+    };
+    let (code, _, err) = analyze(None);
+    assert_eq!(code, 0, "a few bad packets are not fatal: {err}");
+    assert!(
+        err.lines()
+            .any(|l| l.contains("ffmpeg: [h264 @") && l.contains("NAL unit")),
+        "FFmpeg's own words about the damage, with its prefix: {err}"
+    );
+    // At SLOP_LOG=trace FFmpeg says more (its verbose and debug lines too).
+    let (_, _, verbose) = analyze(Some("trace"));
+    assert!(
+        verbose.lines().filter(|l| l.contains("ffmpeg:")).count()
+            > err.lines().filter(|l| l.contains("ffmpeg:")).count(),
+        "trace forwards more of FFmpeg's messages"
+    );
+}

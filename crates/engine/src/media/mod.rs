@@ -10,6 +10,7 @@
 pub mod audio;
 pub mod decode;
 pub mod error;
+pub mod ffmpeg_log;
 pub mod frame_rate;
 pub mod grab;
 pub mod open;

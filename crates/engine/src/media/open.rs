@@ -6,15 +6,15 @@ use ffmpeg_next as ff;
 use std::path::Path;
 use std::sync::Once;
 
-/// Initialises FFmpeg once per process and keeps its own logging quiet (we report errors
-/// ourselves, with the file name).
+/// Initialises FFmpeg once per process, its messages forwarded to the log
+/// ([`super::ffmpeg_log`]).
 pub fn init() {
     static INIT: Once = Once::new();
     INIT.call_once(|| {
         if let Err(e) = ff::init() {
             tracing::error!("FFmpeg failed to initialise: {e}");
         }
-        ff::util::log::set_level(ff::util::log::Level::Fatal);
+        super::ffmpeg_log::install();
     });
 }
 
