@@ -5,10 +5,10 @@
 //!
 //! All weights live in [`Weights`].
 
-use crate::stats::median;
 use super::audio_features::AudioCurves;
 use super::scenes::Cut;
 use crate::speech::Transcript;
+use crate::stats::median;
 use serde::{Deserialize, Serialize};
 
 /// How much each feature counts. Settable (CLI `--weight name=value`).

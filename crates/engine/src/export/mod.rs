@@ -21,11 +21,11 @@ pub mod smartcut;
 pub mod transcode;
 
 use crate::progress::{CancelToken, EventSink, JobId, ProgressReporter, Stage};
+use crate::temp_file::{Replace, TempFile};
 use backon::{BlockingRetryable as _, ExponentialBuilder};
 pub use error::{ExportError, ExportErrorKind};
 pub use filters::Portrait;
 use filters::VideoLayout;
-use crate::temp_file::{Replace, TempFile};
 use output::{file_name, unique_path};
 use smartcut::{smart_cut, SmartCutError};
 use std::cell::Cell;
