@@ -34,7 +34,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then
-  echo "setup: cargo not found. slopcannon needs Rust 1.88 or newer (install it with rustup)." >&2
+  echo "setup: cargo not found. slopcannon needs Rust 1.95 or newer (install it with rustup)." >&2
   exit 1
 fi
 echo "setup: system packages ready"

@@ -23,33 +23,26 @@ impl JobId {
 /// The stage a job is in; `done`/`total` in [`Progress`] are in this stage's unit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Stage {
-    Probe,
     /// Unit: frames.
     Decode,
     /// Unit: audio milliseconds.
     Audio,
-    Scenes,
+    /// Unit: audio milliseconds.
     Transcribe,
-    Score,
     /// Unit: clips.
     Export,
     /// Unit: bytes.
     Download,
-    Bench,
 }
 
 impl Stage {
     pub fn label(self) -> &'static str {
         match self {
-            Stage::Probe => "probe",
             Stage::Decode => "decode",
             Stage::Audio => "audio",
-            Stage::Scenes => "scenes",
             Stage::Transcribe => "transcribe",
-            Stage::Score => "score",
             Stage::Export => "export",
             Stage::Download => "download",
-            Stage::Bench => "bench",
         }
     }
 }

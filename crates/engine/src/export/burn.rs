@@ -169,14 +169,6 @@ pub fn blend_luma(dst: &mut Plane<'_>, img: &Image<'_>, c: u8) {
     }
 }
 
-/// Blends `img` onto a half-resolution (4:2:0 chroma) plane: each sample takes the mean
-/// coverage of the 2×2 image pixels it covers.
-pub fn blend_chroma(dst: &mut Plane<'_>, img: &Image<'_>, c: u8) {
-    if let Some(blocks) = BlockCoverage::of(img, dst.w, dst.h) {
-        blocks.blend(dst, c, img.opacity);
-    }
-}
-
 /// An image's mean coverage of each 2×2 block: what a 4:2:0 chroma sample sees. Worked out
 /// once per image and used for both chroma planes.
 pub struct BlockCoverage {
@@ -254,6 +246,14 @@ impl BlockCoverage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Blends `img` onto a half-resolution (4:2:0 chroma) plane, as the burner does for
+    /// each chroma plane.
+    fn blend_chroma(dst: &mut Plane<'_>, img: &Image<'_>, c: u8) {
+        if let Some(blocks) = BlockCoverage::of(img, dst.w, dst.h) {
+            blocks.blend(dst, c, img.opacity);
+        }
+    }
 
     #[test]
     fn colours_convert_like_the_standards() {

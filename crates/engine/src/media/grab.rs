@@ -1,4 +1,4 @@
-//! Grabbing single RGBA frames at a time `t` (thumbnails, the preview under the playhead).
+//! Grabbing single RGBA frames at a time `t` (the preview under the playhead).
 //!
 //! A [`FrameGrabber`] keeps the file and decoder open between grabs, so scrubbing forward a
 //! little decodes on from where it is instead of seeking back to a keyframe each time.

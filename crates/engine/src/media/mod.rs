@@ -3,9 +3,11 @@
 //! - [`probe`]: what a file holds; [`frame_rate`]: the one rule for a stream's frame rate.
 //! - [`sampler`]: small analysis frames at a stride, with exact timestamps and frame numbers.
 //! - [`audio`]: 16 kHz mono f32, streamed in chunks.
-//! - [`grab`]: one RGBA frame at a time `t` (preview, thumbnails).
+//! - [`grab`]: one RGBA frame at a time `t` (the preview).
+//! - [`ffmpeg_log`]: FFmpeg's own messages into the log.
 //!
-//! Nothing outside this module calls FFmpeg.
+//! This is how the engine reads files; `export/` also calls FFmpeg (filter graphs, encoders,
+//! muxers). The app never calls FFmpeg.
 
 pub mod audio;
 pub mod decode;
