@@ -62,6 +62,45 @@ fn probe_reports_what_was_generated() {
 }
 
 #[test]
+fn probe_says_vfr_only_for_variable_rate_files() {
+    // B-frames in a pyramid are read long after the frames they sit between, so the first
+    // packets' timestamps have holes until the rest arrive: still constant rate.
+    let dir = slopcannon_testkit::test_dir("probe_vfr");
+    for (name, rate, x264) in [
+        ("pyramid.mp4", "30", "b-pyramid=normal:bframes=3"),
+        ("ntsc.mp4", "30000/1001", "b-pyramid=strict:bframes=3"),
+    ] {
+        let out = dir.join(name);
+        slopcannon_testkit::fixtures::ffmpeg(
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                &format!("testsrc2=size=160x120:rate={rate}:duration=10"),
+                "-c:v",
+                "libx264",
+                "-preset",
+                "medium",
+                "-g",
+                "250",
+                "-x264-params",
+                x264,
+            ],
+            &out,
+        );
+        let info = probe(&out).expect("probe");
+        let (_, v) = info.video().expect("video");
+        assert!(!v.vfr, "{name} is constant rate: {v:?}");
+        assert!(!info.summary().contains("VFR"), "{}", info.summary());
+    }
+    let info = probe(&fixture("vfr.mkv")).expect("probe");
+    assert!(
+        info.video().is_some_and(|(_, v)| v.vfr),
+        "the VFR fixture is VFR"
+    );
+}
+
+#[test]
 fn probe_reads_rotation_like_ffprobe() {
     let path = fixture("rotated.mp4");
     let info = probe(&path).expect("probe");

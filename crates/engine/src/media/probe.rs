@@ -310,6 +310,7 @@ fn detect_vfr(input: &mut ff::format::context::Input, index: usize) -> bool {
         .map(|s| f64::from(s.time_base()))
         .unwrap_or(0.0);
     let mut pts: Vec<i64> = Vec::new();
+    let mut last_dts = i64::MIN;
     for (stream, packet) in input.packets() {
         if stream.index() != index {
             continue;
@@ -317,10 +318,15 @@ fn detect_vfr(input: &mut ff::format::context::Input, index: usize) -> bool {
         if let Some(p) = packet.pts() {
             pts.push(p);
         }
+        last_dts = last_dts.max(packet.dts().or(packet.pts()).unwrap_or(i64::MIN));
         if pts.len() >= 240 {
             break;
         }
     }
+    // Packets come in decode order: a frame not read yet has a decode time after the last one
+    // read, so only the frames shown up to then are all here. Later ones (B-frames that
+    // come after their references) would leave holes that look like longer frames.
+    pts.retain(|p| *p <= last_dts);
     pts.sort_unstable();
     pts.dedup();
     let gaps: Vec<i64> = pts.windows(2).map(|w| w[1] - w[0]).collect();
