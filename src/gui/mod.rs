@@ -15,6 +15,17 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+/// The app icon (`assets/slopcannon.png`, also the `.desktop` entry's), embedded.
+const ICON_PNG: &[u8] = include_bytes!("../../assets/slopcannon.png");
+
+/// The window icon, decoded from [`ICON_PNG`]; `None` (and a warning) if it cannot be, and
+/// eframe keeps its default.
+fn window_icon() -> Option<egui::IconData> {
+    eframe::icon_data::from_png_bytes(ICON_PNG)
+        .inspect_err(|e| tracing::warn!("app icon not decoded ({e}); using the default"))
+        .ok()
+}
+
 /// Opens the window. A settings error is shown in the window (and the exit code is 2).
 pub fn run(settings: Result<Settings, SettingsError>, file: Option<PathBuf>) -> ExitCode {
     let mut deps = app::AppDeps::new(jobs::system_file_picker());
@@ -44,12 +55,16 @@ pub fn run(settings: Result<Settings, SettingsError>, file: Option<PathBuf>) -> 
     }
     deps.open = file;
     deps.data_dir = slopcannon_engine::project::data_dir();
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("slopcannon")
+        .with_inner_size([1280.0, 800.0])
+        .with_min_inner_size([640.0, 400.0])
+        .with_drag_and_drop(true);
+    if let Some(icon) = window_icon() {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("slopcannon")
-            .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([640.0, 400.0])
-            .with_drag_and_drop(true),
+        viewport,
         ..Default::default()
     };
     let result = eframe::run_native(
@@ -64,5 +79,15 @@ pub fn run(settings: Result<Settings, SettingsError>, file: Option<PathBuf>) -> 
         }
         Ok(()) if failed_settings => ExitCode::from(2),
         Ok(()) => ExitCode::SUCCESS,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_window_icon_decodes() {
+        let icon = super::window_icon().expect("icon decodes");
+        assert_eq!((icon.width, icon.height), (256, 256));
+        assert_eq!(icon.rgba.len(), 256 * 256 * 4);
     }
 }

@@ -10,6 +10,8 @@ use slopcannon_engine::media::grab::{grab_frame, RgbaFrame};
 use slopcannon_engine::media::probe;
 use slopcannon_engine::media::sampler::{sample_frames, SamplerOptions, Stride};
 use slopcannon_engine::progress::{CancelToken, Event, EventSink, JobId};
+use slopcannon_engine::speech::subtitles::{clip_ass, AssStyle};
+use slopcannon_engine::speech::Word;
 use slopcannon_testkit::{band_mad, fixture, test_dir};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -754,4 +756,86 @@ fn rotated_sources_are_exported_upright() {
         .map(|(s, v)| (s.clone(), v.clone()))
         .expect("video");
     assert_eq!((v.width, v.height, v.rotation_deg), (120, 160, 0));
+}
+
+/// The default caption font is the bundled one, registered with libass from memory: it is not
+/// installed, yet its captions differ clearly from DejaVu Sans's and from the fallback
+/// fontconfig gives a family it does not know (what libass would draw without it).
+#[test]
+fn captions_use_the_bundled_font_that_is_not_installed() {
+    let family = AssStyle::default().font;
+    let fc_list = std::process::Command::new("fc-list")
+        .output()
+        .expect("fc-list runs");
+    assert!(
+        !String::from_utf8_lossy(&fc_list.stdout)
+            .to_lowercase()
+            .contains(&family.to_lowercase()),
+        "{family} is installed on this system, so this test would prove nothing"
+    );
+    let dir = test_dir("export_bundled_font");
+    let words: Vec<Word> = [("Bundled", 0.0), ("fonts", 0.3), ("everywhere", 0.6)]
+        .into_iter()
+        .map(|(word, t)| Word {
+            start: t,
+            end: t + 0.3,
+            word: word.into(),
+        })
+        .collect();
+    let captioned = |name: &str, font: &str| {
+        let ass = dir.join(format!("{name}.ass"));
+        let style = AssStyle {
+            font: font.into(),
+            ..AssStyle::default()
+        };
+        std::fs::write(&ass, clip_ass(&words, 0.0, 1.0, &style)).expect("write ass");
+        ClipRequest {
+            start: 2.0,
+            end: 3.0,
+            subtitles: Some(ass),
+        }
+    };
+    let clips = [
+        captioned("bundled", &family),
+        captioned("dejavu", "DejaVu Sans"),
+        captioned("unknown", "No Such Font Family"),
+    ];
+    let r = export(
+        &fixture("cfr.mp4"),
+        &clips,
+        &ExportOptions {
+            portrait: Some(Portrait::Pad),
+            ..opts(&dir)
+        },
+    );
+    // Mid-caption (no fade), on the black padding below the picture: one line, 320 px above
+    // the bottom edge.
+    let (y0, y1) = (1400, 1700);
+    let frames: Vec<RgbaFrame> = r
+        .iter()
+        .map(|j| {
+            let out = j.output.as_ref().expect("written");
+            grab_frame(out, 0.5, 1080, 1920).expect("grab")
+        })
+        .collect();
+    for (f, c) in frames.iter().zip(["bundled", "dejavu", "unknown"]) {
+        let lit = f.pixels[y0 * 1080 * 4..y1 * 1080 * 4]
+            .chunks_exact(4)
+            .filter(|p| p[0] > 200 && p[1] > 200)
+            .count();
+        assert!(lit > 2000, "{c}: caption drawn ({lit} bright pixels)");
+    }
+    let vs_dejavu = band_mad(&frames[0], &frames[1], y0 as u32, y1 as u32);
+    let vs_fallback = band_mad(&frames[0], &frames[2], y0 as u32, y1 as u32);
+    eprintln!(
+        "caption band, bundled font vs DejaVu Sans: {vs_dejavu:.2}, vs fallback: {vs_fallback:.2}"
+    );
+    assert!(
+        vs_dejavu > 5.0,
+        "{family} looks like DejaVu Sans: {vs_dejavu}"
+    );
+    assert!(
+        vs_fallback > 5.0,
+        "{family} looks like fontconfig's fallback: {vs_fallback}"
+    );
 }

@@ -1,7 +1,10 @@
 //! A minimal safe wrapper over libass (the renderer FFmpeg's `ass` filter uses): load an
 //! `.ass` file, render the subtitle images of one instant at the output's size. Blending them
 //! onto frames is `burn.rs`'s job. Only the handful of libass calls we need are declared here;
-//! their ABI has been stable since libass 0.10.
+//! their ABI has been stable since libass 0.10. Each library handle gets the bundled caption
+//! fonts ([`fonts`]) from memory; fontconfig finds everything else.
+
+mod fonts;
 
 use super::error::ExportError;
 use std::ffi::{c_char, c_int, c_longlong, c_void, CStr, CString};
@@ -42,6 +45,12 @@ extern "C" {
     fn ass_library_init() -> *mut AssLibrary;
     fn ass_library_done(library: *mut AssLibrary);
     fn ass_set_message_cb(library: *mut AssLibrary, cb: MessageCallback, data: *mut c_void);
+    fn ass_add_font(
+        library: *mut AssLibrary,
+        name: *const c_char,
+        data: *const c_char,
+        data_size: c_int,
+    );
     fn ass_renderer_init(library: *mut AssLibrary) -> *mut AssRendererRaw;
     fn ass_renderer_done(renderer: *mut AssRendererRaw);
     fn ass_set_frame_size(renderer: *mut AssRendererRaw, w: c_int, h: c_int);
@@ -112,6 +121,25 @@ fn format_message(fmt: *const c_char, args: *mut c_void) -> String {
         .into_owned()
 }
 
+/// Registers the bundled caption fonts with `library` (libass copies the data), alongside
+/// fontconfig's: a style naming one of their families gets it even where it is not installed.
+///
+/// # Safety
+/// `library` must be a live handle from `ass_library_init`.
+unsafe fn add_bundled_fonts(library: *mut AssLibrary) {
+    for font in fonts::FONTS {
+        let (Ok(size), Ok(name)) = (c_int::try_from(font.data.len()), CString::new(font.file))
+        else {
+            tracing::warn!("libass: bundled font {} skipped", font.file);
+            continue;
+        };
+        // SAFETY: the caller's handle; `name` is NUL-terminated and `data` is `size` bytes,
+        // both valid for the call (libass keeps copies).
+        unsafe { ass_add_font(library, name.as_ptr(), font.data.as_ptr().cast(), size) };
+        tracing::trace!("libass: bundled font {} ({})", font.family, font.file);
+    }
+}
+
 /// One subtitle bitmap: coverage `mask` (`w`×`h`, rows `stride` apart) of one colour at
 /// (`x`, `y`) in the frame.
 pub struct Image<'a> {
@@ -155,6 +183,7 @@ impl AssRenderer {
                 return Err(ExportError::setup("libass could not start".into()));
             }
             ass_set_message_cb(library, on_message, std::ptr::null_mut());
+            add_bundled_fonts(library);
             let mut me = AssRenderer {
                 library,
                 renderer: std::ptr::null_mut(),

@@ -509,7 +509,9 @@ fn caption_style(opts: &ExportOptions) -> crate::speech::subtitles::AssStyle {
     } else {
         AssStyle {
             play_res: (1920, 1080),
-            size: 64,
+            // The bundled League Spartan draws small for its size: 88 matches the height the
+            // old default face had at 64.
+            size: 88,
             margin_v: 80,
             words_per_line: 7,
             ..AssStyle::default()

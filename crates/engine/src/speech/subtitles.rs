@@ -12,6 +12,8 @@ pub struct AssStyle {
     pub words_per_line: usize,
     pub lines_per_event: usize,
     pub fade_ms: u32,
+    /// Font family. The default, League Spartan (Bold), is bundled with the engine
+    /// (`assets/fonts/`), so it renders the same everywhere; others come from fontconfig.
     pub font: String,
     pub size: u32,
     /// ASS colours `&HAABBGGRR`: sung (primary), not yet sung (secondary), outline, shadow.
@@ -31,8 +33,10 @@ impl Default for AssStyle {
             words_per_line: 5,
             lines_per_event: 2,
             fade_ms: 100,
-            font: "DejaVu Sans".into(),
-            size: 80,
+            font: "League Spartan".into(),
+            // League Spartan's tall line metrics draw it smaller than most faces at one ASS
+            // size: 110 gives the cap height DejaVu Sans had at 80, in a narrower line.
+            size: 110,
             primary: "&H0000FFFF".into(),
             secondary: "&H00FFFFFF".into(),
             outline: "&H00000000".into(),
