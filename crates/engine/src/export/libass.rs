@@ -87,38 +87,21 @@ extern "C" fn on_message(level: c_int, fmt: *const c_char, args: *mut c_void, _:
     tracing::warn!("libass: {}", format_message(fmt, args).trim_end());
 }
 
-/// A libass message with its arguments filled in, by FFmpeg's own `va_list` formatter (on
-/// x86-64, where a `va_list` argument is a plain pointer); elsewhere the format string.
+/// A libass message with its arguments filled in by FFmpeg's formatter (the one FFmpeg's own
+/// messages take, [`crate::media::ffmpeg_log::format_line`]); else the bare format string.
 fn format_message(fmt: *const c_char, args: *mut c_void) -> String {
-    #[cfg(target_arch = "x86_64")]
-    {
-        let mut buf = [0 as c_char; 512];
-        let mut prefix: c_int = 0;
-        // SAFETY: `fmt` and `args` come straight from libass for this call; the buffer's
-        // length is passed, and the result is NUL-terminated within it.
-        let n = unsafe {
-            ffmpeg_next::ffi::av_log_format_line2(
-                std::ptr::null_mut(),
-                ffmpeg_next::ffi::AV_LOG_ERROR,
-                fmt,
-                args.cast(),
-                buf.as_mut_ptr(),
-                buf.len() as c_int,
-                &mut prefix,
-            )
-        };
-        if n >= 0 {
-            // SAFETY: av_log_format_line2 always NUL-terminates the buffer.
-            return unsafe { CStr::from_ptr(buf.as_ptr()) }
-                .to_string_lossy()
-                .into_owned();
-        }
-    }
-    let _ = args;
-    // SAFETY: libass passes a NUL-terminated format string, valid for this call.
-    unsafe { CStr::from_ptr(fmt) }
-        .to_string_lossy()
-        .into_owned()
+    crate::media::ffmpeg_log::format_line(
+        std::ptr::null_mut(),
+        ffmpeg_next::ffi::AV_LOG_ERROR,
+        fmt,
+        args,
+    )
+    .unwrap_or_else(|| {
+        // SAFETY: libass passes a NUL-terminated format string, valid for this call.
+        unsafe { CStr::from_ptr(fmt) }
+            .to_string_lossy()
+            .into_owned()
+    })
 }
 
 /// Registers the bundled caption fonts with `library` (libass copies the data), alongside
