@@ -162,3 +162,54 @@ fn ffmpegs_own_messages_about_a_damaged_file_reach_the_log() {
         "trace forwards more of FFmpeg's messages"
     );
 }
+
+#[test]
+fn models_download_fetches_resumes_checks_and_lists_a_model() {
+    use slopcannon_testkit::http::{serve, sha1sum};
+    let dir = test_dir("models_download");
+    let source = slopcannon_testkit::model("ggml-tiny.en-q5_1.bin");
+    let data = std::fs::read(&source).expect("model");
+    let sum = sha1sum(&source);
+    let models = dir.join("data/slopcannon/models");
+    let download = |name: &str, url: &str, sha1: &str| {
+        run(slopcannon(&dir)
+            .env("XDG_DATA_HOME", dir.join("data"))
+            .args(["models", "download", name, "--url", url, "--sha1", sha1]))
+    };
+
+    // The first connection breaks half-way; the command resumes it.
+    let (url, server) = serve(data.clone(), 1);
+    let (code, out, err) = download("tiny.en-q5_1", &url, &sum);
+    assert_eq!(code, 0, "{err}");
+    let path = models.join("ggml-tiny.en-q5_1.bin");
+    assert!(out.contains(&path.display().to_string()), "{out}");
+    assert_eq!(std::fs::read(&path).expect("read"), data, "the same bytes");
+    assert_eq!(server.join().expect("server").len(), 1, "one resumed request");
+    let (code, out, _) = run(slopcannon(&dir)
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .arg("models"));
+    assert_eq!(code, 0);
+    assert!(
+        out.lines().any(|l| l.contains("tiny.en") && l.contains("q5_1")),
+        "listed: {out}"
+    );
+
+    // A .part that is already whole: the server answers 416, the file is checked and kept.
+    std::fs::write(models.join("ggml-tiny.en.bin.part"), &data).expect("write part");
+    let (url, server) = serve(data.clone(), 0);
+    let (code, _, err) = download("tiny.en", &url, &sum);
+    assert_eq!(code, 0, "a complete part is done, not a failure: {err}");
+    assert_eq!(server.join().expect("server").len(), 1);
+    assert!(models.join("ggml-tiny.en.bin").is_file());
+    assert!(!models.join("ggml-tiny.en.bin.part").exists());
+
+    // A corrupted download is refused and nothing is left.
+    let mut bad = data;
+    bad[1000] ^= 0xff;
+    let (url, _server) = serve(bad, 0);
+    let (code, _, err) = download("base.en", &url, &sum);
+    assert_eq!(code, 1);
+    assert!(err.contains("corrupt") && err.contains("deleted"), "{err}");
+    assert!(!models.join("ggml-base.en.bin").exists());
+    assert!(!models.join("ggml-base.en.bin.part").exists());
+}

@@ -5,6 +5,7 @@ use crate::settings::Settings;
 use anyhow::Context as _;
 use slopcannon_engine::progress::{CancelToken, JobId};
 use slopcannon_engine::project::data_dir;
+use slopcannon_engine::speech::download::{download_model, DownloadOptions};
 use slopcannon_engine::speech::model::{installed, models_dir};
 use slopcannon_engine::speech::subtitles::{clip_srt, clip_vtt, AssStyle};
 use slopcannon_engine::speech::{transcribe as run_transcribe, TranscribeOptions};
@@ -54,6 +55,22 @@ pub enum ModelsAction {
         #[arg(long)]
         sha1: Option<String>,
     },
+}
+
+/// `models download NAME`: fetches the model into the model folder with a progress bar.
+fn download(name: &str, url: &str, sha1: Option<&str>, dir: PathBuf) -> anyhow::Result<ExitCode> {
+    let opts = DownloadOptions {
+        base_url: url.to_string(),
+        sha1: sha1.map(str::to_string),
+        ..DownloadOptions::new(dir)
+    };
+    let bars = Bars::new(true);
+    let sink = bars.sink(|_| {});
+    let result = download_model(name, &opts, JobId::next(), &sink, &CancelToken::new());
+    bars.clear();
+    let path = result?;
+    super::print(&format!("{name}: {}\n", path.display()))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Builds the engine options from settings (and an optional model override).
@@ -109,10 +126,13 @@ pub fn transcribe(args: &TranscribeArgs, settings: &Settings) -> anyhow::Result<
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn models(_args: &ModelsArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+pub fn models(args: &ModelsArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let dir = data_dir()
         .map(|d| models_dir(&d))
         .unwrap_or_else(|| PathBuf::from("models"));
+    if let Some(ModelsAction::Download { name, url, sha1 }) = &args.action {
+        return download(name, url, sha1.as_deref(), dir);
+    }
     let list = installed(&dir);
     let mut out = format!(
         "models in {} (SLOP_WHISPER_MODEL={}):\n",

@@ -7,6 +7,7 @@ use slopcannon_engine::speech::transcript::word_error_rate;
 use slopcannon_engine::speech::Compute;
 use slopcannon_engine::speech::{transcribe, TranscribeOptions, Transcribed};
 use slopcannon_testkit::fixtures_analysis::{SPEECH_A, SPEECH_B};
+use slopcannon_testkit::http::{serve, sha1sum};
 use slopcannon_testkit::{fixture, model, shared, test_dir};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -208,63 +209,6 @@ fn cancel_stops_transcription_within_a_second() {
     );
     let err = result.expect_err("cancelled");
     assert!(err.is_cancelled(), "{err}");
-}
-
-/// A tiny HTTP/1.1 server on 127.0.0.1 serving `data` with range support. The first
-/// `cut_first` connections send only half of what they promise and then hang up.
-fn serve(data: Vec<u8>, cut_first: usize) -> (String, std::thread::JoinHandle<Vec<String>>) {
-    use std::io::{BufRead as _, BufReader, Write as _};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let addr = listener.local_addr().expect("addr");
-    let handle = std::thread::spawn(move || {
-        let mut ranges = Vec::new();
-        for (i, conn) in listener.incoming().take(cut_first + 1).enumerate() {
-            let Ok(mut conn) = conn else { break };
-            let mut reader = BufReader::new(conn.try_clone().expect("clone"));
-            let mut from = 0usize;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("range: bytes=") {
-                    from = v.trim().trim_end_matches('-').parse().unwrap_or(0);
-                    ranges.push(line.trim().to_string());
-                }
-            }
-            let body = &data[from.min(data.len())..];
-            let status = if from > 0 {
-                "206 Partial Content"
-            } else {
-                "200 OK"
-            };
-            let head = format!(
-                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            conn.write_all(head.as_bytes()).ok();
-            let send = if i < cut_first {
-                &body[..body.len() / 2]
-            } else {
-                body
-            };
-            conn.write_all(send).ok();
-        }
-        ranges
-    });
-    (format!("http://{addr}/models"), handle)
-}
-
-fn sha1sum(path: &Path) -> String {
-    let out = std::process::Command::new("sha1sum")
-        .arg(path)
-        .output()
-        .expect("sha1sum");
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .to_string()
 }
 
 #[test]

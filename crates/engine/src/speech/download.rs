@@ -1,7 +1,8 @@
 //! Downloading a whisper model: from the public whisper.cpp model repository (or any base URL),
 //! into `<models dir>/ggml-NAME.bin.part`, resuming with an HTTP range request after a broken
-//! connection (retried with backoff), verified by SHA-1, then renamed into place. A download
-//! whose checksum does not match is deleted.
+//! connection or a stalled one (retried with backoff), verified by SHA-1, then renamed into
+//! place. A `.part` that is already whole (the server answers 416 to the range past its end)
+//! is checked and kept. A download whose checksum does not match is deleted.
 
 use crate::progress::{CancelToken, Cancelled, EventSink, JobId, ProgressReporter, Stage};
 use backon::{BlockingRetryable as _, ExponentialBuilder};
@@ -9,6 +10,11 @@ use sha1::Digest as _;
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// Giving up on a server that does not answer the connection within this.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// A connection that delivers nothing for this long is broken (and resumed).
+const STALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The public whisper.cpp model repository.
 pub const DEFAULT_BASE_URL: &str = "https://huggingface.co/ggerganov/whisper.cpp/resolve/main";
@@ -63,6 +69,8 @@ impl DownloadOptions {
 pub enum DownloadError {
     #[error("download failed ({reason}): {url}")]
     Network { url: String, reason: String },
+    #[error("the server has no such model (HTTP {status}): {url}")]
+    NotFound { url: String, status: u16 },
     #[error("the download is corrupt (SHA-1 {got}, expected {expected}); it was deleted: {}", path.display())]
     Checksum {
         path: PathBuf,
@@ -153,12 +161,30 @@ fn fetch_resuming(
         url: url.to_string(),
         reason,
     };
-    let mut req = ureq::get(url);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_connect(Some(CONNECT_TIMEOUT))
+        .timeout_per_read(Some(STALL_TIMEOUT))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut req = agent.get(url);
     if have > 0 {
         req = req.header("Range", &format!("bytes={have}-"));
     }
     let resp = req.call().map_err(|e| net(e.to_string()))?;
     let status = resp.status().as_u16();
+    match status {
+        // The part is whole: nothing is left past its end. The checksum says if it is right.
+        416 if have > 0 => return Ok(()),
+        200 | 206 => {}
+        404 | 410 => {
+            return Err(DownloadError::NotFound {
+                url: url.to_string(),
+                status,
+            })
+        }
+        _ => return Err(net(format!("HTTP {status}"))),
+    }
     let resumed = status == 206;
     let len: Option<u64> = resp
         .headers()
