@@ -184,13 +184,18 @@ fn models_download_fetches_resumes_checks_and_lists_a_model() {
     let path = models.join("ggml-tiny.en-q5_1.bin");
     assert!(out.contains(&path.display().to_string()), "{out}");
     assert_eq!(std::fs::read(&path).expect("read"), data, "the same bytes");
-    assert_eq!(server.join().expect("server").len(), 1, "one resumed request");
+    assert_eq!(
+        server.join().expect("server").len(),
+        1,
+        "one resumed request"
+    );
     let (code, out, _) = run(slopcannon(&dir)
         .env("XDG_DATA_HOME", dir.join("data"))
         .arg("models"));
     assert_eq!(code, 0);
     assert!(
-        out.lines().any(|l| l.contains("tiny.en") && l.contains("q5_1")),
+        out.lines()
+            .any(|l| l.contains("tiny.en") && l.contains("q5_1")),
         "listed: {out}"
     );
 
