@@ -45,18 +45,23 @@ pub fn shared(rel: &str) -> PathBuf {
     workspace_root().join("../shared").join(rel)
 }
 
-/// A real whisper model of `../shared/models` (e.g. `ggml-tiny.en-q8_0.bin`). Fails the test
-/// with a message saying how to get it when it is not there: a speech test never passes
-/// without the model it tests.
+/// A real whisper model (e.g. `ggml-tiny.en-q8_0.bin`) from `../shared/models`, or from the
+/// folder `SLOPCANNON_TEST_MODELS` names (`scripts/test.sh` downloads the tiny.en models there
+/// with `slopcannon models download` when there is no `../shared`). Fails the test with a
+/// message saying how to get it when it is not there: a speech test never passes without the
+/// model it tests.
 pub fn model(file: &str) -> PathBuf {
-    let path = shared("models").join(file);
+    let dir = std::env::var_os("SLOPCANNON_TEST_MODELS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| shared("models"));
+    let path = dir.join(file);
     assert!(
         path.is_file(),
         "the whisper model {} is missing: put the project's shared/ folder beside the clone \
-         (../shared/models), or run `slopcannon models download tiny.en` and copy the file from \
-         ~/.local/share/slopcannon/models to {}",
-        file,
-        path.display()
+         (../shared/models), or run `slopcannon models download {}` (online) and set \
+         SLOPCANNON_TEST_MODELS to ~/.local/share/slopcannon/models",
+        path.display(),
+        file.trim_start_matches("ggml-").trim_end_matches(".bin"),
     );
     path
 }
