@@ -118,8 +118,8 @@ type Rate = (i32, i32);
 /// The background's frame rate when it is constant, reduced, and its frame count when the
 /// container states it (so a long background is turned down without decoding it).
 fn background_rate(bg: &Path) -> Result<(Option<Rate>, Option<usize>), ExportError> {
-    let (input, vidx, _) = super::transcode::open_source(bg)?;
-    let v = super::transcode::SourceVideo::of(&input, vidx, bg)?;
+    let (input, vidx, _) = super::source::open_source(bg)?;
+    let v = super::source::SourceVideo::of(&input, vidx, bg)?;
     let frames = input
         .stream(vidx)
         .map(|s| s.frames())

@@ -3,8 +3,9 @@
 //! decoded, trimmed to the sample and encoded to AAC.
 
 use super::audio_copy::{can_copy, AudioCopy};
+use super::audio_encode::AudioChain;
 use super::error::ExportError;
-use super::transcode::{AudioChain, ClipSpec};
+use super::transcode::ClipSpec;
 use crate::media::open::open_audio_decoder;
 use ffmpeg_next as ff;
 use std::path::Path;

@@ -9,15 +9,19 @@
 //! default; a stream that cannot be smart-cut is re-encoded, and the result says why.
 
 pub mod audio_copy;
+mod audio_encode;
 pub mod background;
 pub mod burn;
 mod clip_audio;
+mod compose;
+mod encoder;
 pub mod error;
 pub mod filters;
 pub mod h264;
 mod libass;
 pub mod output;
 pub mod smartcut;
+mod source;
 pub mod transcode;
 
 use crate::progress::{CancelToken, EventSink, JobId, ProgressReporter, Stage};
@@ -252,8 +256,8 @@ fn prepare_background(
     let Some(bg) = opts.stacked.as_deref() else {
         return Ok(None);
     };
-    let rate = transcode::open_source(source)
-        .and_then(|(input, vidx, _)| transcode::SourceVideo::of(&input, vidx, source))
+    let rate = source::open_source(source)
+        .and_then(|(input, vidx, _)| source::SourceVideo::of(&input, vidx, source))
         .ok()
         .and_then(|v| v.cfr_rate);
     let Some(rate) = rate else {

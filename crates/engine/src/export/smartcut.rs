@@ -14,9 +14,11 @@
 
 use super::audio_copy::add_copied_stream;
 use super::clip_audio::{AudioTarget, ClipAudio};
+use super::encoder::{open_x264, MatchSource, X264Settings};
 use super::error::ExportError;
 use super::h264::{self, AvcConfig};
-use super::transcode::{open_source, ClipSpec, SourceVideo, TranscodeStats};
+use super::source::{open_source, SourceVideo};
+use super::transcode::{ClipSpec, TranscodeStats};
 use crate::media::open::{init, open_video_decoder, secs_to_ts, seek_before};
 use crate::media::MediaError;
 use crate::progress::{CancelToken, Cancelled};
@@ -617,50 +619,29 @@ struct MatchingEncoder<'a> {
 }
 
 impl MatchingEncoder<'_> {
+    /// An encoder for `dec`'s pictures: its size, pixel format, aspect and colour, the
+    /// source's profile and level, no B-frames, and the parameter-set id the source leaves
+    /// free.
     fn open(&self, dec: &ff::decoder::Video) -> Result<ff::encoder::Video, ExportError> {
-        let x264 = ff::encoder::find_by_name("libx264")
-            .ok_or_else(|| ExportError::setup("this FFmpeg has no libx264 encoder".into()))?;
-        let mut enc = ff::codec::context::Context::new_with_codec(x264)
-            .encoder()
-            .video()
-            .map_err(|e| ExportError::encoder("video", e))?;
-        enc.set_width(dec.width());
-        enc.set_height(dec.height());
-        enc.set_format(dec.format());
-        enc.set_time_base(self.tb);
-        enc.set_frame_rate(Some(self.frame_rate));
-        enc.set_aspect_ratio(dec.aspect_ratio());
-        enc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
-        // SAFETY: both contexts are alive; these are plain enum fields.
-        unsafe {
-            let (e, d) = (enc.as_mut_ptr(), dec.as_ptr());
-            (*e).color_range = (*d).color_range;
-            (*e).colorspace = (*d).colorspace;
-            (*e).color_primaries = (*d).color_primaries;
-            (*e).color_trc = (*d).color_trc;
-            (*e).chroma_sample_location = (*d).chroma_sample_location;
-        }
-        if self.spec.encode.threads > 1 {
-            enc.set_threading(ff::codec::threading::Config {
-                kind: ff::codec::threading::Type::Frame,
-                count: self.spec.encode.threads,
-                ..Default::default()
-            });
-        }
-        let mut opts = ff::Dictionary::new();
-        opts.set("preset", &self.spec.encode.preset);
-        opts.set("crf", &self.spec.encode.crf.to_string());
-        opts.set("profile", self.profile);
-        opts.set("level", &self.level.to_string());
-        opts.set(
-            "x264-params",
-            &format!("sps-id={}:bframes=0:repeat-headers=0", self.sps_id),
-        );
-        enc.open_with(opts).map_err(|e| {
-            ExportError::bad_settings(format!(
-                "libx264 rejected the smart-cut settings (preset {:?}, crf {}, profile {}): {e}",
-                self.spec.encode.preset, self.spec.encode.crf, self.profile
-            ))
+        let threads = self.spec.encode.threads;
+        open_x264(&X264Settings {
+            width: dec.width(),
+            height: dec.height(),
+            format: dec.format(),
+            time_base: self.tb,
+            frame_rate: self.frame_rate,
+            aspect: dec.aspect_ratio(),
+            global_header: true,
+            // One thread is libx264's own choice here, as it always was.
+            threads: if threads > 1 { threads } else { 0 },
+            preset: &self.spec.encode.preset,
+            crf: self.spec.encode.crf,
+            matching: Some(MatchSource {
+                profile: self.profile,
+                level: self.level,
+                sps_id: self.sps_id,
+                colour_of: dec,
+            }),
         })
     }
 }

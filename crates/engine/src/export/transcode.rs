@@ -1,19 +1,20 @@
 //! One clip, one pass: seek the input to the keyframe before the clip, decode only what the
-//! clip needs, run the video and audio through their filter graphs (trim, layout, loudness),
-//! put a prepared stacked background under the picture and burn subtitles into it, encode
-//! with libx264 and AAC, and mux to MP4 — in-process with `ffmpeg-next`.
+//! clip needs, run the video through its filter graph (trim, layout) and the audio through
+//! its own (see `clip_audio`), compose the picture (see `compose`), encode with libx264 and
+//! mux to MP4 — in-process with `ffmpeg-next`. Also the types every clip export shares
+//! ([`ClipSpec`], [`EncodeSettings`], [`TranscodeStats`]).
 
 use super::background::PreparedBackground;
-use super::burn::SubtitleBurner;
 use super::clip_audio::{AudioTarget, ClipAudio};
+use super::compose::Compose;
+use super::encoder::{add_encoded_stream, open_x264, write_packets, X264Settings};
 use super::error::ExportError;
-use super::filters::{audio_graph, video_graph, VideoLayout, PORTRAIT_H};
+use super::filters::{video_graph, VideoLayout, PORTRAIT_H};
 use super::h264::{self, AvcConfig};
-use crate::media::open::{
-    best_stream, init, open_input, open_video_decoder, secs_to_ts, seek_before,
-};
+// The source is opened in `source`; the queue and the prepared background still name it here.
+use super::source::{open_source, SourceVideo};
+use crate::media::open::{init, open_video_decoder, secs_to_ts, seek_before};
 use crate::progress::CancelToken;
-use ff::util::channel_layout::ChannelLayout;
 use ffmpeg_next as ff;
 use std::path::Path;
 
@@ -47,60 +48,6 @@ pub struct TranscodeStats {
     pub video_frames: u64,
     pub width: u32,
     pub height: u32,
-}
-
-/// Opens the source: its demuxer, its video stream and its audio stream if any.
-pub(super) fn open_source(
-    src: &Path,
-) -> Result<(ff::format::context::Input, usize, Option<usize>), ExportError> {
-    let input = open_input(src)?;
-    let vidx = best_stream(&input, ff::media::Type::Video, src)?;
-    let aidx = best_stream(&input, ff::media::Type::Audio, src).ok();
-    Ok((input, vidx, aidx))
-}
-
-/// What an export needs to know of the source's video stream.
-pub(super) struct SourceVideo {
-    pub tb: ff::Rational,
-    /// The stream's first timestamp, in seconds (clip times are relative to it).
-    pub origin_secs: f64,
-    /// Average (else nominal) frame rate; 30 when the container gives neither.
-    pub frame_rate: ff::Rational,
-    /// The frame rate when it is constant (nominal and average rates agree).
-    pub cfr_rate: Option<(i32, i32)>,
-    /// Clockwise display rotation in degrees.
-    pub rotation: i32,
-}
-
-impl SourceVideo {
-    pub(super) fn of(
-        input: &ff::format::context::Input,
-        index: usize,
-        src: &Path,
-    ) -> Result<SourceVideo, ExportError> {
-        let s = input
-            .stream(index)
-            .ok_or_else(|| ExportError::media(src, "the video stream disappeared"))?;
-        let tb = s.time_base();
-        let origin_secs = match s.start_time() {
-            ff::ffi::AV_NOPTS_VALUE => 0.0,
-            t => t as f64 * f64::from(tb),
-        };
-        let (avg, nominal) = (s.avg_frame_rate(), s.rate());
-        let valid = |r: &ff::Rational| r.numerator() > 0 && r.denominator() > 0;
-        let frame_rate = crate::media::frame_rate::stream_rate(&s);
-        let cfr_rate = (valid(&nominal)
-            && i64::from(avg.numerator()) * i64::from(nominal.denominator())
-                == i64::from(nominal.numerator()) * i64::from(avg.denominator()))
-        .then(|| (nominal.numerator(), nominal.denominator()));
-        Ok(SourceVideo {
-            tb,
-            origin_secs,
-            frame_rate,
-            cfr_rate,
-            rotation: crate::media::probe::rotation_deg(&s),
-        })
-    }
 }
 
 /// Exports `spec` into `out` (an MP4 file; the caller writes to a temp path and renames).
@@ -195,11 +142,7 @@ pub fn transcode(
     } else {
         out_h
     };
-    let burner = spec
-        .layout
-        .subtitles
-        .map(|p| SubtitleBurner::open(p, out_w, out_h))
-        .transpose()?;
+    let compose = Compose::open(background, spec.layout.subtitles, out_w, out_h)?;
 
     // Output and encoders.
     let mut octx = ff::format::output_as(out, "mp4").map_err(|e| ExportError::io(out, e))?;
@@ -207,43 +150,20 @@ pub fn transcode(
         .format()
         .flags()
         .contains(ff::format::Flags::GLOBAL_HEADER);
-    let x264 = ff::encoder::find_by_name("libx264")
-        .ok_or_else(|| ExportError::setup("this FFmpeg has no libx264 encoder".into()))?;
-    let mut venc = ff::codec::context::Context::new_with_codec(x264)
-        .encoder()
-        .video()
-        .map_err(|e| ExportError::encoder("video", e))?;
-    venc.set_width(out_w);
-    venc.set_height(out_h);
-    venc.set_format(ff::format::Pixel::YUV420P);
-    venc.set_time_base(out_tb);
-    venc.set_frame_rate(Some(frame_rate));
-    venc.set_aspect_ratio(ff::Rational::new(1, 1));
-    if global_header {
-        venc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
-    }
-    if spec.encode.threads > 0 {
-        venc.set_threading(ff::codec::threading::Config {
-            kind: ff::codec::threading::Type::Frame,
-            count: spec.encode.threads,
-            ..Default::default()
-        });
-    }
-    let mut vopts = ff::Dictionary::new();
-    vopts.set("preset", &spec.encode.preset);
-    vopts.set("crf", &spec.encode.crf.to_string());
-    let venc = venc.open_with(vopts).map_err(|e| {
-        ExportError::bad_settings(format!(
-            "libx264 rejected preset {:?} / crf {}: {e}",
-            spec.encode.preset, spec.encode.crf
-        ))
+    let venc = open_x264(&X264Settings {
+        width: out_w,
+        height: out_h,
+        format: ff::format::Pixel::YUV420P,
+        time_base: out_tb,
+        frame_rate,
+        aspect: ff::Rational::new(1, 1),
+        global_header,
+        threads: spec.encode.threads,
+        preset: &spec.encode.preset,
+        crf: spec.encode.crf,
+        matching: None,
     })?;
-    let vost = {
-        let mut s = octx.add_stream(x264).map_err(|e| ExportError::io(out, e))?;
-        s.set_parameters(&venc);
-        s.set_time_base(out_tb);
-        s.index()
-    };
+    let vost = add_encoded_stream(&mut octx, &venc, out_tb, out)?;
 
     let mut audio = ClipAudio::open(
         &AudioTarget {
@@ -278,10 +198,7 @@ pub fn transcode(
         },
         filtered: ff::frame::Video::empty(),
         packet: ff::Packet::empty(),
-        background,
-        composed: ff::frame::Video::empty(),
-        burner,
-        spent: Default::default(),
+        compose,
     };
 
     for (stream, packet) in input.packets() {
@@ -330,12 +247,7 @@ pub fn transcode(
     vsrc_add(&mut vgraph, None, src)?;
     vout.drain(&mut vgraph, &mut octx, &mut stats, out)?;
     vout.finish(&mut octx, out)?;
-    tracing::debug!(
-        "{} frames: {:.2} s stacking, {:.2} s burning subtitles",
-        stats.video_frames,
-        vout.spent[0].as_secs_f64(),
-        vout.spent[1].as_secs_f64()
-    );
+    vout.compose.log_spent(stats.video_frames);
     audio.finish(&mut octx, out)?;
     octx.write_trailer().map_err(|e| ExportError::io(out, e))?;
     on_progress(1.0);
@@ -363,7 +275,7 @@ fn vsrc_add(
 }
 
 /// The video encoder and its output stream, and what is done to a frame between the graph
-/// and the encoder (background under it, subtitles on it).
+/// and the encoder (see `compose`).
 struct VideoOut<'a> {
     enc: ff::encoder::Video,
     ost: usize,
@@ -373,13 +285,8 @@ struct VideoOut<'a> {
     frame_duration: i64,
     filtered: ff::frame::Video,
     packet: ff::Packet,
-    /// Lower halves to put under the graph's upper halves (frame numbers = timestamps).
-    background: Option<&'a PreparedBackground>,
-    /// The full picture when `background` is set (reused frame to frame).
-    composed: ff::frame::Video,
-    burner: Option<SubtitleBurner>,
-    /// Time spent stacking and burning (logged at debug level).
-    spent: [std::time::Duration; 2],
+    /// The background under the picture and the subtitles on it.
+    compose: Compose<'a>,
 }
 
 impl VideoOut<'_> {
@@ -400,24 +307,7 @@ impl VideoOut<'_> {
                 return Ok(());
             }
             self.filtered.set_kind(ff::picture::Type::None);
-            let t0 = std::time::Instant::now();
-            let frame = match self.background {
-                Some(bg) => {
-                    stack(&self.filtered, bg, &mut self.composed)?;
-                    &mut self.composed
-                }
-                None => &mut self.filtered,
-            };
-            let t1 = std::time::Instant::now();
-            if let Some(burner) = self.burner.as_mut() {
-                use ff::Rescale as _;
-                let ms = frame
-                    .pts()
-                    .map_or(0, |p| p.rescale(self.enc_tb, ff::Rational::new(1, 1000)));
-                burner.burn(frame, ms)?;
-            }
-            self.spent[0] += t1 - t0;
-            self.spent[1] += t1.elapsed();
+            let frame = self.compose.frame(&mut self.filtered, self.enc_tb)?;
             self.enc
                 .send_frame(frame)
                 .map_err(|e| ExportError::encoder("video", e))?;
@@ -451,293 +341,6 @@ impl VideoOut<'_> {
             self.ost_tb,
             &mut self.packet,
             self.frame_duration,
-            out,
-        )
-    }
-}
-
-/// Puts the upper half `top` (YUV 4:2:0, its timestamp its frame number) over the prepared
-/// lower half of the same frame number, into `out` (allocated on first use).
-fn stack(
-    top: &ff::frame::Video,
-    bg: &PreparedBackground,
-    out: &mut ff::frame::Video,
-) -> Result<(), ExportError> {
-    let n = top.pts().unwrap_or(0).max(0) as u64;
-    let lower = bg
-        .frame(n)
-        .ok_or_else(|| ExportError::setup("the prepared background has no frames".into()))?;
-    let yuv = ff::format::Pixel::YUV420P;
-    let (w, top_h, low_h) = (top.width(), top.height(), lower.height());
-    if top.format() != yuv || lower.format() != yuv || lower.width() != w || top_h % 2 != 0 {
-        return Err(ExportError::setup(format!(
-            "cannot stack a {}×{} {:?} picture over a {}×{} {:?} background",
-            w,
-            top_h,
-            top.format(),
-            lower.width(),
-            low_h,
-            lower.format()
-        )));
-    }
-    if out.width() != w || out.height() != top_h + low_h {
-        *out = ff::frame::Video::new(yuv, w, top_h + low_h);
-    }
-    // SAFETY: `out` is a valid, allocated frame owned here.
-    if unsafe { ff::ffi::av_frame_make_writable(out.as_mut_ptr()) } < 0 {
-        return Err(ExportError::setup(
-            "out of memory for a stacked frame".into(),
-        ));
-    }
-    for plane in 0..3 {
-        let (row, first_low) = if plane == 0 {
-            (w as usize, top_h as usize)
-        } else {
-            (w.div_ceil(2) as usize, top_h as usize / 2)
-        };
-        let dst_stride = out.stride(plane);
-        let dst = out.data_mut(plane);
-        for (src, at) in [(top, 0), (lower, first_low)] {
-            let stride = src.stride(plane);
-            let rows = src.plane_height(plane) as usize;
-            let data = src.data(plane);
-            for r in 0..rows {
-                let (Some(from), Some(to)) = (
-                    data.get(r * stride..r * stride + row),
-                    dst.get_mut((at + r) * dst_stride..(at + r) * dst_stride + row),
-                ) else {
-                    break;
-                };
-                to.copy_from_slice(from);
-            }
-        }
-    }
-    out.set_pts(top.pts());
-    Ok(())
-}
-
-/// Writes every packet the encoder has ready. A packet without a duration gets
-/// `default_duration` (in `enc_tb`): the last frame's duration sets the track's length, and
-/// the MP4 muxer's edit list would otherwise hide that frame.
-#[allow(clippy::too_many_arguments)]
-fn write_packets(
-    enc: &mut ff::encoder::Encoder,
-    octx: &mut ff::format::context::Output,
-    ost: usize,
-    enc_tb: ff::Rational,
-    ost_tb: ff::Rational,
-    packet: &mut ff::Packet,
-    default_duration: i64,
-    out: &Path,
-) -> Result<(), ExportError> {
-    while enc.receive_packet(packet).is_ok() {
-        if packet.duration() <= 0 && default_duration > 0 {
-            packet.set_duration(default_duration);
-        }
-        packet.set_stream(ost);
-        packet.rescale_ts(enc_tb, ost_tb);
-        packet
-            .write_interleaved(octx)
-            .map_err(|e| ExportError::io(out, e))?;
-    }
-    Ok(())
-}
-
-/// The audio side: decoder → graph (trim, loudnorm, 48 kHz stereo) → AAC.
-pub(super) struct AudioChain {
-    graph: ff::filter::Graph,
-    enc: ff::encoder::Audio,
-    pub(super) ost: usize,
-    tb: ff::Rational,
-    pub(super) done: bool,
-    decoded: ff::frame::Audio,
-    filtered: ff::frame::Audio,
-    packet: ff::Packet,
-}
-
-impl AudioChain {
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn new(
-        dec: &ff::decoder::Audio,
-        stream_tb: ff::Rational,
-        (start_abs, end_abs): (f64, f64),
-        spec: &ClipSpec<'_>,
-        octx: &mut ff::format::context::Output,
-        global_header: bool,
-        out: &Path,
-    ) -> Result<AudioChain, ExportError> {
-        let src = spec.source;
-        let aac = ff::encoder::find_by_name("aac")
-            .ok_or_else(|| ExportError::setup("this FFmpeg has no AAC encoder".into()))?;
-        let mut enc = ff::codec::context::Context::new_with_codec(aac)
-            .encoder()
-            .audio()
-            .map_err(|e| ExportError::encoder("audio", e))?;
-        enc.set_rate(48000);
-        enc.set_channel_layout(ChannelLayout::STEREO);
-        enc.set_channels(2);
-        enc.set_format(ff::format::Sample::F32(ff::format::sample::Type::Planar));
-        enc.set_bit_rate(160_000);
-        enc.set_time_base(ff::Rational::new(1, 48000));
-        if global_header {
-            enc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
-        }
-        let enc = enc
-            .open_as(aac)
-            .map_err(|e| ExportError::encoder("audio", e))?;
-        let ost = {
-            let mut s = octx.add_stream(aac).map_err(|e| ExportError::io(out, e))?;
-            s.set_parameters(&enc);
-            s.set_time_base(ff::Rational::new(1, 48000));
-            s.index()
-        };
-        let layout = if dec.channel_layout().bits() == 0 {
-            ChannelLayout::default(i32::from(dec.channels().max(1)))
-        } else {
-            dec.channel_layout()
-        };
-        let args = format!(
-            "time_base={}/{}:sample_rate={}:sample_fmt={}:channel_layout=0x{:x}",
-            stream_tb.numerator(),
-            stream_tb.denominator(),
-            dec.rate(),
-            dec.format().name(),
-            layout.bits()
-        );
-        let filter_err = |e: ff::Error| ExportError::filter(src, e);
-        let find = |name: &str| {
-            ff::filter::find(name)
-                .ok_or_else(|| ExportError::setup(format!("FFmpeg has no {name} filter")))
-        };
-        let mut graph = ff::filter::Graph::new();
-        graph
-            .add(&find("abuffer")?, "in", &args)
-            .map_err(filter_err)?;
-        graph
-            .add(&find("abuffersink")?, "out", "")
-            .map_err(filter_err)?;
-        let aspec = audio_graph(start_abs, end_abs, spec.loudnorm);
-        graph
-            .output("in", 0)
-            .and_then(|p| p.input("out", 0))
-            .and_then(|p| p.parse(&aspec))
-            .map_err(filter_err)?;
-        graph.validate().map_err(filter_err)?;
-        if let Some(mut sink) = graph.get("out") {
-            sink.sink().set_frame_size(enc.frame_size());
-        }
-        Ok(AudioChain {
-            graph,
-            enc,
-            ost,
-            tb: ff::Rational::new(1, 48000),
-            done: false,
-            decoded: ff::frame::Audio::empty(),
-            filtered: ff::frame::Audio::empty(),
-            packet: ff::Packet::empty(),
-        })
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn push_packet(
-        &mut self,
-        dec: &mut ff::decoder::Audio,
-        packet: &ff::Packet,
-        end_abs: f64,
-        octx: &mut ff::format::context::Output,
-        ost_tb: Option<ff::Rational>,
-        out: &Path,
-    ) -> Result<(), ExportError> {
-        dec.send_packet(packet).ok();
-        let tb = dec.time_base();
-        while dec.receive_frame(&mut self.decoded).is_ok() {
-            let pts = self.decoded.pts().or(self.decoded.timestamp());
-            if pts.is_some_and(|p| p as f64 * f64::from(tb) >= end_abs + 1.0) {
-                self.done = true;
-            }
-            if self.decoded.channel_layout().bits() == 0 {
-                let ch = i32::from(self.decoded.channels().max(1));
-                self.decoded.set_channel_layout(ChannelLayout::default(ch));
-            }
-            self.decoded.set_pts(pts);
-            self.feed()?;
-            self.drain(octx, ost_tb, out)?;
-        }
-        Ok(())
-    }
-
-    fn feed(&mut self) -> Result<(), ExportError> {
-        match self.graph.get("in") {
-            Some(mut c) => c
-                .source()
-                .add(&self.decoded)
-                .map_err(|e| ExportError::setup(format!("audio filter: {e}"))),
-            None => Ok(()),
-        }
-    }
-
-    fn drain(
-        &mut self,
-        octx: &mut ff::format::context::Output,
-        ost_tb: Option<ff::Rational>,
-        out: &Path,
-    ) -> Result<(), ExportError> {
-        loop {
-            let got = match self.graph.get("out") {
-                Some(mut sink) => sink.sink().frame(&mut self.filtered).is_ok(),
-                None => false,
-            };
-            if !got {
-                return Ok(());
-            }
-            self.enc
-                .send_frame(&self.filtered)
-                .map_err(|e| ExportError::encoder("audio", e))?;
-            write_packets(
-                &mut self.enc,
-                octx,
-                self.ost,
-                self.tb,
-                ost_tb.unwrap_or(self.tb),
-                &mut self.packet,
-                0,
-                out,
-            )?;
-        }
-    }
-
-    pub(super) fn finish(
-        &mut self,
-        dec: &mut ff::decoder::Audio,
-        octx: &mut ff::format::context::Output,
-        ost_tb: Option<ff::Rational>,
-        out: &Path,
-    ) -> Result<(), ExportError> {
-        if !self.done {
-            dec.send_eof().ok();
-            while dec.receive_frame(&mut self.decoded).is_ok() {
-                let pts = self.decoded.pts().or(self.decoded.timestamp());
-                self.decoded.set_pts(pts);
-                self.feed()?;
-            }
-        }
-        if let Some(mut c) = self.graph.get("in") {
-            c.source()
-                .flush()
-                .map_err(|e| ExportError::setup(format!("audio filter: {e}")))?;
-        }
-        self.drain(octx, ost_tb, out)?;
-        self.enc
-            .send_eof()
-            .map_err(|e| ExportError::encoder("audio", e))?;
-        write_packets(
-            &mut self.enc,
-            octx,
-            self.ost,
-            self.tb,
-            ost_tb.unwrap_or(self.tb),
-            &mut self.packet,
-            0,
             out,
         )
     }

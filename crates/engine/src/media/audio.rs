@@ -139,10 +139,7 @@ pub fn decode_audio(
         cancel,
         path,
         |frame| {
-            if frame.channel_layout().is_empty() || frame.channel_layout().bits() == 0 {
-                let ch = i32::from(frame.channels().max(1));
-                frame.set_channel_layout(ChannelLayout::default(ch));
-            }
+            default_layout_if_missing(frame);
             if stats.source_rate == 0 {
                 stats.source_rate = frame.rate();
                 stats.source_channels = u32::from(frame.channels());
@@ -216,6 +213,25 @@ pub fn read_audio(
         ControlFlow::Continue(())
     })?;
     Ok(all)
+}
+
+/// `layout`, or when it is unset (0) the default layout for `channels` (at least one): decoders
+/// of some formats (raw PCM, …) leave the layout unset, and swresample and `abuffer` reject it.
+pub fn layout_or_default(layout: ChannelLayout, channels: u16) -> ChannelLayout {
+    if layout.is_empty() {
+        ChannelLayout::default(i32::from(channels.max(1)))
+    } else {
+        layout
+    }
+}
+
+/// Gives a decoded frame without a channel layout the default one for its channel count
+/// (see [`layout_or_default`]).
+pub fn default_layout_if_missing(frame: &mut ff::frame::Audio) {
+    if frame.channel_layout().is_empty() {
+        let layout = layout_or_default(frame.channel_layout(), frame.channels());
+        frame.set_channel_layout(layout);
+    }
 }
 
 /// swresample from a decoder's frames to 16 kHz mono f32; rebuilt if the input format changes.

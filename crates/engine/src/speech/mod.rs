@@ -4,9 +4,12 @@
 pub mod cache;
 pub mod download;
 pub mod model;
+mod model_run;
+mod pool;
 pub mod subtitles;
 pub mod transcript;
 pub mod whisper;
+mod windows;
 
 pub use model::Compute;
 pub use transcript::{Segment, Transcript, Word};

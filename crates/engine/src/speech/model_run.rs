@@ -1,0 +1,193 @@
+//! The whisper-rs (whisper.cpp) calls of a transcription: loading the first model that loads,
+//! whisper's log hook, one run over a window with word timestamps, and a window's run on a
+//! worker (silence skipped, long pauses cut out, times put back on the file's timeline).
+
+use super::pool::WindowJob;
+use super::transcript::{Segment, Word};
+use super::whisper::SpeechError;
+use super::windows::{compact_silences, is_silent, map_time};
+use crate::media::audio::SAMPLE_RATE;
+use crate::progress::CancelToken;
+use std::path::PathBuf;
+use std::sync::Once;
+
+/// Sends whisper.cpp's log to `tracing` (once per process).
+pub(super) fn install_log_hook() {
+    static HOOKS: Once = Once::new();
+    HOOKS.call_once(whisper_rs::install_logging_hooks);
+}
+
+/// A transcribed window: its segments on the file's timeline and the detected language
+/// (multilingual models); None when the window was silent and skipped.
+pub(super) type WindowText = Option<(Vec<Segment>, Option<String>)>;
+
+/// One window on a worker: skip it when silent, cut out long pauses, run whisper, and put
+/// the times back on the file's timeline.
+pub(super) fn run_window(
+    state: &mut whisper_rs::WhisperState,
+    job: &WindowJob,
+    threads: usize,
+    english_only: bool,
+    cancel: &CancelToken,
+) -> Result<WindowText, whisper_rs::WhisperError> {
+    if is_silent(&job.samples) {
+        return Ok(None);
+    }
+    // Long pauses are cut out before whisper sees the audio (its timestamps drift over
+    // silence); `map` takes times in the compacted audio back to the file's timeline.
+    let (compact, map) = compact_silences(&job.samples);
+    let segs = whisper_window(state, &compact, threads, english_only, cancel)?;
+    let lang = if english_only {
+        None
+    } else {
+        whisper_rs::get_lang_str(state.full_lang_id_from_state()).map(str::to_string)
+    };
+    let rate = f64::from(SAMPLE_RATE);
+    let to_file = |t: f64| job.start_sample as f64 / rate + map_time(&map, t);
+    let segs = segs
+        .into_iter()
+        .map(|mut seg| {
+            seg.start = to_file(seg.start);
+            seg.end = to_file(seg.end);
+            for w in &mut seg.words {
+                w.start = to_file(w.start);
+                w.end = to_file(w.end);
+            }
+            seg
+        })
+        .collect();
+    Ok(Some((segs, lang)))
+}
+
+/// Loads the first model that loads, saying which ones failed.
+pub(super) fn load_first(
+    files: &[PathBuf],
+) -> Result<(whisper_rs::WhisperContext, PathBuf), SpeechError> {
+    let mut last = String::new();
+    for (i, f) in files.iter().enumerate() {
+        match whisper_rs::WhisperContext::new_with_params(
+            f,
+            whisper_rs::WhisperContextParameters::default(),
+        ) {
+            Ok(ctx) => {
+                if i > 0 {
+                    tracing::warn!("using the fallback model {}", f.display());
+                }
+                return Ok((ctx, f.clone()));
+            }
+            Err(e) => {
+                tracing::warn!(
+                    "the model failed to load ({e}), trying the next one: {}",
+                    f.display()
+                );
+                last = format!("{e}: {}", f.display());
+            }
+        }
+    }
+    Err(SpeechError::NoModel(format!(
+        "no model could be loaded (last: {last})"
+    )))
+}
+
+/// One whisper run over `samples`; segment and word times in seconds from their start.
+fn whisper_window(
+    state: &mut whisper_rs::WhisperState,
+    samples: &[f32],
+    threads: usize,
+    english_only: bool,
+    cancel: &CancelToken,
+) -> Result<Vec<Segment>, whisper_rs::WhisperError> {
+    let mut params =
+        whisper_rs::FullParams::new(whisper_rs::SamplingStrategy::Greedy { best_of: 1 });
+    params.set_n_threads(threads.max(1) as i32);
+    params.set_token_timestamps(true);
+    params.set_no_context(true);
+    params.set_print_progress(false);
+    params.set_print_realtime(false);
+    params.set_print_special(false);
+    params.set_print_timestamps(false);
+    params.set_language(Some(if english_only { "en" } else { "auto" }));
+    // whisper-rs 0.16's `set_abort_callback_safe` hands its trampoline a pointer of the wrong
+    // type (a boxed trait object read as the closure), so the callback returns garbage and
+    // aborts the encoder. Use the raw callback with the cancel flag as user data instead.
+    let flag: *const std::sync::atomic::AtomicBool = cancel.flag();
+    // SAFETY: `flag` points into the CancelToken's Arc, which `cancel` keeps alive for the
+    // whole `state.full` call below; the callback only reads it atomically.
+    unsafe {
+        params.set_abort_callback(Some(abort_if_cancelled));
+        params.set_abort_callback_user_data(flag as *mut std::ffi::c_void);
+    }
+    state.full(params, samples)?;
+    let mut segments = Vec::new();
+    for seg in state.as_iter() {
+        let (s0, s1) = (
+            seg.start_timestamp() as f64 / 100.0,
+            seg.end_timestamp() as f64 / 100.0,
+        );
+        let text = seg
+            .to_str_lossy()
+            .map(|t| t.trim().to_string())
+            .unwrap_or_default();
+        let mut words: Vec<Word> = Vec::new();
+        for i in 0..seg.n_tokens() {
+            let Some(tok) = seg.get_token(i) else {
+                continue;
+            };
+            let Ok(piece) = tok.to_str_lossy() else {
+                continue;
+            };
+            let piece = piece.to_string();
+            // Special tokens look like `[_BEG_]`, `<|endoftext|>`, `[_TT_123]`.
+            if piece.starts_with("[_") || piece.starts_with("<|") || piece.is_empty() {
+                continue;
+            }
+            let data = tok.token_data();
+            let (t0, t1) = (data.t0 as f64 / 100.0, data.t1 as f64 / 100.0);
+            let starts_word = piece.starts_with(' ') || words.is_empty();
+            let is_punct = piece.trim().chars().all(|c| c.is_ascii_punctuation());
+            if starts_word && (!is_punct || words.is_empty()) {
+                words.push(Word {
+                    start: t0,
+                    end: t1,
+                    word: piece.trim().to_string(),
+                });
+            } else if let Some(w) = words.last_mut() {
+                w.word.push_str(piece.trim());
+                w.end = w.end.max(t1);
+            }
+        }
+        // Monotonic and inside the segment.
+        let mut prev_end = s0;
+        for w in &mut words {
+            w.start = w.start.clamp(prev_end, s1);
+            w.end = w.end.clamp(w.start, s1);
+            prev_end = w.end;
+        }
+        words.retain(|w| !w.word.is_empty());
+        // A segment spans its words: whisper's segment times include the pause before it.
+        let (s0, s1) = match (words.first(), words.last()) {
+            (Some(f), Some(l)) => (f.start, l.end),
+            _ => (s0, s1),
+        };
+        if !text.is_empty() {
+            segments.push(Segment {
+                start: s0,
+                end: s1.max(s0),
+                text,
+                words,
+            });
+        }
+    }
+    Ok(segments)
+}
+
+/// whisper.cpp's abort callback: true once the cancel flag behind `user_data` is set.
+unsafe extern "C" fn abort_if_cancelled(user_data: *mut std::ffi::c_void) -> bool {
+    if user_data.is_null() {
+        return false;
+    }
+    // SAFETY: `user_data` is the AtomicBool of a CancelToken that outlives the call (see
+    // `whisper_window`).
+    let flag = unsafe { &*(user_data as *const std::sync::atomic::AtomicBool) };
+    flag.load(std::sync::atomic::Ordering::Relaxed)
+}
