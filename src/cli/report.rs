@@ -4,16 +4,15 @@
 //! README: times in seconds as floats, absent values as `null`.
 
 use crate::settings::Settings;
-use slopcannon_engine::media::probe::check_decodable;
-use slopcannon_engine::media::{format_secs, probe as probe_file};
+use slopcannon_engine::media::format_secs;
+use slopcannon_engine::media::probe::probe_decodable;
 use slopcannon_engine::progress::CancelToken;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
 pub fn probe(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    let info = probe_file(path)?;
-    check_decodable(path, &CancelToken::new())?;
+    let info = probe_decodable(path, &CancelToken::new())?;
     if json {
         super::print(&format!("{}\n", serde_json::to_string_pretty(&info)?))?;
         return Ok(ExitCode::SUCCESS);

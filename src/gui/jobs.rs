@@ -11,7 +11,7 @@ use slopcannon_engine::analysis::scoring::Clip;
 use slopcannon_engine::analysis::{analyze, Analysis, AnalyzeOptions, Ranking, Scene};
 use slopcannon_engine::export::{export_clips, ClipRequest, ExportOptions, JobResult};
 use slopcannon_engine::media::grab::{FrameGrabber, RgbaFrame};
-use slopcannon_engine::media::probe::{check_decodable, probe, MediaInfo};
+use slopcannon_engine::media::probe::{probe_decodable, MediaInfo};
 use slopcannon_engine::progress::{CancelToken, Event, EventSink, JobId};
 use slopcannon_engine::project::Project;
 use slopcannon_engine::speech::Transcript;
@@ -286,9 +286,7 @@ impl Jobs {
         let msgs = self.msgs.clone();
         let data_dir = self.data_dir.clone();
         std::thread::spawn(move || {
-            let result = probe(&path)
-                .and_then(|info| check_decodable(&path, &CancelToken::new()).map(|()| info))
-                .map_err(|e| e.to_string());
+            let result = probe_decodable(&path, &CancelToken::new()).map_err(|e| e.to_string());
             let saved = match (&result, &data_dir) {
                 (Ok(_), Some(dir)) => Project::load(dir, &path)
                     .map_err(|e| tracing::warn!("{e}"))

@@ -1,9 +1,12 @@
 //! FFmpeg's own messages (a damaged packet, a missing reference frame, an encoder's complaint)
 //! go to the log through `tracing`, so a user with a bad file sees what FFmpeg saw. Warnings
 //! and errors by default; [`set_level`] follows the app's log level (everything at trace).
-//! Repeats of one line are folded, as FFmpeg's own logger does.
+//! Repeats of one line are folded, as FFmpeg's own logger does. What FFmpeg says while a file
+//! is being opened is held back ([`held_back`]) and dropped to debug when the open fails: the
+//! error we report then says it in one line, with the file name.
 
 use ffmpeg_next as ff;
+use std::cell::RefCell;
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Mutex;
@@ -13,6 +16,31 @@ static LEVEL: AtomicI32 = AtomicI32::new(ff::ffi::AV_LOG_WARNING);
 
 /// The last line forwarded and how often it came again since.
 static LAST: Mutex<(String, u32)> = Mutex::new((String::new(), 0));
+
+thread_local! {
+    /// Messages of this thread held back while [`held_back`] runs.
+    static HELD: RefCell<Option<Vec<(c_int, String)>>> = const { RefCell::new(None) };
+}
+
+/// Runs `open` with this thread's FFmpeg messages held back: forwarded when it succeeds,
+/// logged at debug level when it fails (its error is the message then). Nested calls hold
+/// for the outermost one.
+pub(crate) fn held_back<T, E>(open: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+    if HELD.with(|h| h.borrow().is_some()) {
+        return open();
+    }
+    HELD.with(|h| *h.borrow_mut() = Some(Vec::new()));
+    let result = open();
+    let held = HELD.with(|h| h.borrow_mut().take()).unwrap_or_default();
+    for (level, line) in held {
+        if result.is_ok() {
+            forward(level, &line);
+        } else {
+            tracing::debug!("ffmpeg: {line}");
+        }
+    }
+    result
+}
 
 /// Forwards FFmpeg's messages up to `level`: error → errors, warn and info → warnings (FFmpeg's
 /// info level is per-file chatter), debug → verbose, trace → everything.
@@ -51,7 +79,17 @@ unsafe extern "C" fn on_message(
     let Some(line) = format_line(avcl, level, fmt, args.cast()) else {
         return;
     };
-    forward(level, line.trim_end());
+    let line = line.trim_end();
+    let held = HELD.with(|h| match h.borrow_mut().as_mut() {
+        Some(held) => {
+            held.push((level, line.to_string()));
+            true
+        }
+        None => false,
+    });
+    if !held {
+        forward(level, line);
+    }
 }
 
 /// One FFmpeg-style message with its arguments filled in (and, for a context `avcl`, the

@@ -22,7 +22,7 @@ pub fn init() {
 pub fn open_input(path: &Path) -> Result<ff::format::context::Input, MediaError> {
     init();
     check_file(path)?;
-    ff::format::input(path).map_err(|e| open_error(path, e))
+    super::ffmpeg_log::held_back(|| ff::format::input(path)).map_err(|e| open_error(path, e))
 }
 
 /// Which kind of stream, for messages.

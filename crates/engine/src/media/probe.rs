@@ -171,6 +171,10 @@ fn secs(ts: i64, tb: ff::Rational) -> Option<f64> {
 
 /// Probes `path`. Fails only when the file cannot be opened as media at all.
 pub fn probe(path: &Path) -> Result<MediaInfo, MediaError> {
+    super::ffmpeg_log::held_back(|| probe_file(path))
+}
+
+fn probe_file(path: &Path) -> Result<MediaInfo, MediaError> {
     let mut input = open_input(path)?;
     let size_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let duration_secs =
@@ -339,7 +343,22 @@ fn detect_vfr(input: &mut ff::format::context::Input, index: usize) -> bool {
 /// Decodes the first frame of the best video and audio streams, so that a file whose streams
 /// cannot be decoded is reported when it is opened, not halfway through an analysis.
 /// A file with neither audio nor video is an error; one of the two is enough.
+/// [`probe`], then [`check_decodable`]: what opening a file for a person does (the CLI's
+/// `probe`, the window's Open). FFmpeg's messages about a file this rejects stay out of the
+/// log: the error says it.
+pub fn probe_decodable(path: &Path, cancel: &CancelToken) -> Result<MediaInfo, MediaError> {
+    super::ffmpeg_log::held_back(|| {
+        let info = probe(path)?;
+        check_decodable(path, cancel)?;
+        Ok(info)
+    })
+}
+
 pub fn check_decodable(path: &Path, cancel: &CancelToken) -> Result<(), MediaError> {
+    super::ffmpeg_log::held_back(|| check_streams(path, cancel))
+}
+
+fn check_streams(path: &Path, cancel: &CancelToken) -> Result<(), MediaError> {
     let input = open_input(path)?;
     let kinds = [ff::media::Type::Video, ff::media::Type::Audio];
     let present: Vec<(ff::media::Type, usize)> = kinds
