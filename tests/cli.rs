@@ -208,6 +208,28 @@ fn models_download_fetches_resumes_checks_and_lists_a_model() {
     assert!(models.join("ggml-tiny.en.bin").is_file());
     assert!(!models.join("ggml-tiny.en.bin.part").exists());
 
+    // Asked again for an installed model whose checksum holds: nothing to fetch.
+    let (code, out, err) = download("tiny.en-q5_1", "http://127.0.0.1:9/nothing-here", &sum);
+    assert_eq!(code, 0, "an installed model is not an error: {err}");
+    assert!(out.contains("ggml-tiny.en-q5_1.bin"), "{out}");
+
+    // A .part longer than the file is not this file: deleted, and the download starts again.
+    let mut longer = data.clone();
+    longer.extend_from_slice(b"left over from another version");
+    std::fs::write(models.join("ggml-small.en.bin.part"), &longer).expect("write part");
+    let (url, server) = serve(data.clone(), 1);
+    let (code, _, err) = download("small.en", &url, &sum);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        server.join().expect("server").len(),
+        1,
+        "one range request, then a fresh one"
+    );
+    assert_eq!(
+        std::fs::read(models.join("ggml-small.en.bin")).expect("read"),
+        data
+    );
+
     // A corrupted download is refused and nothing is left.
     let mut bad = data;
     bad[1000] ^= 0xff;

@@ -38,10 +38,7 @@ pub fn decode(path: &Path, settings: &Settings, json: bool, runs: u32) -> anyhow
     let fps = video.fps();
     let source_frames = (duration * fps).round().max(1.0);
     let threads = slopcannon_engine::system::cores().min(2);
-    let stride_auto = match settings.frame_skip {
-        Some(n) => Stride::Every(n),
-        None => Stride::Auto,
-    };
+    let stride_auto = settings.analyze_options().stride;
 
     // (name, stride, exact, signatures of every frame)
     let passes: [(&str, Stride, bool, bool); 5] = [

@@ -280,7 +280,6 @@ impl Jobs {
         self.picking = false;
     }
 
-    /// Probes `path` (and checks that it decodes) on a worker.
     /// Probes `path` (and checks that it decodes) on a worker, and loads its saved clips.
     pub fn probe(&self, generation: u64, path: PathBuf) {
         let msgs = self.msgs.clone();

@@ -144,8 +144,7 @@ impl AppState {
     /// Frames per second of the open video (the engine's rule; its fallback when unknown).
     pub fn fps(&self) -> f64 {
         self.info()
-            .and_then(|i| i.video())
-            .map_or(f64::from(frame_rate::FALLBACK_FPS), |(_, v)| v.fps())
+            .map_or(f64::from(frame_rate::FALLBACK_FPS), MediaInfo::fps)
     }
 
     pub fn has_video(&self) -> bool {

@@ -3,7 +3,8 @@
 
 use std::cmp::Ordering;
 
-/// A number with a total order (NaN sorts last), so medians never panic.
+/// A number with a total order (IEEE 754 `totalOrder`: NaNs sort at the ends), so medians
+/// never panic.
 pub trait TotalOrd: Copy + Default {
     fn total(&self, other: &Self) -> Ordering;
 }

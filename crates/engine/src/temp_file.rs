@@ -114,7 +114,13 @@ pub fn rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
     }
     // A hard link fails when `to` exists, atomically; then the old name goes.
     match std::fs::hard_link(from, to) {
-        Ok(()) => std::fs::remove_file(from),
+        Ok(()) => {
+            // The file is in place under its new name; a stale old name is only untidy.
+            if let Err(e) = std::fs::remove_file(from) {
+                tracing::warn!("{} left behind ({e})", from.display());
+            }
+            Ok(())
+        }
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
         // No hard links here (some filesystems): check, then rename — the best left.
         Err(_) if to.exists() => Err(io::Error::new(

@@ -27,7 +27,10 @@ pub fn serve(data: Vec<u8>, cut_first: usize) -> (String, std::thread::JoinHandl
             }
             if from > 0 && from >= data.len() {
                 // Nothing left to send: what a real server says to a finished download.
-                let head = "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                let head = format!(
+                    "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    data.len()
+                );
                 conn.write_all(head.as_bytes()).ok();
                 continue;
             }

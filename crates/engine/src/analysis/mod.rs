@@ -168,10 +168,7 @@ pub fn analyze(
     if !has_video {
         warnings.push("no video stream: scored on the sound only".to_string());
     }
-    let fps = info.video().map_or(
-        f64::from(crate::media::frame_rate::FALLBACK_FPS),
-        |(_, v)| v.fps(),
-    );
+    let fps = info.fps();
     let workers = opts.workers.max(1);
     let threads_per_worker = (opts.cores / workers).max(1);
     let skip_nonref =

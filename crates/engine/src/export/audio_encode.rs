@@ -148,16 +148,7 @@ impl AudioChain {
             self.enc
                 .send_frame(&self.filtered)
                 .map_err(|e| ExportError::encoder("audio", e))?;
-            write_packets(
-                &mut self.enc,
-                octx,
-                self.ost,
-                self.tb,
-                ost_tb.unwrap_or(self.tb),
-                &mut self.packet,
-                0,
-                out,
-            )?;
+            self.write(octx, ost_tb, out)?;
         }
     }
 
@@ -186,6 +177,16 @@ impl AudioChain {
         self.enc
             .send_eof()
             .map_err(|e| ExportError::encoder("audio", e))?;
+        self.write(octx, ost_tb, out)
+    }
+
+    /// Writes the packets the encoder has ready.
+    fn write(
+        &mut self,
+        octx: &mut ff::format::context::Output,
+        ost_tb: Option<ff::Rational>,
+        out: &Path,
+    ) -> Result<(), ExportError> {
         write_packets(
             &mut self.enc,
             octx,

@@ -70,7 +70,7 @@ impl ExportError {
 
     /// A write or mux error on the output; ENOSPC becomes [`ExportErrorKind::NoSpace`].
     pub(crate) fn io(out: &Path, e: ffmpeg_next::Error) -> ExportError {
-        let no_space = matches!(e, ffmpeg_next::Error::Other { errno } if errno == libc_enospc());
+        let no_space = matches!(e, ffmpeg_next::Error::Other { errno } if errno == libc::ENOSPC);
         ExportError {
             kind: if no_space {
                 ExportErrorKind::NoSpace
@@ -86,7 +86,7 @@ impl ExportError {
     }
 
     pub(crate) fn file(out: &Path, e: &std::io::Error) -> ExportError {
-        let no_space = e.raw_os_error() == Some(libc_enospc());
+        let no_space = e.raw_os_error() == Some(libc::ENOSPC);
         ExportError {
             kind: if no_space {
                 ExportErrorKind::NoSpace
@@ -106,11 +106,6 @@ impl ExportError {
             ),
         }
     }
-}
-
-/// ENOSPC on Linux (and every Unix we build for).
-fn libc_enospc() -> i32 {
-    28
 }
 
 impl From<MediaError> for ExportError {

@@ -11,7 +11,6 @@ use super::encoder::{add_encoded_stream, open_x264, write_packets, X264Settings}
 use super::error::ExportError;
 use super::filters::{video_graph, VideoLayout, PORTRAIT_H};
 use super::h264::{self, AvcConfig};
-// The source is opened in `source`; the queue and the prepared background still name it here.
 use super::source::{open_source, SourceVideo};
 use crate::media::open::{init, open_video_decoder, secs_to_ts, seek_before};
 use crate::progress::CancelToken;

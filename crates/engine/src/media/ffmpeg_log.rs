@@ -14,8 +14,8 @@ use std::sync::Mutex;
 /// The most verbose FFmpeg level forwarded (FFmpeg's `AV_LOG_*` numbers: lower is worse).
 static LEVEL: AtomicI32 = AtomicI32::new(ff::ffi::AV_LOG_WARNING);
 
-/// The last line forwarded and how often it came again since.
-static LAST: Mutex<(String, u32)> = Mutex::new((String::new(), 0));
+/// The last line forwarded, its level, and how often it came again since.
+static LAST: Mutex<(String, c_int, u32)> = Mutex::new((String::new(), 0, 0));
 
 thread_local! {
     /// Messages of this thread held back while [`held_back`] runs.
@@ -26,12 +26,21 @@ thread_local! {
 /// logged at debug level when it fails (its error is the message then). Nested calls hold
 /// for the outermost one.
 pub(crate) fn held_back<T, E>(open: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+    /// Stops holding when dropped, also when `open` panics.
+    struct Holding;
+    impl Drop for Holding {
+        fn drop(&mut self) {
+            HELD.with(|h| h.borrow_mut().take());
+        }
+    }
     if HELD.with(|h| h.borrow().is_some()) {
         return open();
     }
     HELD.with(|h| *h.borrow_mut() = Some(Vec::new()));
+    let holding = Holding;
     let result = open();
     let held = HELD.with(|h| h.borrow_mut().take()).unwrap_or_default();
+    drop(holding);
     for (level, line) in held {
         if result.is_ok() {
             forward(level, &line);
@@ -51,18 +60,29 @@ pub fn set_level(level: tracing::Level) {
         tracing::Level::DEBUG => ff::ffi::AV_LOG_VERBOSE,
         tracing::Level::TRACE => ff::ffi::AV_LOG_TRACE,
     };
-    LEVEL.store(av, Ordering::Relaxed);
-    // SAFETY: plain setter of FFmpeg's global log level.
-    unsafe { ff::ffi::av_log_set_level(av) };
+    if cfg!(target_arch = "x86_64") {
+        LEVEL.store(av, Ordering::Relaxed);
+        // SAFETY: plain setter of FFmpeg's global log level.
+        unsafe { ff::ffi::av_log_set_level(av) };
+    }
 }
 
-/// Installs the forwarding callback (called once by `open::init`).
+/// Installs the forwarding callback (called once by `open::init`). Where a `va_list` is not
+/// a plain pointer (not x86-64) the messages cannot be formatted here, and FFmpeg is kept
+/// quiet rather than writing past the log to stderr.
 pub(crate) fn install() {
     // SAFETY: plain setters of FFmpeg's global logger; the callback is valid for the process.
     unsafe {
-        ff::ffi::av_log_set_level(LEVEL.load(Ordering::Relaxed));
         #[cfg(target_arch = "x86_64")]
-        ff::ffi::av_log_set_callback(Some(on_message));
+        {
+            ff::ffi::av_log_set_level(LEVEL.load(Ordering::Relaxed));
+            ff::ffi::av_log_set_callback(Some(on_message));
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            LEVEL.store(ff::ffi::AV_LOG_QUIET, Ordering::Relaxed);
+            ff::ffi::av_log_set_level(ff::ffi::AV_LOG_QUIET);
+        }
     }
 }
 
@@ -73,6 +93,8 @@ unsafe extern "C" fn on_message(
     fmt: *const c_char,
     args: *mut ff::ffi::__va_list_tag,
 ) {
+    // The level may carry FFmpeg's colour bits above the low byte.
+    let level = level & 0xff;
     if level > LEVEL.load(Ordering::Relaxed) || fmt.is_null() {
         return;
     }
@@ -80,13 +102,17 @@ unsafe extern "C" fn on_message(
         return;
     };
     let line = line.trim_end();
-    let held = HELD.with(|h| match h.borrow_mut().as_mut() {
-        Some(held) => {
-            held.push((level, line.to_string()));
-            true
-        }
-        None => false,
-    });
+    // Never panic here (a panic cannot unwind into C): a thread-local that is gone or busy
+    // counts as not holding.
+    let held = HELD
+        .try_with(|h| match h.try_borrow_mut().ok().as_deref_mut() {
+            Some(Some(held)) => {
+                held.push((level, line.to_string()));
+                true
+            }
+            _ => false,
+        })
+        .unwrap_or(false);
     if !held {
         forward(level, line);
     }
@@ -138,16 +164,24 @@ fn forward(level: c_int, line: &str) {
             return;
         };
         if last.0 == line {
-            last.1 += 1;
+            last.2 += 1;
             return;
         }
-        let repeated = last.1;
-        *last = (line.to_string(), 0);
+        let repeated = (last.1, last.2);
+        *last = (line.to_string(), level, 0);
         repeated
     };
-    if repeated > 0 {
-        tracing::warn!("ffmpeg: (the last message came {repeated} more times)");
+    if repeated.1 > 0 {
+        emit(
+            repeated.0,
+            &format!("(the last message came {} more times)", repeated.1),
+        );
     }
+    emit(level, line);
+}
+
+/// One line to `tracing` at the level matching FFmpeg's.
+fn emit(level: c_int, line: &str) {
     if level <= ff::ffi::AV_LOG_ERROR {
         tracing::error!("ffmpeg: {line}");
     } else if level <= ff::ffi::AV_LOG_WARNING {

@@ -98,6 +98,13 @@ impl VideoInfo {
 }
 
 impl MediaInfo {
+    /// Frames per second of the first video stream by the engine's one rule
+    /// ([`super::frame_rate`]); the rule's fallback for a file without video.
+    pub fn fps(&self) -> f64 {
+        self.video()
+            .map_or(f64::from(super::frame_rate::FALLBACK_FPS), |(_, v)| v.fps())
+    }
+
     /// The first video stream (the one analysis uses).
     pub fn video(&self) -> Option<(&StreamInfo, &VideoInfo)> {
         self.streams
@@ -340,9 +347,6 @@ fn detect_vfr(input: &mut ff::format::context::Input, index: usize) -> bool {
     }
 }
 
-/// Decodes the first frame of the best video and audio streams, so that a file whose streams
-/// cannot be decoded is reported when it is opened, not halfway through an analysis.
-/// A file with neither audio nor video is an error; one of the two is enough.
 /// [`probe`], then [`check_decodable`]: what opening a file for a person does (the CLI's
 /// `probe`, the window's Open). FFmpeg's messages about a file this rejects stay out of the
 /// log: the error says it.
@@ -354,6 +358,9 @@ pub fn probe_decodable(path: &Path, cancel: &CancelToken) -> Result<MediaInfo, M
     })
 }
 
+/// Decodes the first frame of the best video and audio streams, so that a file whose streams
+/// cannot be decoded is reported when it is opened, not halfway through an analysis.
+/// A file with neither audio nor video is an error; one of the two is enough.
 pub fn check_decodable(path: &Path, cancel: &CancelToken) -> Result<(), MediaError> {
     super::ffmpeg_log::held_back(|| check_streams(path, cancel))
 }

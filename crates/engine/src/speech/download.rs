@@ -112,6 +112,21 @@ pub fn download_model(
             .find(|(n, _)| *n == name)
             .map(|(_, h)| h.to_string())
     });
+    if dest.is_file() {
+        let good = |want: &String| sha1_of(&dest).is_ok_and(|got| got.eq_ignore_ascii_case(want));
+        match &expected {
+            Some(want) if !good(want) => {
+                tracing::warn!(
+                    "{} does not match its checksum: downloading it again",
+                    dest.display()
+                );
+            }
+            _ => {
+                tracing::info!("{name} is already installed: {}", dest.display());
+                return Ok(dest);
+            }
+        }
+    }
     if expected.is_none() {
         tracing::warn!("no known checksum for {name}: the download will not be verified");
     }
@@ -142,8 +157,9 @@ pub fn download_model(
             });
         }
     }
-    // Never over a model that appeared meanwhile (another download finished first).
-    crate::temp_file::rename_no_replace(&part, &dest).map_err(|e| io(&dest, e))?;
+    // A verified download replaces a file of that name in one step (one that failed its
+    // checksum above, or one another download finished meanwhile).
+    std::fs::rename(&part, &dest).map_err(|e| io(&dest, e))?;
     tracing::info!("model saved: {}", dest.display());
     Ok(dest)
 }
@@ -174,8 +190,24 @@ fn fetch_resuming(
     let resp = req.call().map_err(|e| net(e.to_string()))?;
     let status = resp.status().as_u16();
     match status {
-        // The part is whole: nothing is left past its end. The checksum says if it is right.
-        416 if have > 0 => return Ok(()),
+        // Nothing past the part's end: it is whole when the file is exactly that long (the
+        // checksum then says if it is right); a longer part is not this file, so start again.
+        416 if have > 0 => {
+            let len = resp
+                .headers()
+                .get("content-range")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("bytes */"))
+                .and_then(|v| v.trim().parse::<u64>().ok());
+            if len == Some(have) {
+                return Ok(());
+            }
+            std::fs::remove_file(part).ok();
+            return Err(net(format!(
+                "the partial download ({have} bytes) does not fit the file ({}); starting again",
+                len.map_or_else(|| "size unknown".to_string(), |l| format!("{l} bytes"))
+            )));
+        }
         200 | 206 => {}
         404 | 410 => {
             return Err(DownloadError::NotFound {

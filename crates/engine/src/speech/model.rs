@@ -157,8 +157,9 @@ fn fallbacks(name: &str, compute: Compute, dir: &Path) -> Vec<PathBuf> {
 /// What to tell a person who has no model.
 pub fn how_to_get_a_model(dir: &Path) -> String {
     format!(
-        "no whisper model found. Put a ggml model (e.g. ggml-tiny.en-q8_0.bin from the whisper.cpp \
-         model repository) in {} or point SLOP_WHISPER_MODEL at one",
+        "no whisper model found. Run `slopcannon models download tiny.en`, put a ggml model \
+         (e.g. ggml-tiny.en-q8_0.bin from the whisper.cpp model repository) in {}, or point \
+         SLOP_WHISPER_MODEL at one",
         dir.display()
     )
 }
