@@ -240,3 +240,53 @@ fn models_download_fetches_resumes_checks_and_lists_a_model() {
     assert!(!models.join("ggml-base.en.bin").exists());
     assert!(!models.join("ggml-base.en.bin.part").exists());
 }
+
+#[test]
+fn odd_file_names_open_the_local_file() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let dir = test_dir("odd_names");
+    // Not UTF-8 (Latin-1 "é"), names FFmpeg would read as protocols, and spaces.
+    let names: [&[u8]; 4] = [
+        b"caf\xe9 clip.mp4",
+        b"http:x.mp4",
+        b"concat:a|b.mp4",
+        b"  spaced  name .mp4",
+    ];
+    for name in names {
+        let path = dir.join(std::ffi::OsStr::from_bytes(name));
+        std::fs::copy(fixture("cfr.mp4"), &path).expect("copy fixture");
+        let (code, out, err) = run(slopcannon(&dir).arg("probe").arg(&path));
+        assert_eq!(code, 0, "{}: {err}", path.display());
+        assert!(out.contains("320×240"), "{}: {out}", path.display());
+    }
+    // The whole job on a non-UTF-8 name, into a non-UTF-8 folder.
+    let src = dir.join(std::ffi::OsStr::from_bytes(b"caf\xe9 clip.mp4"));
+    std::fs::write(dir.join("list.json"), r#"[{"start": 1.0, "end": 2.0}]"#).expect("write");
+    let out_dir = dir.join(std::ffi::OsStr::from_bytes(b"sortie \xe9t\xe9"));
+    let (code, _, err) = run(slopcannon(&dir).arg("analyze").arg(&src).args([
+        "--no-speech",
+        "--min-len",
+        "2",
+        "--max-len",
+        "4",
+    ]));
+    assert_eq!(code, 0, "analyze: {err}");
+    for mode in ["smart", "reencode"] {
+        let (code, _, err) = run(slopcannon(&dir)
+            .arg("export")
+            .arg(&src)
+            .args(["--clips", "list.json", "--mode", mode, "--out"])
+            .arg(&out_dir));
+        assert_eq!(code, 0, "export --mode {mode}: {err}");
+    }
+    let written: Vec<_> = std::fs::read_dir(&out_dir)
+        .expect("out dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    assert_eq!(written.len(), 2, "{written:?}");
+    for file in written {
+        let info = slopcannon_engine::media::probe(&file).expect("probe the export");
+        let d = info.duration_secs.expect("duration");
+        assert!((d - 1.0).abs() < 0.05, "{}: {d} s", file.display());
+    }
+}

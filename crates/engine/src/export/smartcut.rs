@@ -131,7 +131,8 @@ pub fn smart_cut(
     out_cfg.pps.push(enc_pps.clone());
 
     // Output: the source's stream parameters with the extended avcC.
-    let mut octx = ff::format::output_as(out, "mp4").map_err(|e| ExportError::io(out, e))?;
+    let mut octx =
+        crate::media::open::open_output(out, "mp4").map_err(|e| ExportError::io(out, e))?;
     let global_header = octx
         .format()
         .flags()

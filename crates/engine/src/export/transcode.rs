@@ -144,7 +144,8 @@ pub fn transcode(
     let compose = Compose::open(background, spec.layout.subtitles, out_w, out_h)?;
 
     // Output and encoders.
-    let mut octx = ff::format::output_as(out, "mp4").map_err(|e| ExportError::io(out, e))?;
+    let mut octx =
+        crate::media::open::open_output(out, "mp4").map_err(|e| ExportError::io(out, e))?;
     let global_header = octx
         .format()
         .flags()

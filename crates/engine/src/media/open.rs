@@ -1,8 +1,11 @@
-//! Opening inputs and decoders: the one place that turns a path into an FFmpeg demuxer and a
-//! stream into an opened decoder, with precise errors and sane threading.
+//! Opening inputs and decoders: the one place that turns a path into an FFmpeg demuxer (or an
+//! output file into a muxer) and a stream into an opened decoder, with precise errors and sane
+//! threading. Paths reach FFmpeg as their bytes (a name need not be UTF-8) behind the `file:`
+//! protocol (a file called `http:x.mp4` or `concat:a|b` is that local file, never a protocol).
 
 use super::error::{check_file, open_error, MediaError};
 use ffmpeg_next as ff;
+use std::ffi::CString;
 use std::path::Path;
 use std::sync::Once;
 
@@ -22,7 +25,73 @@ pub fn init() {
 pub fn open_input(path: &Path) -> Result<ff::format::context::Input, MediaError> {
     init();
     check_file(path)?;
-    super::ffmpeg_log::held_back(|| ff::format::input(path)).map_err(|e| open_error(path, e))
+    let url = file_url(path).ok_or_else(|| MediaError::Open {
+        path: path.to_path_buf(),
+        reason: "the name holds a NUL byte".into(),
+    })?;
+    super::ffmpeg_log::held_back(|| demuxer(&url)).map_err(|e| open_error(path, e))
+}
+
+/// `path` as a `file:` URL of its bytes: what FFmpeg is given to open. `None` for a path
+/// with a NUL byte, which no file can have.
+pub fn file_url(path: &Path) -> Option<CString> {
+    use std::os::unix::ffi::OsStrExt as _;
+    let mut url = b"file:".to_vec();
+    url.extend_from_slice(path.as_os_str().as_bytes());
+    CString::new(url).ok()
+}
+
+/// `avformat_open_input` + `avformat_find_stream_info` on `url` (ffmpeg-next's `input` takes
+/// only UTF-8 paths and panics on others).
+fn demuxer(url: &CString) -> Result<ff::format::context::Input, ff::Error> {
+    let mut ctx = std::ptr::null_mut();
+    // SAFETY: `ctx` starts null as FFmpeg asks; `url` is NUL-terminated. On success the
+    // context is handed to `Input`, which closes it; on failure it is closed here.
+    unsafe {
+        let r = ff::ffi::avformat_open_input(
+            &mut ctx,
+            url.as_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        );
+        if r < 0 {
+            return Err(ff::Error::from(r));
+        }
+        let r = ff::ffi::avformat_find_stream_info(ctx, std::ptr::null_mut());
+        if r < 0 {
+            ff::ffi::avformat_close_input(&mut ctx);
+            return Err(ff::Error::from(r));
+        }
+        Ok(ff::format::context::Input::wrap(ctx))
+    }
+}
+
+/// A muxer of `format` (e.g. `mp4`) writing to `path`, opened by its bytes behind `file:`.
+pub fn open_output(path: &Path, format: &str) -> Result<ff::format::context::Output, ff::Error> {
+    init();
+    let (Some(url), Ok(format)) = (file_url(path), CString::new(format)) else {
+        return Err(ff::Error::InvalidData);
+    };
+    let mut ctx = std::ptr::null_mut();
+    // SAFETY: `ctx` starts null; `format` and `url` are NUL-terminated. On success the context
+    // (with its open I/O) is handed to `Output`, which closes both; on failure it is freed here.
+    unsafe {
+        let r = ff::ffi::avformat_alloc_output_context2(
+            &mut ctx,
+            std::ptr::null_mut(),
+            format.as_ptr(),
+            url.as_ptr(),
+        );
+        if r < 0 || ctx.is_null() {
+            return Err(ff::Error::from(r.min(-1)));
+        }
+        let r = ff::ffi::avio_open(&mut (*ctx).pb, url.as_ptr(), ff::ffi::AVIO_FLAG_WRITE);
+        if r < 0 {
+            ff::ffi::avformat_free_context(ctx);
+            return Err(ff::Error::from(r));
+        }
+        Ok(ff::format::context::Output::wrap(ctx))
+    }
 }
 
 /// Which kind of stream, for messages.
