@@ -352,17 +352,32 @@ impl Settings {
     }
 }
 
-/// Reads `KEY=VALUE` pairs from a `.env` file without touching the process environment.
-/// A missing file is not an error; an unreadable or malformed one is.
+/// Reads the `SLOP_*` lines of a `.env` file without touching the process environment.
+/// Other lines belong to other tools (a desktop launch runs in `$HOME`, where they keep
+/// theirs) and are never parsed, so their syntax cannot stop this program. A missing file is
+/// not an error; an unreadable one, or a malformed `SLOP_*` line, is.
 pub fn read_dotenv(path: &Path) -> Result<Vec<(String, String)>, SettingsError> {
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let iter = dotenvy::from_path_iter(path).map_err(|e| SettingsError {
+    let bytes = std::fs::read(path).map_err(|e| SettingsError {
         var: ".env".into(),
         value: path.display().to_string(),
         accepted: format!("a readable KEY=VALUE file ({e})"),
     })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let ours: Vec<&str> = text
+        .lines()
+        .filter(|line| {
+            let t = line.trim_start();
+            t.strip_prefix("export ")
+                .unwrap_or(t)
+                .trim_start()
+                .starts_with("SLOP_")
+        })
+        .collect();
+    let joined = ours.join("\n");
+    let iter = dotenvy::from_read_iter(joined.as_bytes());
     let mut pairs = Vec::new();
     for item in iter {
         let (k, v) = item.map_err(|e| SettingsError {
@@ -537,5 +552,32 @@ mod tests {
     fn unknown_slop_variables_are_reported() {
         let s = Settings::from_pairs(env(&[("SLOP_FRAME_SKP", "3")]), vec![]).expect("valid");
         assert_eq!(s.unknown, vec!["SLOP_FRAME_SKP".to_string()]);
+    }
+
+    #[test]
+    fn other_tools_lines_in_dotenv_never_stop_us() {
+        let dir = std::env::temp_dir().join(format!("slop-dotenv-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let env = dir.join(".env");
+        std::fs::write(
+            &env,
+            "# someone else's settings\nOTHER_TOOL=\"unterminated\nBROKEN LINE WITHOUT EQUALS\n\
+             export SLOP_FFMPEG_CRF=20\nSLOP_LOG='debug'\n",
+        )
+        .expect("write");
+        let pairs = read_dotenv(&env).expect("other tools' lines are skipped");
+        assert_eq!(
+            pairs,
+            vec![
+                ("SLOP_FFMPEG_CRF".to_string(), "20".to_string()),
+                ("SLOP_LOG".to_string(), "debug".to_string())
+            ]
+        );
+        // A broken line of ours is still an error that names the file.
+        std::fs::write(&env, "SLOP_LOG=\"debug\n").expect("write");
+        let e = read_dotenv(&env).expect_err("our own broken line");
+        assert_eq!(e.var, ".env");
+        assert!(e.value.ends_with(".env"), "{e:?}");
+        std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -143,6 +143,19 @@ impl CancelToken {
         &self.0
     }
 
+    /// Sleeps for `d`, or less when cancelled meanwhile (checked every 20 ms): the wait
+    /// between retries never holds up a cancel.
+    pub fn sleep(&self, d: Duration) {
+        let end = Instant::now() + d;
+        while !self.is_cancelled() {
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            std::thread::sleep(left.min(Duration::from_millis(20)));
+        }
+    }
+
     /// `Err(Cancelled)` once cancelled; call it once per packet or frame.
     pub fn check(&self) -> Result<(), Cancelled> {
         if self.is_cancelled() {

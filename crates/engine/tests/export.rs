@@ -674,6 +674,46 @@ fn cancel_leaves_no_partial_files() {
 }
 
 #[test]
+fn cancel_during_the_wait_before_a_retry_stops_at_once() {
+    let dir = test_dir("export_cancel_backoff");
+    let cancel = CancelToken::new();
+    let o = ExportOptions {
+        fail_attempts: 1,
+        attempts: 2,
+        backoff: Duration::from_secs(30),
+        workers: 1,
+        ..opts(&dir)
+    };
+    let c2 = cancel.clone();
+    let canceller = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        c2.cancel();
+    });
+    let t0 = std::time::Instant::now();
+    let r = export_clips(
+        &fixture("cfr.mp4"),
+        &[clip(0.0, 1.0)],
+        &o,
+        JobId::next(),
+        &EventSink::discard(),
+        &cancel,
+    );
+    canceller.join().expect("canceller");
+    assert!(
+        t0.elapsed() < Duration::from_secs(3),
+        "the 30 s wait before the retry was cut short: {:?}",
+        t0.elapsed()
+    );
+    let nothing = r.map_or(true, |results| results.iter().all(|j| j.output.is_none()));
+    assert!(nothing, "the cancelled clip was not written");
+    assert_eq!(
+        std::fs::read_dir(&dir).expect("dir").count(),
+        0,
+        "no file left"
+    );
+}
+
+#[test]
 fn existing_files_are_never_overwritten() {
     let dir = test_dir("export_no_overwrite");
     let src = fixture("cfr.mp4");

@@ -453,7 +453,10 @@ fn run_job(
                 .with_max_times(max_retries)
                 .with_jitter(),
         )
-        .sleep(std::thread::sleep)
+        .sleep({
+            let cancel = cancel.clone();
+            move |d| cancel.sleep(d)
+        })
         .when(|e: &ExportError| e.is_retryable() && !cancel.is_cancelled())
         .notify(|e: &ExportError, wait: Duration| {
             tracing::warn!(

@@ -139,7 +139,10 @@ pub fn download_model(
                 .with_max_times(opts.attempts.saturating_sub(1) as usize)
                 .with_jitter(),
         )
-        .sleep(std::thread::sleep)
+        .sleep({
+            let cancel = cancel.clone();
+            move |d| cancel.sleep(d)
+        })
         .when(|e: &DownloadError| e.retryable() && !cancel.is_cancelled())
         .notify(|e: &DownloadError, wait: Duration| {
             tracing::warn!("{e}; resuming in {:.1} s", wait.as_secs_f64());
