@@ -282,6 +282,49 @@ fn peak_hz(samples: &[f32]) -> f64 {
 }
 
 #[test]
+fn a_gap_in_the_audio_keeps_every_later_sample_at_its_time() {
+    // 4 s of 440 Hz whose second half is stamped 3 s later: packets 0–2 s, then 5–7 s.
+    let dir = slopcannon_testkit::test_dir("audio_gap");
+    let path = dir.join("gap.mkv");
+    slopcannon_testkit::fixtures::ffmpeg(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000:duration=4",
+            "-af",
+            "asetpts='PTS+if(gte(T,2),3/TB,0)'",
+            "-c:a",
+            "pcm_s16le",
+        ],
+        &path,
+    );
+    let all = read_audio(&path, &AudioOptions::default(), &CancelToken::new()).expect("decode");
+    let secs = all.len() as f64 / 16000.0;
+    assert!(
+        (secs - 7.0).abs() < 0.06,
+        "{secs} s: the gap is kept as silence"
+    );
+    let rms = |from: f64, to: f64| {
+        let s = &all[(from * 16000.0) as usize..(to * 16000.0) as usize];
+        (s.iter().map(|x| x * x).sum::<f32>() / s.len() as f32).sqrt()
+    };
+    assert!(rms(0.5, 1.5) > 0.05, "tone before the gap");
+    assert!(
+        rms(2.2, 4.8) < 1e-4,
+        "silence in the gap: {}",
+        rms(2.2, 4.8)
+    );
+    assert!(
+        rms(5.2, 6.8) > 0.05,
+        "the tone after the gap is at its own time"
+    );
+    assert!(
+        (peak_hz(&all[(5.5 * 16000.0) as usize..(6.5 * 16000.0) as usize]) - 440.0).abs() <= 1.0
+    );
+}
+
+#[test]
 fn audio_decodes_to_16k_mono_with_the_tone_at_440_hz() {
     let path = fixture("audio_only.m4a");
     let all = read_audio(&path, &AudioOptions::default(), &CancelToken::new()).expect("decode");

@@ -13,6 +13,13 @@ use std::path::Path;
 /// The analysis and speech sample rate.
 pub const SAMPLE_RATE: u32 = 16_000;
 
+/// A frame that starts this much later than the samples so far reach is after a gap in the
+/// stream (dropped packets, joined recordings): the gap is filled with silence, so every later
+/// sample keeps its time. Smaller differences are the resampler's delay and rounding.
+const GAP_SECS: f64 = 0.1;
+/// A jump longer than this is taken for a broken timestamp, not a real gap, and not filled.
+const MAX_GAP_SECS: f64 = 30.0 * 60.0;
+
 #[derive(Clone, Debug)]
 pub struct AudioOptions {
     pub start_secs: f64,
@@ -144,9 +151,44 @@ pub fn decode_audio(
                 stats.source_rate = frame.rate();
                 stats.source_channels = u32::from(frame.channels());
             }
-            if pos.is_none() {
-                let pts = frame.timestamp().or(frame.pts()).unwrap_or(origin);
-                pos = Some((((pts - origin) as f64 * tb).max(0.0) * rate).round() as u64);
+            let at_pts = frame
+                .timestamp()
+                .or(frame.pts())
+                .map(|pts| (((pts - origin) as f64 * tb).max(0.0) * rate).round() as u64);
+            match (pos, at_pts) {
+                (None, _) => pos = Some(at_pts.unwrap_or(0)),
+                (Some(next), Some(at)) if at > next + (GAP_SECS * rate) as u64 => {
+                    let gap = at - next;
+                    if gap as f64 > MAX_GAP_SECS * rate {
+                        tracing::warn!(
+                            "audio timestamps jump by {:.0} s at {:.1} s; taken as broken, not filled: {}",
+                            gap as f64 / rate,
+                            next as f64 / rate,
+                            path.display()
+                        );
+                    } else {
+                        // Silence for the gap, a chunk's worth at a time.
+                        let zeros = vec![0.0f32; chunk_len.min(gap as usize)];
+                        let mut filled = 0u64;
+                        while filled < gap {
+                            let n = (gap - filled).min(zeros.len() as u64) as usize;
+                            if let ControlFlow::Break(by_caller) = push(
+                                &zeros[..n],
+                                next + filled,
+                                &mut buf,
+                                &mut buf_start,
+                                &mut stats,
+                            ) {
+                                ended = true;
+                                user_stopped = by_caller;
+                                return ControlFlow::Break(());
+                            }
+                            filled += n as u64;
+                        }
+                        pos = Some(at);
+                    }
+                }
+                _ => {}
             }
             let rs = match resampler.as_mut() {
                 Some(r) if r.matches(frame) => r,
