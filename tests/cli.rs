@@ -290,3 +290,19 @@ fn odd_file_names_open_the_local_file() {
         assert!((d - 1.0).abs() < 0.05, "{}: {d} s", file.display());
     }
 }
+
+#[test]
+fn export_help_lists_the_template_fields_on_one_line() {
+    let dir = test_dir("export_help");
+    let (code, out, _) = run(slopcannon(&dir).args(["export", "--help"]));
+    assert_eq!(code, 0);
+    let fields = out
+        .lines()
+        .skip_while(|l| !l.contains("--name"))
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    for field in ["{video}", "{num}", "{start}", "{end}"] {
+        assert!(fields.contains(field), "{field} in: {fields}");
+    }
+}

@@ -6,7 +6,7 @@ use crate::settings::Settings;
 use anyhow::Context as _;
 use slopcannon_engine::analysis::{analyze as run_analysis, AnalyzeOptions, Pass, Ranking};
 use slopcannon_engine::media::format_secs;
-use slopcannon_engine::progress::{CancelToken, JobId};
+use slopcannon_engine::progress::JobId;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -94,7 +94,7 @@ pub fn analyze(args: &AnalyzeArgs, settings: &Settings) -> anyhow::Result<ExitCo
         JobId::next(),
         &sink,
         &rankings,
-        &CancelToken::new(),
+        &super::interruptible(),
     );
     bars.clear();
     let analysis = result?;

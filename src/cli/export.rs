@@ -5,9 +5,11 @@
 use super::bars::Bars;
 use crate::settings::Settings;
 use anyhow::Context as _;
-use slopcannon_engine::export::{export_clips, ClipRequest, CutMode, ExportOptions, Portrait};
+use slopcannon_engine::export::{
+    export_clips, ClipRequest, CutMode, ExportErrorKind, ExportOptions, Portrait,
+};
 use slopcannon_engine::media::format_secs;
-use slopcannon_engine::progress::{CancelToken, JobId};
+use slopcannon_engine::progress::JobId;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -51,7 +53,8 @@ pub struct ExportArgs {
     /// Replace existing files instead of adding a suffix.
     #[arg(long)]
     pub overwrite: bool,
-    /// File name template: {video}, {n}, {start}, {end}.
+    /// File name template. Fields: {video} (the source's name), {num} (the clip's number, 2
+    /// digits), {start} and {end} (like 05m03s).
     #[arg(long, default_value = slopcannon_engine::export::output::DEFAULT_TEMPLATE)]
     pub name: String,
     /// Print the results as JSON.
@@ -163,11 +166,15 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
         &opts,
         JobId::next(),
         &sink,
-        &CancelToken::new(),
+        &super::interruptible(),
     );
     bars.clear();
     let results = results?;
     let failed = results.iter().filter(|r| r.output.is_none()).count();
+    let cancelled = results
+        .iter()
+        .filter(|r| r.error_kind == Some(ExportErrorKind::Cancelled))
+        .count();
     if args.json {
         super::print(&(serde_json::to_string_pretty(&results)? + "\n"))?;
     } else {
@@ -183,12 +190,13 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
                 .as_ref()
                 .and_then(|p| p.file_name())
                 .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| {
-                    format!(
+                .unwrap_or_else(|| match r.error_kind {
+                    Some(ExportErrorKind::Cancelled) => format!("clip {} cancelled", r.index + 1),
+                    _ => format!(
                         "clip {} FAILED: {}",
                         r.index + 1,
                         r.error.as_deref().unwrap_or("")
-                    )
+                    ),
                 });
             writeln!(
                 out,
@@ -209,6 +217,13 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
             }
         }
         super::print(&out)?;
+    }
+    if cancelled > 0 {
+        tracing::warn!(
+            "cancelled: {} of {} clips written",
+            results.len() - failed,
+            results.len()
+        );
     }
     Ok(if failed > 0 {
         ExitCode::from(1)

@@ -12,6 +12,7 @@ pub(crate) mod speech;
 
 use crate::settings::Settings;
 use clap::{Parser, Subcommand};
+use slopcannon_engine::progress::CancelToken;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -74,6 +75,29 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         runs: u32,
     },
+}
+
+/// The cancel token of a CLI job, cancelled by Ctrl+C (SIGINT) or SIGTERM: the job stops as a
+/// cancel does — no partial files, and an export says which clips were written. A second
+/// signal ends the process at once.
+pub(crate) fn interruptible() -> CancelToken {
+    static TOKEN: std::sync::OnceLock<CancelToken> = std::sync::OnceLock::new();
+    TOKEN
+        .get_or_init(|| {
+            let token = CancelToken::new();
+            let on_signal = token.clone();
+            if let Err(e) = ctrlc::set_handler(move || {
+                if on_signal.is_cancelled() {
+                    std::process::exit(130);
+                }
+                eprintln!("cancelling… (again to quit at once)");
+                on_signal.cancel();
+            }) {
+                tracing::warn!("Ctrl+C will not cancel cleanly: {e}");
+            }
+            token
+        })
+        .clone()
 }
 
 /// Parses arguments, loads settings, runs the command.

@@ -3,7 +3,7 @@
 use super::bars::Bars;
 use crate::settings::Settings;
 use anyhow::Context as _;
-use slopcannon_engine::progress::{CancelToken, JobId};
+use slopcannon_engine::progress::JobId;
 use slopcannon_engine::project::data_dir;
 use slopcannon_engine::speech::download::{download_model, DownloadOptions};
 use slopcannon_engine::speech::model::{installed, models_dir};
@@ -66,7 +66,7 @@ fn download(name: &str, url: &str, sha1: Option<&str>, dir: PathBuf) -> anyhow::
     };
     let bars = Bars::new(true);
     let sink = bars.sink(|_| {});
-    let result = download_model(name, &opts, JobId::next(), &sink, &CancelToken::new());
+    let result = download_model(name, &opts, JobId::next(), &sink, &super::interruptible());
     bars.clear();
     let path = result?;
     super::print(&format!("{name}: {}\n", path.display()))?;
@@ -83,7 +83,13 @@ pub fn transcribe(args: &TranscribeArgs, settings: &Settings) -> anyhow::Result<
     let to_stdout = args.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
     let bars = Bars::new(!to_stdout);
     let sink = bars.sink(|_| {});
-    let result = run_transcribe(&args.file, &opts, JobId::next(), &sink, &CancelToken::new());
+    let result = run_transcribe(
+        &args.file,
+        &opts,
+        JobId::next(),
+        &sink,
+        &super::interruptible(),
+    );
     bars.clear();
     let done = result?;
     let t = &done.transcript;

@@ -6,6 +6,7 @@ use super::jobs::{Msg, PickFor};
 use crate::logging::LogLine;
 use slopcannon_engine::analysis::scoring::Clip;
 use slopcannon_engine::analysis::{Pass, Ranking, Scene};
+use slopcannon_engine::export::ExportErrorKind;
 use slopcannon_engine::media::frame_rate;
 use slopcannon_engine::media::grab::RgbaFrame;
 use slopcannon_engine::media::probe::MediaInfo;
@@ -291,8 +292,18 @@ impl AppState {
                 match result {
                     Ok((dir, results)) => {
                         let ok = results.iter().filter(|r| r.output.is_some()).count();
-                        let failed = results.len() - ok;
-                        self.status = if failed == 0 {
+                        let cancelled = results
+                            .iter()
+                            .filter(|r| r.error_kind == Some(ExportErrorKind::Cancelled))
+                            .count();
+                        let failed = results.len() - ok - cancelled;
+                        self.status = if cancelled > 0 {
+                            format!(
+                                "Export cancelled: {ok} of {} clips written to {}",
+                                results.len(),
+                                dir.display()
+                            )
+                        } else if failed == 0 {
                             format!("Exported {ok} clips to {}", dir.display())
                         } else {
                             format!(
@@ -300,7 +311,9 @@ impl AppState {
                                 dir.display()
                             )
                         };
-                        for r in results.iter().filter(|r| r.output.is_none()) {
+                        for r in results.iter().filter(|r| {
+                            r.output.is_none() && r.error_kind != Some(ExportErrorKind::Cancelled)
+                        }) {
                             tracing::error!(
                                 "clip {} failed: {}",
                                 r.index + 1,

@@ -660,7 +660,20 @@ fn cancel_leaves_no_partial_files() {
         &sink,
         &cancel,
     );
-    assert!(r.is_err(), "cancelled");
+    let results = r.expect("a cancelled batch still answers for every clip");
+    assert_eq!(results.len(), 4);
+    assert!(
+        results
+            .iter()
+            .any(|j| j.error_kind == Some(ExportErrorKind::Cancelled)),
+        "cancelled"
+    );
+    let written: Vec<_> = results.iter().filter_map(|j| j.output.clone()).collect();
+    assert_eq!(
+        std::fs::read_dir(&dir).expect("dir").count(),
+        written.len(),
+        "the folder holds exactly the clips the results name"
+    );
     for entry in std::fs::read_dir(&dir).expect("dir") {
         let path = entry.expect("entry").path();
         let name = path

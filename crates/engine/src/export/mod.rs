@@ -232,7 +232,8 @@ pub fn export_clips(
     progress.finish();
     let mut results = results.into_inner().unwrap_or_default();
     results.sort_by_key(|r| r.index);
-    cancel.check()?;
+    // A cancelled batch still answers for every clip: the ones written before the cancel have
+    // their file, the rest `ExportErrorKind::Cancelled` (and nothing on disk).
     Ok(results)
 }
 

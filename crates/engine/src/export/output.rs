@@ -5,9 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-/// The default name template. Fields: `{video}` (source file stem), `{n}` (clip number, 2
+/// The default name template. Fields: `{video}` (source file stem), `{num}` (clip number, 2
 /// digits), `{start}` / `{end}` (like `05m03s`, filename-safe).
-pub const DEFAULT_TEMPLATE: &str = "{video}_{n}_{start}-{end}.mp4";
+pub const DEFAULT_TEMPLATE: &str = "{video}_{num}_{start}-{end}.mp4";
 
 /// `05m03s`, or `1h05m03s` past an hour (whole seconds, rounded down).
 pub fn time_tag(secs: f64) -> String {
@@ -27,6 +27,9 @@ pub fn file_name(template: &str, video: &Path, n: usize, start: f64, end: f64) -
         .unwrap_or_else(|| "clip".to_string());
     let name = template
         .replace("{video}", &stem)
+        .replace("{num}", &format!("{n:02}"))
+        // The field's earlier, shorter name (clap's help cannot show it: `{n}` is its line
+        // break), still understood.
         .replace("{n}", &format!("{n:02}"))
         .replace("{start}", &time_tag(start))
         .replace("{end}", &time_tag(end));
@@ -81,7 +84,11 @@ mod tests {
         );
         assert_eq!(time_tag(3725.0), "1h02m05s");
         assert_eq!(
-            file_name("{video}:{n}.mp4", Path::new("a.mkv"), 1, 0.0, 1.0),
+            file_name("{video}-{n}.mp4", Path::new("a.mkv"), 7, 0.0, 1.0),
+            "a-07.mp4"
+        );
+        assert_eq!(
+            file_name("{video}:{num}.mp4", Path::new("a.mkv"), 1, 0.0, 1.0),
             "a_01.mp4"
         );
         let dir = std::env::temp_dir().join(format!("slop-out-{}", std::process::id()));
