@@ -35,20 +35,27 @@ pub type LogForward = Arc<dyn Fn(LogLine) + Send + Sync>;
 /// Installs the global subscriber: stderr at `level`, plus `forward` when given.
 /// Calling it twice is harmless (the second call does nothing).
 pub fn init(level: LogLevel, forward: Option<LogForward>) {
-    let filter = tracing_subscriber::filter::LevelFilter::from_level(level.as_tracing());
+    // whisper.cpp reports every buffer it allocates at info level: that is debug detail here.
+    let whisper = match level {
+        LogLevel::Debug | LogLevel::Trace => level.as_tracing(),
+        _ => tracing::Level::WARN.min(level.as_tracing()),
+    };
+    let filter = tracing_subscriber::filter::Targets::new()
+        .with_default(level.as_tracing())
+        .with_target("whisper_rs", whisper);
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .without_time()
-        .with_filter(filter);
+        .with_filter(filter.clone());
     // The panel shows our own lines; toolkit chatter (winit, egui, eframe) stays on stderr.
     let ours =
         tracing_subscriber::filter::filter_fn(|meta| meta.target().starts_with("slopcannon"));
     let forward = forward.map(|f| {
         ForwardLayer { forward: f }
             .with_filter(ours)
-            .with_filter(filter)
+            .with_filter(filter.clone())
     });
     tracing_subscriber::registry()
         .with(stderr)

@@ -282,3 +282,42 @@ fn model_download_resumes_after_a_broken_connection_and_checks_the_sum() {
         "nothing left behind"
     );
 }
+
+#[test]
+fn whispers_notes_for_sound_without_speech_are_not_words() {
+    // 30 s of a quiet hum (loud enough to be transcribed, not speech: whisper calls its
+    // window [BLANK_AUDIO]), then a sentence.
+    let dir = test_dir("speech_blank");
+    let talk = dir.join("talk.wav");
+    let status = std::process::Command::new("espeak-ng")
+        .args(["-s", "150", "-w"])
+        .arg(&talk)
+        .arg("Welcome back to the show. Today we are testing a tool that finds clips.")
+        .status()
+        .expect("espeak-ng (installed by scripts/setup.sh)");
+    assert!(status.success());
+    let path = dir.join("hum_then_talk.wav");
+    slopcannon_testkit::fixtures::ffmpeg(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=220:sample_rate=16000:duration=30,volume=0.05",
+            "-i",
+            slopcannon_testkit::fixtures::path_str(&talk),
+            "-filter_complex",
+            "[1]aresample=16000[t];[0][t]concat=n=2:v=0:a=1",
+        ],
+        &path,
+    );
+    let model = model("ggml-tiny.en-q8_0.bin");
+    let t = run(&path, &opts(&model.to_string_lossy(), &dir, None));
+    let text = t.transcript.text();
+    assert!(text.to_lowercase().contains("welcome"), "{text}");
+    for s in &t.transcript.segments {
+        assert!(!s.text.contains('['), "a note became a segment: {s:?}");
+        for w in &s.words {
+            assert!(!w.word.contains('['), "a note became a word: {w:?}");
+        }
+    }
+}

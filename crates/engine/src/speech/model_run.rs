@@ -3,7 +3,7 @@
 //! worker (silence skipped, long pauses cut out, times put back on the file's timeline).
 
 use super::pool::WindowJob;
-use super::transcript::{Segment, Word};
+use super::transcript::{is_non_speech, Segment, Word};
 use super::whisper::SpeechError;
 use super::windows::{compact_silences, is_silent, map_time};
 use crate::media::audio::SAMPLE_RATE;
@@ -163,13 +163,14 @@ fn whisper_window(
             w.end = w.end.clamp(w.start, s1);
             prev_end = w.end;
         }
-        words.retain(|w| !w.word.is_empty());
+        words.retain(|w| !is_non_speech(&w.word));
         // A segment spans its words: whisper's segment times include the pause before it.
         let (s0, s1) = match (words.first(), words.last()) {
             (Some(f), Some(l)) => (f.start, l.end),
             _ => (s0, s1),
         };
-        if !text.is_empty() {
+        // `[BLANK_AUDIO]`, `[Music]` and the like are whisper's notes, not speech.
+        if !is_non_speech(&text) {
             segments.push(Segment {
                 start: s0,
                 end: s1.max(s0),

@@ -76,6 +76,25 @@ pub fn word_error_rate(reference: &str, hypothesis: &str) -> f64 {
     prev[h.len()] as f64 / r.len() as f64
 }
 
+/// True for what whisper writes where nobody speaks: `[BLANK_AUDIO]`, `[Music]`,
+/// `(upbeat music)`, `*laughs*`, `♪` — annotations, never words to caption or to score.
+pub fn is_non_speech(text: &str) -> bool {
+    let t = text.trim();
+    // One bracketed note from end to end (not `(a) and (b)`); the brackets are ASCII, so the
+    // slice inside them is on character boundaries.
+    let wrapped = |open: char, close: char| {
+        t.len() > 1
+            && t.starts_with(open)
+            && t.ends_with(close)
+            && !t[1..t.len() - 1].contains([open, close])
+    };
+    t.is_empty()
+        || t.chars().all(|c| c == '♪' || c == '♫' || c.is_whitespace())
+        || wrapped('[', ']')
+        || wrapped('(', ')')
+        || wrapped('*', '*')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +104,22 @@ mod tests {
         assert_eq!(word_error_rate("Ask not, what!", "ask not what"), 0.0);
         assert!((word_error_rate("a b c d", "a x c") - 0.5).abs() < 1e-9);
         assert_eq!(normalise_words("Don't STOP."), vec!["don't", "stop"]);
+    }
+
+    #[test]
+    fn whispers_annotations_are_not_speech() {
+        for t in [
+            "[BLANK_AUDIO]",
+            " [Music] ",
+            "(upbeat music)",
+            "*laughs*",
+            "♪ ♪",
+            "",
+        ] {
+            assert!(super::is_non_speech(t), "{t:?}");
+        }
+        for t in ["Hello.", "[sic] he said", "(a) and (b)", "*", "I (think)"] {
+            assert!(!super::is_non_speech(t), "{t:?}");
+        }
     }
 }
