@@ -224,9 +224,6 @@ fn stream_info(stream: &ff::format::stream::Stream) -> StreamInfo {
     // SAFETY: `params` points at the stream's live AVCodecParameters.
     let raw = unsafe { &*params.as_ptr() };
     let video = (medium == ff::media::Type::Video).then(|| {
-        // SAFETY: for video streams `format` holds an AVPixelFormat value.
-        let pix: ff::format::Pixel =
-            unsafe { std::mem::transmute::<i32, ff::ffi::AVPixelFormat>(raw.format) }.into();
         let sar = Ratio {
             num: raw.sample_aspect_ratio.num,
             den: raw.sample_aspect_ratio.den,
@@ -235,7 +232,10 @@ fn stream_info(stream: &ff::format::stream::Stream) -> StreamInfo {
             width: raw.width.max(0) as u32,
             height: raw.height.max(0) as u32,
             rotation_deg: rotation_deg(stream),
-            pixel_format: pixel_name(pix),
+            pixel_format: format_name(raw.format, |f| {
+                // SAFETY: takes any integer; null for a value this FFmpeg does not know.
+                unsafe { av_get_pix_fmt_name_raw(f) }
+            }),
             frame_rate: Ratio::from(stream.rate()).value(),
             avg_frame_rate: Ratio::from(stream.avg_frame_rate()).value(),
             frames: (stream.frames() > 0).then_some(stream.frames() as u64),
@@ -244,13 +244,13 @@ fn stream_info(stream: &ff::format::stream::Stream) -> StreamInfo {
         }
     });
     let audio = (medium == ff::media::Type::Audio).then(|| {
-        // SAFETY: for audio streams `format` holds an AVSampleFormat value.
-        let fmt: ff::format::Sample =
-            unsafe { std::mem::transmute::<i32, ff::ffi::AVSampleFormat>(raw.format) }.into();
         AudioInfo {
             sample_rate: raw.sample_rate.max(0) as u32,
             channels: raw.ch_layout.nb_channels.max(0) as u32,
-            sample_format: fmt.name().to_string(),
+            sample_format: format_name(raw.format, |f| {
+                // SAFETY: takes any integer; null for a value this FFmpeg does not know.
+                unsafe { av_get_sample_fmt_name_raw(f) }
+            }),
         }
     });
     StreamInfo {
@@ -266,10 +266,27 @@ fn stream_info(stream: &ff::format::stream::Stream) -> StreamInfo {
     }
 }
 
-fn pixel_name(pix: ff::format::Pixel) -> String {
-    pix.descriptor()
-        .map(|d| d.name().to_string())
-        .unwrap_or_else(|| "unknown".to_string())
+extern "C" {
+    // The same C functions ffmpeg-next binds, declared with a plain integer argument (the
+    // C ABI passes an enum as an int), so no unknown value is ever an enum in Rust.
+    #[link_name = "av_get_pix_fmt_name"]
+    fn av_get_pix_fmt_name_raw(pix_fmt: i32) -> *const std::ffi::c_char;
+    #[link_name = "av_get_sample_fmt_name"]
+    fn av_get_sample_fmt_name_raw(sample_fmt: i32) -> *const std::ffi::c_char;
+}
+
+/// The name FFmpeg gives a pixel or sample format number, or `unknown`. The number stays an
+/// integer until FFmpeg has looked at it: made into a Rust enum, a value the build-time
+/// headers did not know would be undefined behaviour.
+fn format_name(value: i32, name_of: impl Fn(i32) -> *const std::ffi::c_char) -> String {
+    let name = name_of(value);
+    if value < 0 || name.is_null() {
+        return "unknown".to_string();
+    }
+    // SAFETY: FFmpeg returns a static NUL-terminated name.
+    unsafe { std::ffi::CStr::from_ptr(name) }
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Clockwise display rotation in degrees from the stream's display matrix (or `rotate` tag).
@@ -425,6 +442,18 @@ fn first_frame<F: std::ops::DerefMut<Target = ff::Frame>>(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn format_numbers_this_ffmpeg_does_not_know_are_unknown_not_undefined() {
+        let pix = |f| unsafe { super::av_get_pix_fmt_name_raw(f) };
+        let sample = |f| unsafe { super::av_get_sample_fmt_name_raw(f) };
+        assert_eq!(super::format_name(0, pix), "yuv420p");
+        assert_eq!(super::format_name(8, sample), "fltp");
+        assert_eq!(super::format_name(-1, pix), "unknown");
+        assert_eq!(super::format_name(1_000_000, pix), "unknown");
+        assert_eq!(super::format_name(1_000_000, sample), "unknown");
+    }
+
     use super::normalise_rotation;
 
     #[test]
