@@ -154,18 +154,22 @@ pub fn split_length_prefixed(data: &[u8], length_size: usize) -> Option<Vec<&[u8
     Some(nals)
 }
 
-/// Re-frames NAL units with `length_size`-byte big-endian length prefixes.
+/// Re-frames NAL units with `length_size`-byte big-endian length prefixes; `None` when a unit
+/// is too long for its prefix (a 1- or 2-byte length cannot say it: the sample would be corrupt).
 pub fn length_prefixed<'a>(
     nals: impl IntoIterator<Item = &'a [u8]>,
     length_size: usize,
-) -> Vec<u8> {
+) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     for nal in nals {
+        if length_size < 8 && nal.len() >> (8 * length_size) != 0 {
+            return None;
+        }
         let len = nal.len().to_be_bytes();
-        out.extend_from_slice(&len[len.len() - length_size..]);
+        out.extend_from_slice(len.get(len.len().checked_sub(length_size)?..)?);
         out.extend_from_slice(nal);
     }
-    out
+    Some(out)
 }
 
 /// True when a length-prefixed sample holds a picture that no other picture references
@@ -276,10 +280,19 @@ mod tests {
             nals,
             vec![&[0x67, 1, 2][..], &[0x68, 3][..], &[0x65, 4][..]]
         );
-        let framed = length_prefixed(nals.iter().copied(), 4);
+        let framed = length_prefixed(nals.iter().copied(), 4).expect("fits");
         assert_eq!(split_length_prefixed(&framed, 4), Some(nals));
         // A B-slice with nal_ref_idc 0 is disposable; an IDR slice is not.
-        assert!(is_disposable(&length_prefixed([&[0x01, 0x9e][..]], 4), 4));
-        assert!(!is_disposable(&length_prefixed([&[0x65, 0x88][..]], 4), 4));
+        let framed = |nal: &[u8]| length_prefixed([nal], 4).expect("fits");
+        assert!(is_disposable(&framed(&[0x01, 0x9e]), 4));
+        assert!(!is_disposable(&framed(&[0x65, 0x88]), 4));
+        // A length that its prefix cannot hold is refused, never written cut short.
+        assert!(length_prefixed([&[0u8; 255][..]], 1).is_some());
+        assert!(length_prefixed([&[0u8; 256][..]], 1).is_none());
+        assert!(length_prefixed([&vec![0u8; 70_000][..]], 2).is_none());
+        assert_eq!(
+            length_prefixed([&vec![0u8; 70_000][..]], 4).map(|v| v.len()),
+            Some(70_004)
+        );
     }
 }

@@ -101,6 +101,13 @@ pub fn smart_cut(
         100 => "high",
         p => return Err(unsupported(format!("H.264 profile {p} is not supported"))),
     };
+    if source_cfg.length_size < 4 {
+        // A re-encoded picture can be longer than a 1- or 2-byte length says.
+        return Err(unsupported(format!(
+            "the source frames NAL units with {}-byte lengths",
+            source_cfg.length_size
+        )));
+    }
     let used = source_cfg.used_ids();
     let sps_id = (0..32u32)
         .find(|i| !used.contains(i))
@@ -541,6 +548,12 @@ impl Cutter<'_> {
                     .filter(|n| !matches!(h264::nal_type(n), 7 | 8)),
                 self.length_size,
             )
+            .ok_or_else(|| {
+                SmartCutError::Failed(ExportError::setup(format!(
+                    "a re-encoded picture is too long for {}-byte NAL lengths",
+                    self.length_size
+                )))
+            })?
         };
         let mut q = ff::Packet::copy(&framed);
         q.set_pts(p.pts());
