@@ -280,7 +280,7 @@ pub fn select_clips(
     }
     windows.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut taken: Vec<(usize, usize)> = Vec::new();
-    let mut clips = Vec::new();
+    let mut clips: Vec<Clip> = Vec::new();
     for (value, start, len) in windows {
         if clips.len() >= opts.max_clips {
             break;
@@ -289,14 +289,24 @@ pub fn select_clips(
         if taken.iter().any(|(s, e)| start < *e && *s < end) {
             continue;
         }
-        taken.push((start, end));
         let mean = (prefix[end] - prefix[start]) / len as f64;
-        let (s, e) = snap(
+        let Some((s, e)) = snap(
             start as f64 * step,
             (end as f64 * step).min(duration),
             input,
             opts,
-        );
+        ) else {
+            continue;
+        };
+        // The rule holds for the clips as returned, after snapping moved their bounds: never
+        // overlapping, never touching.
+        if clips
+            .iter()
+            .any(|c| s < c.end + MIN_GAP_SECS && c.start < e + MIN_GAP_SECS)
+        {
+            continue;
+        }
+        taken.push((start, end));
         clips.push(Clip {
             start: s,
             end: e,
@@ -312,9 +322,13 @@ pub fn select_clips(
     clips
 }
 
+/// The least time between two returned clips (they never overlap or touch).
+pub const MIN_GAP_SECS: f64 = 1.0;
+
 /// Moves `start` to the nearest cut or end of a pause, and `end` to the nearest cut or start
-/// of a pause, within `snap_secs`, keeping the length limits.
-fn snap(start: f64, end: f64, input: &ScoreInput<'_>, opts: &SelectOptions) -> (f64, f64) {
+/// of a pause, within `snap_secs`, keeping the length limits; never inside a word. `None`
+/// when no bounds near the window keep both.
+fn snap(start: f64, end: f64, input: &ScoreInput<'_>, opts: &SelectOptions) -> Option<(f64, f64)> {
     let cut_times = input.cuts.iter().map(|c| c.time);
     let pauses = input.audio.map(|a| a.silences.as_slice()).unwrap_or(&[]);
     let starts: Vec<f64> = cut_times
@@ -359,15 +373,25 @@ fn snap(start: f64, end: f64, input: &ScoreInput<'_>, opts: &SelectOptions) -> (
             }
         }
     }
-    let s = s.max(0.0);
-    let e = e.min(input.duration_secs);
-    let len = e - s;
     let min = opts.min_len_secs.min(input.duration_secs);
-    if len + 1e-6 >= min && len <= opts.max_len_secs + 1e-6 {
-        (s, e)
-    } else {
-        (start, end)
+    let fits = |s: f64, e: f64| e - s + 1e-6 >= min && e - s <= opts.max_len_secs + 1e-6;
+    let (s, e) = (s.max(0.0), e.min(input.duration_secs));
+    if fits(s, e) {
+        return Some((s, e));
     }
+    // Snapping made it too long or short: the window itself, shrunk to whole words.
+    let (mut s, mut e) = (start, end);
+    if let Some(t) = input.transcript {
+        for w in t.words() {
+            if w.start < s && s < w.end {
+                s = w.end;
+            }
+            if w.start < e && e < w.end {
+                e = w.start;
+            }
+        }
+    }
+    fits(s, e).then_some((s, e))
 }
 
 fn reasons(
@@ -588,6 +612,128 @@ mod tests {
         assert!(!w.set("nonsense", 1.0));
         for name in Weights::NAMES {
             assert!(w.clone().set(name, 0.0), "{name}");
+        }
+    }
+
+    mod property {
+        use super::super::*;
+        use crate::analysis::audio_features::AudioCurves;
+        use crate::analysis::scenes::{Cut, CutKind};
+        use crate::speech::{Segment, Transcript, Word};
+        use proptest::prelude::*;
+
+        /// A transcript of `sentences` spread over `duration` (start, length, words).
+        fn transcript(duration: f64, sentences: &[(f64, f64, usize)]) -> Transcript {
+            let mut segments = Vec::new();
+            let mut at = 0.0;
+            for &(gap, len, words) in sentences {
+                let start = at + gap;
+                let end = (start + len).min(duration);
+                if end <= start {
+                    break;
+                }
+                let per = (end - start) / words.max(1) as f64;
+                let words: Vec<Word> = (0..words.max(1))
+                    .map(|i| Word {
+                        start: start + i as f64 * per,
+                        end: start + (i as f64 + 0.8) * per,
+                        word: format!("w{i}"),
+                    })
+                    .collect();
+                segments.push(Segment {
+                    start,
+                    end,
+                    text: "x".into(),
+                    words,
+                });
+                at = end;
+            }
+            Transcript {
+                language: "en".into(),
+                model: "test".into(),
+                segments,
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+            #[test]
+            fn returned_clips_never_overlap_or_touch_and_never_cut_a_word(
+                duration in 40.0f64..400.0,
+                loud in prop::collection::vec(-60.0f32..0.0, 400),
+                motion in prop::collection::vec(0.0f32..40.0, 400),
+                cut_times in prop::collection::vec(0.0f64..400.0, 0..30),
+                silences in prop::collection::vec((0.0f64..400.0, 0.5f64..4.0), 0..20),
+                sentences in prop::collection::vec((0.0f64..3.0, 1.0f64..12.0, 1usize..20), 0..80),
+                speech in any::<bool>(),
+                max_clips in 1usize..8,
+                (min_len, extra) in (5.0f64..20.0, 0.0f64..40.0),
+            ) {
+                let n = duration.ceil() as usize;
+                let audio = AudioCurves {
+                    step: 1.0,
+                    loudness_db: loud[..n].to_vec(),
+                    flux: vec![0.0; n],
+                    centroid_hz: vec![1000.0; n],
+                    zcr: vec![0.1; n],
+                    silences: silences
+                        .iter()
+                        .filter(|(s, _)| *s < duration)
+                        .map(|(s, l)| (*s, (s + l).min(duration)))
+                        .collect(),
+                };
+                let mut cuts: Vec<Cut> = cut_times
+                    .iter()
+                    .filter(|t| **t < duration)
+                    .map(|t| Cut {
+                        frame: (t * 30.0) as u64,
+                        time: *t,
+                        kind: CutKind::Hard,
+                        strength: 50.0,
+                        prev_idx: 0,
+                        prev_secs: 0.0,
+                    })
+                    .collect();
+                cuts.sort_by(|a, b| a.time.total_cmp(&b.time));
+                let t = transcript(duration, &sentences);
+                let input = ScoreInput {
+                    duration_secs: duration,
+                    step: 1.0,
+                    audio: Some(&audio),
+                    motion: Some(&motion[..n]),
+                    cuts: &cuts,
+                    approximate_cuts: false,
+                    transcript: speech.then_some(&t),
+                };
+                let opts = SelectOptions {
+                    min_len_secs: min_len,
+                    max_len_secs: min_len + extra,
+                    max_clips,
+                    ..SelectOptions::default()
+                };
+                let curves = score_curves(&input, &opts.weights);
+                let mut clips = select_clips(&input, &curves, &opts);
+                prop_assert!(clips.len() <= max_clips);
+                clips.sort_by(|a, b| a.start.total_cmp(&b.start));
+                for c in &clips {
+                    prop_assert!(c.start >= 0.0 && c.end <= duration + 1e-9 && c.start < c.end, "{c:?}");
+                    if speech {
+                        for w in t.words() {
+                            let cut = (w.start < c.start - 1e-9 && c.start < w.end - 1e-9)
+                                || (w.start < c.end - 1e-9 && c.end < w.end - 1e-9);
+                            prop_assert!(!cut, "{w:?} cut by {c:?}");
+                        }
+                    }
+                }
+                for pair in clips.windows(2) {
+                    prop_assert!(
+                        pair[1].start >= pair[0].end + MIN_GAP_SECS - 1e-9,
+                        "overlap or touch: {:?} then {:?}",
+                        pair[0],
+                        pair[1]
+                    );
+                }
+            }
         }
     }
 }
