@@ -3,7 +3,7 @@
 # speed: `analyze` (full), `export --portrait pad`, `export --mode smart` and stacked +
 # subtitles + pad (5 × 30 s clips, as scripts/bench-export.sh), each run RUNS times (default 3)
 # alternating A and B; prints the median wall time of each and the ratio B / A, and checks that
-# both builds found the same cuts and clips.
+# both builds found the same cuts and clips. Inputs: scripts/bench-inputs.sh (as bench-export).
 # Usage: scripts/bench-ab.sh A_BINARY B_BINARY [VIDEO]
 # e.g.   git worktree add /tmp/old REV && (cd /tmp/old && cargo build --release)
 #        scripts/bench-ab.sh /tmp/old/target/release/slopcannon target/release/slopcannon
@@ -15,30 +15,8 @@ runs=${RUNS:-3}
 [ -s "$video" ] || bash scripts/make-bench-video.sh "$video"
 out=target/bench/ab
 rm -rf "$out"; mkdir -p "$out"
-starts=(45 165 285 405 525)
-printf '[' > "$out/clips.json"
-for i in "${!starts[@]}"; do
-  s=${starts[$i]}; [ "$i" -gt 0 ] && printf ',' >> "$out/clips.json"
-  printf '{"start": %s, "end": %s}' "$s" "$((s + 30))" >> "$out/clips.json"
-done
-printf ']\n' >> "$out/clips.json"
-cat > "$out/words.ass" <<'ASS'
-[Script Info]
-ScriptType: v4.00+
-PlayResX: 1080
-PlayResY: 1920
-
-[V4+ Styles]
-Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding
-Style: Default,DejaVu Sans,96,&H00FFFFFF,&H0000FFFF,&H00000000,&H80000000,1,0,0,0,100,100,0,0,1,6,0,2,60,60,300,1
-
-[Events]
-Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
-ASS
-for t in $(seq 0 2 28); do
-  printf 'Dialogue: 0,0:00:%02d.00,0:00:%02d.00,Default,,0,0,0,,{\\k40}word {\\k40}by {\\k40}word {\\k40}karaoke\n' "$t" "$((t + 2))" >> "$out/words.ass"
-done
-ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=1280x720:rate=30:duration=7" -c:v libx264 -preset veryfast "$out/bg.mp4"
+source scripts/bench-inputs.sh
+export_bench_inputs "$out"
 
 timed() { # label, command... → appends "label seconds" to results
   local label=$1; shift
