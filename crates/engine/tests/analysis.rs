@@ -220,3 +220,66 @@ fn with_speech_clips_hold_whole_sentences_and_never_cut_a_word() {
         );
     }
 }
+
+#[test]
+fn a_pass_that_fails_stops_the_others_at_once() {
+    // 70 s of speech beside a video stream no decoder knows: the keyframe pass fails at once,
+    // and the transcription (many seconds on one thread) must not be waited for.
+    let dir = test_dir("analysis_fails_early");
+    let tmp = dir.join("src.mkv");
+    slopcannon_testkit::fixtures::ffmpeg(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x120:rate=25:duration=2",
+            "-i",
+            slopcannon_testkit::fixtures::path_str(&fixture("long_speech.wav")),
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-c:a",
+            "aac",
+        ],
+        &tmp,
+    );
+    let mut data = std::fs::read(&tmp).expect("read");
+    let (from, to) = (b"V_MPEG4/ISO/AVC", b"V_SLOPCANNON_XX");
+    let at = data
+        .windows(from.len())
+        .position(|w| w == from)
+        .expect("codec id");
+    data[at..at + to.len()].copy_from_slice(to);
+    let path = dir.join("unknown_video_with_speech.mkv");
+    std::fs::write(&path, data).expect("write");
+    let opts = AnalyzeOptions {
+        speech: Some(slopcannon_engine::speech::TranscribeOptions {
+            model: model("ggml-tiny.en-q8_0.bin")
+                .to_string_lossy()
+                .into_owned(),
+            compute: slopcannon_engine::speech::Compute::Int8,
+            models_dir: dir.clone(),
+            threads: 1,
+            more_threads: None,
+            cache_dir: None,
+        }),
+        ..AnalyzeOptions::default()
+    };
+    let t0 = Instant::now();
+    let err = analyze(
+        &path,
+        &opts,
+        JobId::next(),
+        &EventSink::discard(),
+        &|_| {},
+        &CancelToken::new(),
+    )
+    .expect_err("the video cannot be decoded");
+    assert!(err.to_string().contains("no decoder"), "{err}");
+    assert!(
+        t0.elapsed() < Duration::from_secs(3),
+        "returned {:?} after the failure, not after the transcription",
+        t0.elapsed()
+    );
+}

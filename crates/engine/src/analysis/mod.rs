@@ -180,196 +180,218 @@ pub fn analyze(
         ProgressReporter::new(sink, job, Stage::Decode, Some((duration * fps) as u64));
 
     let step = opts.step;
-    let outcome = std::thread::scope(|scope| -> Result<Analysis, AnalysisError> {
-        let audio_job = has_audio.then(|| {
-            scope.spawn(|| -> (Result<AudioCurves, MediaError>, f64) {
-                let t = Instant::now();
-                let r = audio_curves(path, duration, step, &audio_progress, cancel);
-                audio_progress.finish();
-                (r, t.elapsed().as_secs_f64())
-            })
+    // The passes watch their own token: the caller's cancel reaches it within 20 ms, and a
+    // pass that fails cancels the others, so a failure returns at once instead of waiting for
+    // the slowest pass (transcription) to finish for nothing.
+    let caller = cancel;
+    let passes = CancelToken::new();
+    let finished = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| -> Result<Analysis, AnalysisError> {
+        scope.spawn(|| {
+            while !finished.load(std::sync::atomic::Ordering::Relaxed) {
+                if caller.is_cancelled() {
+                    passes.cancel();
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
         });
-        // Transcription starts with its own threads; once the video pass is done (at once
-        // when there is none) it may take every core (it usually runs longest).
-        let speech_cores = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(
-            if has_video && !opts.quick_only {
-                0
-            } else {
-                opts.cores
-            },
-        ));
-        let speech_job = opts
-            .speech
-            .as_ref()
-            .filter(|_| has_audio && !opts.quick_only)
-            .map(|so| {
-                let so = crate::speech::TranscribeOptions {
-                    more_threads: Some(speech_cores.clone()),
-                    ..so.clone()
-                };
-                scope.spawn(move || {
+        let cancel = &passes;
+        let outcome = (|| -> Result<Analysis, AnalysisError> {
+            let audio_job = has_audio.then(|| {
+                scope.spawn(|| -> (Result<AudioCurves, MediaError>, f64) {
                     let t = Instant::now();
-                    let r = crate::speech::transcribe(path, &so, job, sink, cancel);
+                    let r = audio_curves(path, duration, step, &audio_progress, cancel);
+                    audio_progress.finish();
                     (r, t.elapsed().as_secs_f64())
                 })
             });
-        let full_job = (has_video && !opts.quick_only).then(|| {
-            let vopts = video::VideoPassOptions {
-                stride: opts.stride,
-                workers,
-                threads_per_worker,
-                skip_nonref,
-            };
-            scope.spawn(move || {
-                let t = Instant::now();
-                let r = video::video_pass(path, duration, fps, &vopts, &video_progress, cancel);
-                video_progress.finish();
-                (r, t.elapsed().as_secs_f64())
-            })
-        });
+            // Transcription starts with its own threads; once the video pass is done (at once
+            // when there is none) it may take every core (it usually runs longest).
+            let speech_cores = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(
+                if has_video && !opts.quick_only {
+                    0
+                } else {
+                    opts.cores
+                },
+            ));
+            let speech_job = opts
+                .speech
+                .as_ref()
+                .filter(|_| has_audio && !opts.quick_only)
+                .map(|so| {
+                    let so = crate::speech::TranscribeOptions {
+                        more_threads: Some(speech_cores.clone()),
+                        ..so.clone()
+                    };
+                    scope.spawn(move || {
+                        let t = Instant::now();
+                        let r = crate::speech::transcribe(path, &so, job, sink, cancel);
+                        (r, t.elapsed().as_secs_f64())
+                    })
+                });
+            let full_job = (has_video && !opts.quick_only).then(|| {
+                let vopts = video::VideoPassOptions {
+                    stride: opts.stride,
+                    workers,
+                    threads_per_worker,
+                    skip_nonref,
+                };
+                scope.spawn(move || {
+                    let t = Instant::now();
+                    let r = video::video_pass(path, duration, fps, &vopts, &video_progress, cancel);
+                    video_progress.finish();
+                    (r, t.elapsed().as_secs_f64())
+                })
+            });
 
-        // Quick pass: keyframes (on this thread) + audio.
-        let t = Instant::now();
-        let (quick_cuts, quick_motion) = if has_video {
-            video::keyframe_pass(path, 1, cancel)?
-        } else {
-            (Vec::new(), Vec::new())
-        };
-        timings.insert("keyframes".to_string(), t.elapsed().as_secs_f64());
-        let audio = match audio_job.map(|h| h.join()) {
-            None => None,
-            Some(Ok((Ok(curves), secs))) => {
-                timings.insert("audio".to_string(), secs);
-                Some(curves)
-            }
-            Some(Ok((Err(e), _))) if e.is_cancelled() => {
-                return Err(AnalysisError::Cancelled(Cancelled))
-            }
-            Some(Ok((Err(e), _))) => {
-                tracing::warn!("audio analysis failed, continuing without it: {e}");
-                warnings.push(format!("audio could not be analysed: {e}"));
-                None
-            }
-            Some(Err(_)) => {
-                warnings.push("audio analysis crashed; continuing without it".to_string());
-                None
-            }
-        };
-        cancel.check()?;
-        let quick_motion_curve =
-            has_video.then(|| video::motion_curve(&quick_motion, &quick_cuts, duration, step));
-        let t = Instant::now();
-        let quick = rank(
-            &info,
-            Pass::Quick,
-            duration,
-            audio.as_ref(),
-            quick_motion_curve.as_deref(),
-            &quick_cuts,
-            None,
-            opts,
-        );
-        timings.insert("score_quick".to_string(), t.elapsed().as_secs_f64());
-        rankings(Ranking {
-            job,
-            pass: Pass::Quick,
-            clips: quick.clips.clone(),
-        });
-        let mut transcript = None;
-        let join_speech = |timings: &mut BTreeMap<String, f64>,
-                           warnings: &mut Vec<String>|
-         -> Result<(), AnalysisError> {
-            match speech_job.map(|h| h.join()) {
-                None => {}
-                Some(Ok((Ok(t), secs))) => {
-                    timings.insert("transcribe".to_string(), secs);
-                    transcript = Some(t.transcript);
+            // Quick pass: keyframes (on this thread) + audio.
+            let t = Instant::now();
+            let (quick_cuts, quick_motion) = if has_video {
+                video::keyframe_pass(path, 1, cancel)?
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            timings.insert("keyframes".to_string(), t.elapsed().as_secs_f64());
+            let audio = match audio_job.map(|h| h.join()) {
+                None => None,
+                Some(Ok((Ok(curves), secs))) => {
+                    timings.insert("audio".to_string(), secs);
+                    Some(curves)
                 }
                 Some(Ok((Err(e), _))) if e.is_cancelled() => {
                     return Err(AnalysisError::Cancelled(Cancelled))
                 }
                 Some(Ok((Err(e), _))) => {
-                    warnings.push(format!("continuing without speech: {e}"));
+                    tracing::warn!("audio analysis failed, continuing without it: {e}");
+                    warnings.push(format!("audio could not be analysed: {e}"));
+                    None
                 }
                 Some(Err(_)) => {
-                    warnings.push("transcription crashed; continuing without speech".into())
+                    warnings.push("audio analysis crashed; continuing without it".to_string());
+                    None
                 }
-            }
-            Ok(())
-        };
-        let Some(full_job) = full_job else {
-            // Quick only, or no video: the quick ranking is the result (with speech if any).
-            join_speech(&mut timings, &mut warnings)?;
-            let mut a = if transcript.is_some() {
-                rank(
-                    &info,
-                    Pass::Full,
-                    duration,
-                    audio.as_ref(),
-                    None,
-                    &[],
-                    transcript.as_ref(),
-                    opts,
-                )
-            } else {
-                quick
             };
-            a.transcript = transcript;
-            timings.insert("total".to_string(), t_total.elapsed().as_secs_f64());
-            a.timings = timings;
-            a.warnings = warnings;
-            return Ok(a);
-        };
-        let (pass, secs) = full_job.join().map_err(|_| MediaError::Ffmpeg {
-            path: path.to_path_buf(),
-            reason: "the video analysis crashed".into(),
-        })?;
-        speech_cores.store(opts.cores, std::sync::atomic::Ordering::Relaxed);
-        let pass = pass?;
-        timings.insert("video".to_string(), secs);
+            cancel.check()?;
+            let quick_motion_curve =
+                has_video.then(|| video::motion_curve(&quick_motion, &quick_cuts, duration, step));
+            let t = Instant::now();
+            let quick = rank(
+                &info,
+                Pass::Quick,
+                duration,
+                audio.as_ref(),
+                quick_motion_curve.as_deref(),
+                &quick_cuts,
+                None,
+                opts,
+            );
+            timings.insert("score_quick".to_string(), t.elapsed().as_secs_f64());
+            rankings(Ranking {
+                job,
+                pass: Pass::Quick,
+                clips: quick.clips.clone(),
+            });
+            let mut transcript = None;
+            let join_speech = |timings: &mut BTreeMap<String, f64>,
+                               warnings: &mut Vec<String>|
+             -> Result<(), AnalysisError> {
+                match speech_job.map(|h| h.join()) {
+                    None => {}
+                    Some(Ok((Ok(t), secs))) => {
+                        timings.insert("transcribe".to_string(), secs);
+                        transcript = Some(t.transcript);
+                    }
+                    Some(Ok((Err(e), _))) if e.is_cancelled() => {
+                        return Err(AnalysisError::Cancelled(Cancelled))
+                    }
+                    Some(Ok((Err(e), _))) => {
+                        warnings.push(format!("continuing without speech: {e}"));
+                    }
+                    Some(Err(_)) => {
+                        warnings.push("transcription crashed; continuing without speech".into())
+                    }
+                }
+                Ok(())
+            };
+            let Some(full_job) = full_job else {
+                // Quick only, or no video: the quick ranking is the result (with speech if any).
+                join_speech(&mut timings, &mut warnings)?;
+                let mut a = if transcript.is_some() {
+                    rank(
+                        &info,
+                        Pass::Full,
+                        duration,
+                        audio.as_ref(),
+                        None,
+                        &[],
+                        transcript.as_ref(),
+                        opts,
+                    )
+                } else {
+                    quick
+                };
+                a.transcript = transcript;
+                timings.insert("total".to_string(), t_total.elapsed().as_secs_f64());
+                a.timings = timings;
+                a.warnings = warnings;
+                return Ok(a);
+            };
+            let (pass, secs) = full_job.join().map_err(|_| MediaError::Ffmpeg {
+                path: path.to_path_buf(),
+                reason: "the video analysis crashed".into(),
+            })?;
+            speech_cores.store(opts.cores, std::sync::atomic::Ordering::Relaxed);
+            let pass = pass?;
+            timings.insert("video".to_string(), secs);
 
-        let t = Instant::now();
-        let mut cuts = detect_cuts(&pass.points, &opts.scenes);
-        let mut refined = 0;
-        for cut in cuts.iter_mut().filter(|c| !c.is_exact()) {
-            video::refine_cut(path, cut, fps, cancel)?;
-            refined += 1;
+            let t = Instant::now();
+            let mut cuts = detect_cuts(&pass.points, &opts.scenes);
+            let mut refined = 0;
+            for cut in cuts.iter_mut().filter(|c| !c.is_exact()) {
+                video::refine_cut(path, cut, fps, cancel)?;
+                refined += 1;
+            }
+            timings.insert("scenes".to_string(), t.elapsed().as_secs_f64());
+            tracing::debug!(
+                "{} cuts ({refined} located in skipped frames), {} frames decoded, {} sampled",
+                cuts.len(),
+                pass.decoded,
+                pass.sampled
+            );
+            let motion = video::motion_curve(&pass.motion, &cuts, duration, step);
+            join_speech(&mut timings, &mut warnings)?;
+            let t = Instant::now();
+            let mut full = rank(
+                &info,
+                Pass::Full,
+                duration,
+                audio.as_ref(),
+                Some(&motion),
+                &cuts,
+                transcript.as_ref(),
+                opts,
+            );
+            full.transcript = transcript;
+            timings.insert("score".to_string(), t.elapsed().as_secs_f64());
+            full.frames_decoded = pass.decoded;
+            full.frames_sampled = pass.sampled;
+            full.warnings = warnings;
+            timings.insert("total".to_string(), t_total.elapsed().as_secs_f64());
+            full.timings = timings;
+            rankings(Ranking {
+                job,
+                pass: Pass::Full,
+                clips: full.clips.clone(),
+            });
+            Ok(full)
+        })();
+        if outcome.is_err() {
+            passes.cancel();
         }
-        timings.insert("scenes".to_string(), t.elapsed().as_secs_f64());
-        tracing::debug!(
-            "{} cuts ({refined} located in skipped frames), {} frames decoded, {} sampled",
-            cuts.len(),
-            pass.decoded,
-            pass.sampled
-        );
-        let motion = video::motion_curve(&pass.motion, &cuts, duration, step);
-        join_speech(&mut timings, &mut warnings)?;
-        let t = Instant::now();
-        let mut full = rank(
-            &info,
-            Pass::Full,
-            duration,
-            audio.as_ref(),
-            Some(&motion),
-            &cuts,
-            transcript.as_ref(),
-            opts,
-        );
-        full.transcript = transcript;
-        timings.insert("score".to_string(), t.elapsed().as_secs_f64());
-        full.frames_decoded = pass.decoded;
-        full.frames_sampled = pass.sampled;
-        full.warnings = warnings;
-        timings.insert("total".to_string(), t_total.elapsed().as_secs_f64());
-        full.timings = timings;
-        rankings(Ranking {
-            job,
-            pass: Pass::Full,
-            clips: full.clips.clone(),
-        });
-        Ok(full)
-    });
-    outcome
+        finished.store(true, std::sync::atomic::Ordering::Relaxed);
+        outcome
+    })
 }
 
 /// Streams the audio through the feature accumulator.

@@ -112,7 +112,8 @@ impl From<MediaError> for ExportError {
     fn from(e: MediaError) -> ExportError {
         match e {
             MediaError::Cancelled(_) => ExportError::from(Cancelled),
-            MediaError::Decode { .. } | MediaError::Ffmpeg { .. } => ExportError {
+            // A source that does not decode is damaged: another attempt reads the same bytes.
+            MediaError::Ffmpeg { .. } => ExportError {
                 kind: ExportErrorKind::Encode,
                 message: e.to_string(),
             },
@@ -130,5 +131,24 @@ impl From<Cancelled> for ExportError {
             kind: ExportErrorKind::Cancelled,
             message: "cancelled".into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_source_that_does_not_decode_is_not_retried_as_an_encoder_failure() {
+        let e = ExportError::from(MediaError::Decode {
+            path: "damaged.mp4".into(),
+            stream: 0,
+            kind: "video",
+            reason: "invalid data".into(),
+        });
+        assert_eq!(e.kind, ExportErrorKind::Input);
+        assert!(!e.is_retryable());
+        assert!(e.message.ends_with("damaged.mp4"), "{}", e.message);
+        assert!(ExportError::encoder("video", ffmpeg_next::Error::Bug).is_retryable());
     }
 }
