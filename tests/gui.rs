@@ -336,3 +336,36 @@ fn gui_shows_the_words_at_the_playhead() {
     });
     assert!(h.query_by_label("ask not what").is_some());
 }
+
+#[test]
+fn a_job_that_panics_ends_and_the_window_goes_on() {
+    // The first dialog crashes (as a broken desktop portal might); the window must not wait
+    // for it for ever: the next Open works.
+    let asked = Arc::new(AtomicU32::new(0));
+    let count = asked.clone();
+    let path = fixture("cfr.mp4");
+    let mut h = harness(AppDeps::new(Arc::new(move |_| {
+        if count.fetch_add(1, Ordering::SeqCst) == 0 {
+            panic!("the dialog crashed");
+        }
+        Some(path.clone())
+    })));
+    h.step();
+    h.get_by_label("Open…").click();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while asked.load(Ordering::SeqCst) == 0 {
+        assert!(Instant::now() < deadline, "the dialog was never asked");
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Let the crashed job's closing message arrive, then ask again.
+    for _ in 0..20 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.get_by_label("Open…").click();
+    step_until(&mut h, "the file opened after the crash", |app| {
+        app.state.preview.is_some()
+    });
+    assert_eq!(asked.load(Ordering::SeqCst), 2);
+}

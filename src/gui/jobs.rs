@@ -55,6 +55,36 @@ pub enum Msg {
     },
 }
 
+/// Runs `work` on a thread named `name` and sends the message it returns. A job that panics
+/// still ends: `on_panic` turns the panic's text into the message that closes the job, so the
+/// window never waits for a thread that is gone (and the panic is logged).
+fn spawn_job(
+    name: &'static str,
+    msgs: MsgSender,
+    work: impl FnOnce() -> Msg + Send + 'static,
+    on_panic: impl FnOnce(String) -> Msg + Send + 'static,
+) {
+    let spawned =
+        std::thread::Builder::new().name(name.into()).spawn(
+            move || match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+                Ok(msg) => msgs.send(msg),
+                Err(panic) => {
+                    let text = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| (*s).to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "no message".into());
+                    let why = format!("the {name} job stopped unexpectedly ({text})");
+                    tracing::error!("{why}");
+                    msgs.send(on_panic(why));
+                }
+            },
+        );
+    if let Err(e) = spawned {
+        tracing::error!("cannot start the {name} thread: {e}");
+    }
+}
+
 /// Wakes the UI after a worker sent something; set once the egui context exists.
 ///
 /// It never calls into egui from the UI thread itself: a log line emitted by egui while it
@@ -207,9 +237,10 @@ impl Jobs {
         let sink = EventSink::new(move |ev| events.send(Msg::Engine(ev)));
         let ranked = msgs.clone();
         let rankings = move |r: Ranking| ranked.send(Msg::Ranked(r));
-        std::thread::Builder::new()
-            .name("analysis".into())
-            .spawn(move || {
+        spawn_job(
+            "analysis",
+            msgs,
+            move || {
                 let result = analyze(&path, &opts, job, &sink, &rankings, &cancel).map_err(|e| {
                     if e.is_cancelled() {
                         AnalysisFailure::Cancelled
@@ -217,10 +248,13 @@ impl Jobs {
                         AnalysisFailure::Failed(e.to_string())
                     }
                 });
-                msgs.send(Msg::Analyzed { job, result });
-            })
-            .map_err(|e| tracing::error!("cannot start the analysis thread: {e}"))
-            .ok();
+                Msg::Analyzed { job, result }
+            },
+            move |why| Msg::Analyzed {
+                job,
+                result: Err(AnalysisFailure::Failed(why)),
+            },
+        );
         job
     }
 
@@ -239,16 +273,20 @@ impl Jobs {
         let msgs = self.msgs.clone();
         let events = msgs.clone();
         let sink = EventSink::new(move |ev| events.send(Msg::Engine(ev)));
-        std::thread::Builder::new()
-            .name("export".into())
-            .spawn(move || {
+        spawn_job(
+            "export",
+            msgs,
+            move || {
                 let result = export_clips(&source, &clips, &opts, job, &sink, &cancel)
                     .map(|r| (opts.out_dir.clone(), r))
                     .map_err(|e| e.to_string());
-                msgs.send(Msg::Exported { job, result });
-            })
-            .map_err(|e| tracing::error!("cannot start the export thread: {e}"))
-            .ok();
+                Msg::Exported { job, result }
+            },
+            move |why| Msg::Exported {
+                job,
+                result: Err(why),
+            },
+        );
         job
     }
 
@@ -272,8 +310,12 @@ impl Jobs {
         }
         self.picking = true;
         let picker = self.picker.clone();
-        let msgs = self.msgs.clone();
-        std::thread::spawn(move || msgs.send(Msg::Picked(purpose, picker(purpose))));
+        spawn_job(
+            "file dialog",
+            self.msgs.clone(),
+            move || Msg::Picked(purpose, picker(purpose)),
+            move |_| Msg::Picked(purpose, None),
+        );
     }
 
     pub fn picked(&mut self) {
@@ -282,24 +324,34 @@ impl Jobs {
 
     /// Probes `path` (and checks that it decodes) on a worker, and loads its saved clips.
     pub fn probe(&self, generation: u64, path: PathBuf) {
-        let msgs = self.msgs.clone();
         let data_dir = self.data_dir.clone();
-        std::thread::spawn(move || {
-            let result = probe_decodable(&path, &CancelToken::new()).map_err(|e| e.to_string());
-            let saved = match (&result, &data_dir) {
-                (Ok(_), Some(dir)) => Project::load(dir, &path)
-                    .map_err(|e| tracing::warn!("{e}"))
-                    .ok()
-                    .flatten(),
-                _ => None,
-            };
-            msgs.send(Msg::Probed {
+        let crashed_path = path.clone();
+        spawn_job(
+            "open",
+            self.msgs.clone(),
+            move || {
+                let result = probe_decodable(&path, &CancelToken::new()).map_err(|e| e.to_string());
+                let saved = match (&result, &data_dir) {
+                    (Ok(_), Some(dir)) => Project::load(dir, &path)
+                        .map_err(|e| tracing::warn!("{e}"))
+                        .ok()
+                        .flatten(),
+                    _ => None,
+                };
+                Msg::Probed {
+                    generation,
+                    path,
+                    result,
+                    saved,
+                }
+            },
+            move |why| Msg::Probed {
                 generation,
-                path,
-                result,
-                saved,
-            });
-        });
+                path: crashed_path,
+                result: Err(why),
+                saved: None,
+            },
+        );
     }
 
     /// Saves the clip list of a video (on the saver thread; the newest save wins).
