@@ -358,12 +358,19 @@ fn a_job_that_panics_ends_and_the_window_goes_on() {
         h.step();
         std::thread::sleep(Duration::from_millis(5));
     }
-    // Let the crashed job's closing message arrive, then ask again.
-    for _ in 0..20 {
-        h.step();
-        std::thread::sleep(Duration::from_millis(10));
+    // Ask again until the window takes the click: it does once the crashed job's closing
+    // message has arrived (before the fix it never did).
+    while asked.load(Ordering::SeqCst) < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "Open stayed dead after the crash"
+        );
+        h.get_by_label("Open…").click();
+        for _ in 0..10 {
+            h.step();
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
-    h.get_by_label("Open…").click();
     step_until(&mut h, "the file opened after the crash", |app| {
         app.state.preview.is_some()
     });
