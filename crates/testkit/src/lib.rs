@@ -14,7 +14,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The workspace's top folder (where the app's `Cargo.toml` is).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    let testkit = Path::new(env!("CARGO_MANIFEST_DIR"));
+    testkit
+        .parent()
+        .and_then(Path::parent)
+        .map_or_else(|| testkit.join("../.."), Path::to_path_buf)
 }
 
 /// `target/tmp` of the workspace (or of an absolute `CARGO_TARGET_DIR`): generated media and
