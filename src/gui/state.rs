@@ -291,6 +291,8 @@ impl AppState {
                 let run = self.export.take_if(|r| r.job == job)?;
                 match result {
                     Ok((dir, results)) => {
+                        // The last error line was about something before: this one finished.
+                        self.error = None;
                         let ok = results.iter().filter(|r| r.output.is_some()).count();
                         let cancelled = results
                             .iter()
@@ -353,6 +355,7 @@ impl AppState {
                 let secs = run.started.elapsed().as_secs_f64();
                 match result {
                     Ok(analysis) => {
+                        self.error = None;
                         let n = analysis.clips.len();
                         for w in &analysis.warnings {
                             tracing::warn!("{w}");
@@ -456,6 +459,38 @@ mod tests {
         });
         assert_eq!(s.preview_secs, Some(2.0));
         assert!(!s.preview_loading);
+    }
+
+    #[test]
+    fn an_error_line_clears_when_the_next_export_succeeds() {
+        let mut s = AppState::new();
+        let failed = JobId::next();
+        s.export = Some(RunningExport {
+            job: failed,
+            clips: 1,
+            progress: None,
+            cancelling: false,
+        });
+        let _ = s.apply(Msg::Exported {
+            job: failed,
+            result: Err("disk full".into()),
+        });
+        assert_eq!(s.error.as_deref(), Some("disk full"));
+        let next = JobId::next();
+        s.export = Some(RunningExport {
+            job: next,
+            clips: 0,
+            progress: None,
+            cancelling: false,
+        });
+        let _ = s.apply(Msg::Exported {
+            job: next,
+            result: Ok(("out".into(), Vec::new())),
+        });
+        assert_eq!(
+            s.error, None,
+            "the old error is gone once an export succeeds"
+        );
     }
 
     #[test]
