@@ -23,6 +23,23 @@ fn run_analysis(path: &Path, opts: &AnalyzeOptions) -> Analysis {
     .expect("analysis works")
 }
 
+/// Analysis options with speech on: the real tiny.en q8_0 model, one thread, no cache.
+fn with_speech(dir: &Path) -> AnalyzeOptions {
+    AnalyzeOptions {
+        speech: Some(slopcannon_engine::speech::TranscribeOptions {
+            model: model("ggml-tiny.en-q8_0.bin")
+                .to_string_lossy()
+                .into_owned(),
+            compute: slopcannon_engine::speech::Compute::Int8,
+            models_dir: dir.to_path_buf(),
+            threads: 1,
+            more_threads: None,
+            cache_dir: None,
+        }),
+        ..AnalyzeOptions::default()
+    }
+}
+
 fn cut_frames(a: &Analysis) -> Vec<u64> {
     a.scenes.iter().map(|s| s.frame).collect()
 }
@@ -188,18 +205,7 @@ fn video_only_and_audio_only_files_analyse_with_what_they_have() {
 #[test]
 fn with_speech_clips_hold_whole_sentences_and_never_cut_a_word() {
     let dir = test_dir("analysis_speech");
-    let model = model("ggml-tiny.en-q8_0.bin");
-    let mut opts = AnalyzeOptions {
-        speech: Some(slopcannon_engine::speech::TranscribeOptions {
-            model: model.to_string_lossy().into_owned(),
-            compute: slopcannon_engine::speech::Compute::Int8,
-            models_dir: dir.clone(),
-            threads: 1,
-            more_threads: None,
-            cache_dir: None,
-        }),
-        ..AnalyzeOptions::default()
-    };
+    let mut opts = with_speech(&dir);
     opts.select.min_len_secs = 3.0;
     opts.select.max_len_secs = 10.0;
     opts.select.max_clips = 2;
@@ -253,19 +259,7 @@ fn a_pass_that_fails_stops_the_others_at_once() {
     data[at..at + to.len()].copy_from_slice(to);
     let path = dir.join("unknown_video_with_speech.mkv");
     std::fs::write(&path, data).expect("write");
-    let opts = AnalyzeOptions {
-        speech: Some(slopcannon_engine::speech::TranscribeOptions {
-            model: model("ggml-tiny.en-q8_0.bin")
-                .to_string_lossy()
-                .into_owned(),
-            compute: slopcannon_engine::speech::Compute::Int8,
-            models_dir: dir.clone(),
-            threads: 1,
-            more_threads: None,
-            cache_dir: None,
-        }),
-        ..AnalyzeOptions::default()
-    };
+    let opts = with_speech(&dir);
     let t0 = Instant::now();
     let err = analyze(
         &path,
