@@ -3,7 +3,7 @@
 
 use super::encoder::{add_encoded_stream, write_packets};
 use super::error::ExportError;
-use super::filters::audio_graph;
+use super::filters::{audio_graph, build_graph};
 use super::transcode::ClipSpec;
 use crate::media::audio::{default_layout_if_missing, layout_or_default};
 use ff::util::channel_layout::ChannelLayout;
@@ -62,25 +62,8 @@ impl AudioChain {
             dec.format().name(),
             layout.bits()
         );
-        let filter_err = |e: ff::Error| ExportError::filter(src, e);
-        let find = |name: &str| {
-            ff::filter::find(name)
-                .ok_or_else(|| ExportError::setup(format!("FFmpeg has no {name} filter")))
-        };
-        let mut graph = ff::filter::Graph::new();
-        graph
-            .add(&find("abuffer")?, "in", &args)
-            .map_err(filter_err)?;
-        graph
-            .add(&find("abuffersink")?, "out", "")
-            .map_err(filter_err)?;
         let aspec = audio_graph(start_abs, end_abs, spec.loudnorm);
-        graph
-            .output("in", 0)
-            .and_then(|p| p.input("out", 0))
-            .and_then(|p| p.parse(&aspec))
-            .map_err(filter_err)?;
-        graph.validate().map_err(filter_err)?;
+        let mut graph = build_graph(Some(("abuffer", &args)), "abuffersink", &aspec, src)?;
         if let Some(mut sink) = graph.get("out") {
             sink.sink().set_frame_size(enc.frame_size());
         }

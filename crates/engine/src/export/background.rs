@@ -140,15 +140,7 @@ fn pull(
     cancel: &CancelToken,
 ) -> Result<Vec<ff::frame::Video>, ExportError> {
     let filter_err = |e: ff::Error| ExportError::filter(bg, e);
-    let sink_filter = ff::filter::find("buffersink")
-        .ok_or_else(|| ExportError::setup("FFmpeg has no buffersink filter".into()))?;
-    let mut graph = ff::filter::Graph::new();
-    graph.add(&sink_filter, "out", "").map_err(filter_err)?;
-    graph
-        .input("out", 0)
-        .and_then(|p| p.parse(spec))
-        .map_err(filter_err)?;
-    graph.validate().map_err(filter_err)?;
+    let mut graph = super::filters::build_graph(None, "buffersink", spec, bg)?;
     let mut sink = graph
         .get("out")
         .ok_or_else(|| ExportError::setup("no background sink".into()))?;

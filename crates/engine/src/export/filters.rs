@@ -1,9 +1,43 @@
 //! Filter-graph descriptions for an export: trim to the clip, the 9:16 layouts (pad, blur,
 //! crop — never stretch), the stacked layout with a looping background, and loudness
-//! normalisation. Pure string building, unit-tested. (Subtitles are burned after the graph,
-//! by `burn.rs`.)
+//! normalisation: string building, unit-tested; and [`build_graph`], the one place that turns
+//! such a description into a configured libavfilter graph. (Subtitles are burned after the
+//! graph, by `burn.rs`.)
 
+use super::error::ExportError;
+use ffmpeg_next as ff;
 use std::path::Path;
+
+/// A configured filter graph: `source` (a `buffer` or `abuffer` filter with its arguments,
+/// named `in`; `None` for a graph that makes its own frames, e.g. `movie=`) → `spec` → `sink`
+/// (`buffersink` or `abuffersink`, named `out`). Errors name `path`.
+pub fn build_graph(
+    source: Option<(&str, &str)>,
+    sink: &str,
+    spec: &str,
+    path: &Path,
+) -> Result<ff::filter::Graph, ExportError> {
+    let filter_err = |e: ff::Error| ExportError::filter(path, e);
+    let find = |name: &str| {
+        ff::filter::find(name)
+            .ok_or_else(|| ExportError::setup(format!("FFmpeg has no {name} filter")))
+    };
+    let mut graph = ff::filter::Graph::new();
+    if let Some((filter, args)) = source {
+        graph.add(&find(filter)?, "in", args).map_err(filter_err)?;
+    }
+    graph.add(&find(sink)?, "out", "").map_err(filter_err)?;
+    let parsed = match source {
+        Some(_) => graph
+            .output("in", 0)
+            .and_then(|p| p.input("out", 0))
+            .and_then(|p| p.parse(spec)),
+        None => graph.input("out", 0).and_then(|p| p.parse(spec)),
+    };
+    parsed.map_err(filter_err)?;
+    graph.validate().map_err(filter_err)?;
+    Ok(graph)
+}
 
 /// Output size of the portrait layouts.
 pub const PORTRAIT_W: u32 = 1080;

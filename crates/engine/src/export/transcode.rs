@@ -9,7 +9,7 @@ use super::clip_audio::{AudioTarget, ClipAudio};
 use super::compose::Compose;
 use super::encoder::{add_encoded_stream, open_x264, write_packets, X264Settings};
 use super::error::ExportError;
-use super::filters::{video_graph, VideoLayout, PORTRAIT_H};
+use super::filters::{build_graph, video_graph, VideoLayout, PORTRAIT_H};
 use super::h264::{self, AvcConfig};
 use super::source::{open_source, SourceVideo};
 use crate::media::open::{init, open_video_decoder, secs_to_ts, seek_before};
@@ -77,7 +77,6 @@ pub fn transcode(
     seek_before(&mut input, start_abs, src)?;
 
     // Video graph, from the decoder's parameters.
-    let mut vgraph = ff::filter::Graph::new();
     let sar = vdec.aspect_ratio();
     let sar = if sar.numerator() > 0 && sar.denominator() > 0 {
         sar
@@ -95,17 +94,6 @@ pub fn transcode(
         sar.numerator(),
         sar.denominator()
     );
-    let filter_err = |e: ff::Error| ExportError::filter(src, e);
-    let find = |name: &str| {
-        ff::filter::find(name)
-            .ok_or_else(|| ExportError::setup(format!("FFmpeg has no {name} filter")))
-    };
-    vgraph
-        .add(&find("buffer")?, "in", &args)
-        .map_err(filter_err)?;
-    vgraph
-        .add(&find("buffersink")?, "out", "")
-        .map_err(filter_err)?;
     let background = spec
         .background
         .filter(|_| spec.layout.stacked.is_some() && cfr_rate.is_some());
@@ -114,12 +102,7 @@ pub fn transcode(
         ..spec.layout.clone()
     };
     let vspec = video_graph(start_abs, end_abs, rotation, cfr_rate, &layout);
-    vgraph
-        .output("in", 0)
-        .and_then(|p| p.input("out", 0))
-        .and_then(|p| p.parse(&vspec))
-        .map_err(filter_err)?;
-    vgraph.validate().map_err(filter_err)?;
+    let mut vgraph = build_graph(Some(("buffer", &args)), "buffersink", &vspec, src)?;
     let (out_w, out_h, out_tb) = {
         let sink = vgraph
             .get("out")
