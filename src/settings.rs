@@ -29,7 +29,7 @@ pub const X264_PRESETS: [&str; 10] = [
 ];
 
 /// Every variable this program reads, in the order `slopcannon config` prints them.
-pub const VARIABLES: [&str; 12] = [
+pub const VARIABLES: [&str; 13] = [
     "SLOP_MAX_EXPORT_WORKERS",
     "SLOP_MAX_ANALYSIS_WORKERS",
     "SLOP_FRAME_SKIP",
@@ -41,6 +41,7 @@ pub const VARIABLES: [&str; 12] = [
     "SLOP_WHISPER_THREADS",
     "SLOP_EXPORT_RETRIES",
     "SLOP_STACKED_CACHE_MB",
+    "SLOP_AUDIO_OUTPUT",
     "SLOP_LOG",
 ];
 
@@ -124,6 +125,9 @@ pub struct Settings {
     /// Memory for the stacked background's prepared frames, in MiB (0 = none); `None` means
     /// auto (see [`Settings::stacked_cache_bytes`]).
     pub stacked_cache_mb: Option<usize>,
+    /// Play the window's sound on the default output device (`auto`), or never (`off`: play
+    /// silently against the wall clock).
+    pub audio_output: bool,
     pub log: LogLevel,
     /// Variable name → where its value came from.
     #[serde(skip)]
@@ -147,6 +151,7 @@ pub struct RawSettings {
     pub whisper_threads: Option<String>,
     pub export_retries: Option<String>,
     pub stacked_cache_mb: Option<String>,
+    pub audio_output: Option<String>,
     pub log: Option<String>,
 }
 
@@ -302,6 +307,12 @@ impl Settings {
                 1 << 20,
             )?
             .map(|n| n as usize),
+            audio_output: one_of(
+                "SLOP_AUDIO_OUTPUT",
+                &raw.audio_output,
+                &["auto", "off"],
+                "auto",
+            )? == "auto",
             log: match one_of(
                 "SLOP_LOG",
                 &raw.log,
@@ -338,6 +349,7 @@ impl Settings {
                 "SLOP_STACKED_CACHE_MB" => self
                     .stacked_cache_mb
                     .map_or_else(|| "auto".to_string(), |n| n.to_string()),
+                "SLOP_AUDIO_OUTPUT" => if self.audio_output { "auto" } else { "off" }.to_string(),
                 "SLOP_LOG" => format!("{:?}", self.log).to_lowercase(),
                 _ => String::new(),
             }

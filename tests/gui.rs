@@ -152,8 +152,8 @@ fn gui_find_viral_clips_lists_clips_and_trims_the_selected_one() {
     let first = h.state().state.clips.clips[0].clone();
     assert!((h.state().state.playhead_secs - first.start).abs() < 1e-6);
 
-    // J selects the next clip; I trims its start to the playhead moved 2 s in.
-    h.key_press(egui::Key::J);
+    // ↓ selects the next clip; I trims its start to the playhead moved 2 s in.
+    h.key_press(egui::Key::ArrowDown);
     step_until(&mut h, "clip 2", |app| app.state.clips.selected == Some(1));
     let second = h.state().state.clips.clips[1].clone();
     h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);

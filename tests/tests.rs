@@ -8,4 +8,5 @@ mod cli;
 mod gui;
 mod invariants;
 mod jobs;
+mod player;
 mod smoke;

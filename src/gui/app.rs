@@ -4,7 +4,8 @@
 use super::command::{Command, SHORTCUT_COMMANDS};
 use super::jobs::{FilePicker, Jobs, Msg, MsgSender, PickFor, Waker};
 use super::panels;
-use super::state::{AppState, RunningAnalysis, RunningExport};
+use super::player::{shuttle, PlayRequest, Player};
+use super::state::{AppState, PlaybackView, RunningAnalysis, RunningExport};
 use crate::settings::Settings;
 use crossbeam_channel::{Receiver, Sender};
 use slopcannon_engine::analysis::AnalyzeOptions;
@@ -12,7 +13,7 @@ use slopcannon_engine::export::{ClipRequest, ExportOptions};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-/// The largest preview frame requested from the decoder.
+/// The preview frame size asked for before the panel has been laid out.
 pub const PREVIEW_MAX: (u32, u32) = (960, 540);
 
 /// What the app needs from outside: the message channel (shared with the log forwarder),
@@ -56,6 +57,9 @@ pub struct SlopApp {
     saved_version: u64,
     export_dir: Option<PathBuf>,
     jobs: Jobs,
+    player: Player,
+    /// The preview's size on screen in pixels: frames are scaled straight to it.
+    preview_px: (u32, u32),
     rx: Receiver<Msg>,
     commands: Vec<Command>,
 }
@@ -65,16 +69,15 @@ impl SlopApp {
         deps.waker.set(&cc.egui_ctx);
         let mut state = AppState::new();
         state.settings_error = deps.settings_error;
+        let msgs = MsgSender::new(deps.tx, deps.waker);
         let mut app = SlopApp {
             state,
+            player: Player::new(msgs.clone(), deps.settings.audio_output),
             settings: deps.settings,
             saved_version: 0,
             export_dir: deps.export_dir,
-            jobs: Jobs::new(
-                MsgSender::new(deps.tx, deps.waker),
-                deps.picker,
-                deps.data_dir,
-            ),
+            jobs: Jobs::new(msgs, deps.picker, deps.data_dir),
+            preview_px: PREVIEW_MAX,
             rx: deps.rx,
             commands: Vec::new(),
         };
@@ -104,22 +107,96 @@ impl SlopApp {
                 self.state.export_choices.background = path;
             }
             Command::OpenPath(path) => {
+                self.stop_playing();
                 if self.state.analysis.take().is_some() {
                     self.jobs.cancel_analysis();
                 }
                 let generation = self.state.begin_open(path.clone());
                 self.jobs.probe(generation, path);
             }
-            Command::Seek(t) => self.seek(t),
+            Command::Seek(t) => match self.player.playing.as_ref().map(|p| p.request.clone()) {
+                // Playing on from there (a click on the timeline while playing).
+                Some(req) => self.play(PlayRequest {
+                    from_secs: t.clamp(0.0, self.state.duration_secs()),
+                    ..req
+                }),
+                None => self.seek(t),
+            },
+            Command::Scrub(t) => {
+                self.stop_playing();
+                self.seek(t);
+            }
             Command::StepFrames(n) => {
+                self.stop_playing();
                 // Land on frame boundaries: the frame shown now, plus n.
                 let shown = self.state.preview_secs.unwrap_or(self.state.playhead_secs);
                 let target = ((shown / frame_secs).round() + n as f64) * frame_secs;
                 self.seek(target);
             }
-            Command::StepSecs(s) => self.seek(self.state.playhead_secs + s),
-            Command::SeekStart => self.seek(0.0),
-            Command::SeekEnd => self.seek(self.state.duration_secs() - frame_secs * 0.5),
+            Command::StepSecs(s) => {
+                self.stop_playing();
+                self.seek(self.state.playhead_secs + s);
+            }
+            Command::SeekStart => {
+                self.stop_playing();
+                self.seek(0.0);
+            }
+            Command::SeekEnd => {
+                self.stop_playing();
+                self.seek(self.state.duration_secs() - frame_secs * 0.5);
+            }
+            Command::PrevKeyframe | Command::NextKeyframe => {
+                self.stop_playing();
+                match self
+                    .state
+                    .keyframe_from_playhead(cmd == Command::NextKeyframe)
+                {
+                    Some(k) => self.seek(k),
+                    None if self.state.keyframes.is_empty() => {
+                        self.state.status = "Keyframes are not known yet".into();
+                    }
+                    None => {}
+                }
+            }
+            Command::TogglePlay => {
+                if self.player.playing.is_some() {
+                    self.stop_playing();
+                } else {
+                    self.play_at(self.state.playhead_secs, 1.0);
+                }
+            }
+            Command::Shuttle { faster } => {
+                let speed = self.player.playing.as_ref().map_or(0.0, |p| p.speed());
+                let next = shuttle::step(speed, faster);
+                if next == 0.0 {
+                    self.stop_playing();
+                } else {
+                    self.play_at(self.state.playhead_secs, next);
+                }
+            }
+            Command::PlayClip { looping } => {
+                if let Some(c) = self.state.selected_clip() {
+                    let (start, end) = (c.start, c.end);
+                    if let Some(req) = self.play_request(start, 1.0) {
+                        self.play(PlayRequest {
+                            end_secs: Some(end),
+                            looping,
+                            ..req
+                        });
+                    }
+                } else {
+                    self.state.status = "Select a clip to play it".into();
+                }
+            }
+            Command::ToggleMute => {
+                self.state.muted = !self.state.muted;
+                self.player.set_volume(self.state.volume, self.state.muted);
+            }
+            Command::SetVolume(v) => {
+                self.state.volume = v.clamp(0.0, 1.0);
+                self.state.muted = false;
+                self.player.set_volume(self.state.volume, self.state.muted);
+            }
             Command::ToggleLog => self.state.show_log = !self.state.show_log,
             Command::ClearLog => self.state.log.clear(),
             Command::FindClips => self.find_clips(),
@@ -280,18 +357,114 @@ impl SlopApp {
     }
 
     fn seek(&mut self, t: f64) {
+        if self.state.ready_generation().is_none() {
+            return;
+        }
         if !self.state.has_video() {
+            // Audio only: the playhead moves, there is no picture to fetch.
+            self.state.playhead_secs = t.clamp(0.0, self.state.duration_secs().max(0.0));
             return;
         }
         let generation = self.state.begin_seek(t);
         if let Some(file) = &self.state.file {
-            self.jobs.preview(
+            self.player.still(
                 generation,
-                &file.path,
+                file.path.clone(),
                 self.state.playhead_secs,
-                PREVIEW_MAX,
+                self.preview_px,
+                false,
             );
         }
+    }
+
+    /// What playing the open file from `from_secs` at `speed` takes (None: nothing open).
+    fn play_request(&self, from_secs: f64, speed: f64) -> Option<PlayRequest> {
+        self.state.ready_generation()?;
+        let file = self.state.file.as_ref()?;
+        let info = file.info.as_ref()?;
+        let duration_secs = self.state.duration_secs();
+        Some(PlayRequest {
+            path: file.path.clone(),
+            from_secs: from_secs.clamp(0.0, duration_secs.max(0.0)),
+            speed,
+            max_size: self.preview_px,
+            has_video: info.video().is_some(),
+            has_audio: info.audio().is_some(),
+            duration_secs,
+            end_secs: None,
+            looping: false,
+        })
+    }
+
+    /// Plays from `from_secs` (from the start when at the end).
+    fn play_at(&mut self, from_secs: f64, speed: f64) {
+        let end = self.state.duration_secs() - 0.5 / self.state.fps();
+        let from = if speed > 0.0 && from_secs >= end {
+            0.0
+        } else {
+            from_secs
+        };
+        if let Some(req) = self.play_request(from, speed) {
+            self.play(req);
+        }
+    }
+
+    fn play(&mut self, req: PlayRequest) {
+        self.state.begin_play(PlaybackView {
+            speed: req.speed,
+            end_secs: req.end_secs,
+            looping: req.looping,
+        });
+        self.state.playhead_secs = req.from_secs;
+        self.player.play(req, Instant::now());
+    }
+
+    fn stop_playing(&mut self) {
+        if let Some(stats) = self.player.stop(Instant::now()) {
+            self.state.playback = None;
+            self.state.last_play = Some(stats);
+        }
+    }
+
+    /// Moves playback on: the playhead, the frame that is due, the end.
+    fn tick_player(&mut self, ctx: &egui::Context) {
+        let Some(tick) = self.player.tick(Instant::now()) else {
+            return;
+        };
+        self.state.playhead_secs = tick.position;
+        if let Some(frame) = tick.frame {
+            self.state.preview_secs = Some(frame.pts_secs);
+            self.state.pending_frame = Some(frame);
+        }
+        if tick.want_keyframe && !self.state.preview_loading && self.state.has_video() {
+            // Backwards: the keyframe at the playhead, each time the last one has arrived.
+            let generation = self.state.begin_seek(tick.position);
+            if let Some(file) = &self.state.file {
+                self.player.still(
+                    generation,
+                    file.path.clone(),
+                    tick.position,
+                    self.preview_px,
+                    true,
+                );
+            }
+        }
+        if let Some(stats) = tick.ended {
+            self.state.playback = None;
+            self.state.last_play = Some(stats);
+        } else {
+            ctx.request_repaint_after(tick.next_in.unwrap_or(Duration::from_millis(16)));
+        }
+    }
+
+    /// The preview's size in pixels (from its size in points), rounded up so that resizing
+    /// the window a little does not rebuild the scaler for every frame.
+    pub fn set_preview_size(&mut self, points: egui::Vec2, pixels_per_point: f32) {
+        let px = |v: f32| -> u32 {
+            let v = (v * pixels_per_point).clamp(64.0, 3840.0) as u32;
+            v.div_ceil(32) * 32
+        };
+        self.preview_px = (px(points.x), px(points.y));
     }
 
     fn handle_input(&mut self, ctx: &egui::Context) {
@@ -309,9 +482,9 @@ impl SlopApp {
             return; // typing in a text field: arrows move the cursor, not the playhead
         }
         for cmd in SHORTCUT_COMMANDS {
-            if let Some(sc) = cmd.shortcut() {
+            for sc in [cmd.shortcut(), cmd.alias_shortcut()].into_iter().flatten() {
                 if ctx.input_mut(|i| i.consume_shortcut(&sc)) {
-                    self.send(cmd);
+                    self.send(cmd.clone());
                 }
             }
         }
@@ -334,6 +507,11 @@ impl eframe::App for SlopApp {
                 break;
             }
         }
+        self.handle_input(ctx);
+        for cmd in std::mem::take(&mut self.commands) {
+            self.run(cmd);
+        }
+        self.tick_player(ctx);
         if let Some(frame) = self.state.pending_frame.take() {
             let image = egui::ColorImage::from_rgba_unmultiplied(
                 [frame.width as usize, frame.height as usize],
@@ -347,10 +525,7 @@ impl eframe::App for SlopApp {
                 }
             }
         }
-        self.handle_input(ctx);
-        for cmd in std::mem::take(&mut self.commands) {
-            self.run(cmd);
-        }
+
         if self.state.clips.version != self.saved_version {
             self.saved_version = self.state.clips.version;
             if let Some(file) = &self.state.file {
@@ -374,7 +549,9 @@ impl eframe::App for SlopApp {
         if !self.state.clips.clips.is_empty() || self.state.analysis.is_some() {
             panels::clips::clips_ui(ui, &self.state, &mut cmds);
         }
-        panels::preview::preview_ui(ui, &self.state, &mut cmds);
+        if let Some(size) = panels::preview::preview_ui(ui, &self.state, &mut cmds) {
+            self.set_preview_size(size, ui.ctx().pixels_per_point());
+        }
         self.commands.extend(cmds);
         if !self.commands.is_empty() || !self.rx.is_empty() {
             ui.ctx().request_repaint();

@@ -17,6 +17,24 @@ pub enum Command {
     StepSecs(f64),
     SeekStart,
     SeekEnd,
+    /// Drag the playhead: playback pauses, the keyframe shows at once, then the exact frame.
+    Scrub(f64),
+    /// Go to the previous / next keyframe.
+    PrevKeyframe,
+    NextKeyframe,
+    /// Play / pause (Space, K).
+    TogglePlay,
+    /// The J/K/L shuttle: L faster forwards, J slower / backwards.
+    Shuttle {
+        faster: bool,
+    },
+    /// Play the selected clip once from its start to its end (P), or round and round (Shift+P).
+    PlayClip {
+        looping: bool,
+    },
+    ToggleMute,
+    /// Volume, 0–1.
+    SetVolume(f32),
     ToggleLog,
     ClearLog,
     /// Find Viral Clips in the open file.
@@ -47,7 +65,7 @@ pub enum Command {
 
 /// The commands that have a fixed label and shortcut. Shift+arrow comes before the plain
 /// arrow: egui matches shortcuts ignoring an extra Shift, so the more specific one must win.
-pub const SHORTCUT_COMMANDS: [Command; 15] = [
+pub const SHORTCUT_COMMANDS: [Command; 23] = [
     Command::OpenDialog,
     Command::ExportClips,
     Command::FindClips,
@@ -58,10 +76,18 @@ pub const SHORTCUT_COMMANDS: [Command; 15] = [
     Command::SetClipEnd,
     Command::StepSecs(-1.0),
     Command::StepSecs(1.0),
+    Command::PrevKeyframe,
+    Command::NextKeyframe,
     Command::StepFrames(-1),
     Command::StepFrames(1),
     Command::SeekStart,
     Command::SeekEnd,
+    Command::TogglePlay,
+    Command::Shuttle { faster: false },
+    Command::Shuttle { faster: true },
+    Command::PlayClip { looping: true },
+    Command::PlayClip { looping: false },
+    Command::ToggleMute,
     Command::ToggleLog,
 ];
 
@@ -77,6 +103,16 @@ impl Command {
             Command::StepSecs(_) => "Forward 1 s".into(),
             Command::SeekStart => "Go to start".into(),
             Command::SeekEnd => "Go to end".into(),
+            Command::Scrub(t) => format!("Scrub to {t:.3} s"),
+            Command::PrevKeyframe => "Previous keyframe".into(),
+            Command::NextKeyframe => "Next keyframe".into(),
+            Command::TogglePlay => "Play / pause".into(),
+            Command::Shuttle { faster: true } => "Play faster (shuttle forwards)".into(),
+            Command::Shuttle { faster: false } => "Play slower / backwards (shuttle)".into(),
+            Command::PlayClip { looping: false } => "Play the selected clip".into(),
+            Command::PlayClip { looping: true } => "Loop the selected clip".into(),
+            Command::ToggleMute => "Mute / unmute".into(),
+            Command::SetVolume(_) => "Volume".into(),
             Command::ToggleLog => "Show/hide log".into(),
             Command::ClearLog => "Clear log".into(),
             Command::FindClips => "Find Viral Clips".into(),
@@ -107,14 +143,33 @@ impl Command {
             Command::StepSecs(_) => S::new(M::SHIFT, Key::ArrowRight),
             Command::SeekStart => S::new(M::NONE, Key::Home),
             Command::SeekEnd => S::new(M::NONE, Key::End),
+            Command::PrevKeyframe => S::new(M::ALT, Key::ArrowLeft),
+            Command::NextKeyframe => S::new(M::ALT, Key::ArrowRight),
+            Command::TogglePlay => S::new(M::NONE, Key::Space),
+            Command::Shuttle { faster: true } => S::new(M::NONE, Key::L),
+            Command::Shuttle { faster: false } => S::new(M::NONE, Key::J),
+            Command::PlayClip { looping: true } => S::new(M::SHIFT, Key::P),
+            Command::PlayClip { looping: false } => S::new(M::NONE, Key::P),
+            Command::ToggleMute => S::new(M::NONE, Key::M),
             Command::ToggleLog => S::new(M::COMMAND, Key::L),
             Command::FindClips => S::new(M::COMMAND, Key::F),
             Command::CancelAnalysis => S::new(M::NONE, Key::Escape),
-            Command::NextClip => S::new(M::NONE, Key::J),
-            Command::PrevClip => S::new(M::NONE, Key::K),
+            Command::NextClip => S::new(M::NONE, Key::ArrowDown),
+            Command::PrevClip => S::new(M::NONE, Key::ArrowUp),
             Command::SetClipStart => S::new(M::NONE, Key::I),
             Command::SetClipEnd => S::new(M::NONE, Key::O),
             Command::ExportClips => S::new(M::COMMAND, Key::E),
+            _ => return None,
+        })
+    }
+
+    /// A second key for the same command: `,` / `.` step frames, K plays / pauses.
+    pub fn alias_shortcut(&self) -> Option<egui::KeyboardShortcut> {
+        use egui::{Key, KeyboardShortcut as S, Modifiers as M};
+        Some(match self {
+            Command::StepFrames(n) if *n < 0 => S::new(M::NONE, Key::Comma),
+            Command::StepFrames(_) => S::new(M::NONE, Key::Period),
+            Command::TogglePlay => S::new(M::NONE, Key::K),
             _ => return None,
         })
     }

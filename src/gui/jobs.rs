@@ -1,4 +1,5 @@
-//! Background work for the window: probing a file, decoding preview frames, the file dialog.
+//! Background work for the window: probing a file, analysis, export, saving, the file dialog
+//! (the preview's frames come from the player's video worker, `player/video.rs`).
 //!
 //! Every job runs off the UI thread and reports through one crossbeam channel of [`Msg`]; after
 //! each send it wakes the UI. Results carry the generation they were asked for, so a result
@@ -6,11 +7,11 @@
 
 use super::state::AnalysisFailure;
 use crate::logging::LogLine;
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::Sender;
 use slopcannon_engine::analysis::scoring::Clip;
 use slopcannon_engine::analysis::{analyze, Analysis, AnalyzeOptions, Ranking, Scene};
 use slopcannon_engine::export::{export_clips, ClipRequest, ExportOptions, JobResult};
-use slopcannon_engine::media::grab::{FrameGrabber, RgbaFrame};
+use slopcannon_engine::media::grab::RgbaFrame;
 use slopcannon_engine::media::probe::{probe_decodable, MediaInfo};
 use slopcannon_engine::progress::{CancelToken, Event, EventSink, JobId};
 use slopcannon_engine::project::Project;
@@ -31,10 +32,12 @@ pub enum Msg {
         /// The clips saved for this file in an earlier session, if any.
         saved: Option<Project>,
     },
-    /// A preview frame for the playhead position `t_secs`.
+    /// A still frame for the playhead position `t_secs`; `exact: false` is the keyframe shown
+    /// while the exact frame is decoded.
     Frame {
         generation: u64,
         t_secs: f64,
+        exact: bool,
         result: Result<RgbaFrame, String>,
     },
     /// The file dialog closed (None = cancelled).
@@ -161,19 +164,10 @@ pub fn system_file_picker() -> FilePicker {
 /// A clip list to save: the video, its clips and scene cuts.
 type SaveRequest = (PathBuf, Vec<Clip>, Vec<Scene>, Option<Arc<Transcript>>);
 
-/// A request for the preview frame at a time.
-struct PreviewRequest {
-    generation: u64,
-    path: PathBuf,
-    t_secs: f64,
-    max_size: (u32, u32),
-}
-
 /// Starts and tracks the window's background jobs.
 pub struct Jobs {
     msgs: MsgSender,
     picker: FilePicker,
-    tx_preview: Sender<PreviewRequest>,
     picking: bool,
     /// The running analysis and its cancel token.
     analysis: Option<(JobId, CancelToken)>,
@@ -186,13 +180,6 @@ pub struct Jobs {
 
 impl Jobs {
     pub fn new(msgs: MsgSender, picker: FilePicker, data_dir: Option<PathBuf>) -> Jobs {
-        let (tx_preview, rx_preview) = crossbeam_channel::unbounded();
-        let worker_msgs = msgs.clone();
-        std::thread::Builder::new()
-            .name("preview".into())
-            .spawn(move || preview_worker(rx_preview, worker_msgs))
-            .map_err(|e| tracing::error!("cannot start the preview thread: {e}"))
-            .ok();
         let (tx_save, rx_save) = crossbeam_channel::unbounded::<SaveRequest>();
         if let Some(dir) = data_dir.clone() {
             std::thread::Builder::new()
@@ -216,7 +203,6 @@ impl Jobs {
         Jobs {
             msgs,
             picker,
-            tx_preview,
             picking: false,
             analysis: None,
             export: None,
@@ -370,52 +356,5 @@ impl Jobs {
     /// Where named whisper models and the transcript cache live (None: nowhere known).
     pub fn data_dir(&self) -> Option<&Path> {
         self.data_dir.as_deref()
-    }
-
-    /// Asks for the preview frame at `t_secs`; older pending requests are skipped.
-    pub fn preview(&self, generation: u64, path: &Path, t_secs: f64, max_size: (u32, u32)) {
-        self.tx_preview
-            .send(PreviewRequest {
-                generation,
-                path: path.to_path_buf(),
-                t_secs,
-                max_size,
-            })
-            .ok();
-    }
-}
-
-/// Owns one open [`FrameGrabber`]; always serves the newest request, dropping older ones.
-fn preview_worker(rx: Receiver<PreviewRequest>, msgs: MsgSender) {
-    let mut grabber: Option<(PathBuf, FrameGrabber)> = None;
-    let cancel = CancelToken::new();
-    while let Ok(mut req) = rx.recv() {
-        while let Ok(newer) = rx.try_recv() {
-            req = newer;
-        }
-        if grabber.as_ref().is_none_or(|(p, _)| *p != req.path) {
-            grabber = match FrameGrabber::open(&req.path) {
-                Ok(g) => Some((req.path.clone(), g)),
-                Err(e) => {
-                    msgs.send(Msg::Frame {
-                        generation: req.generation,
-                        t_secs: req.t_secs,
-                        result: Err(e.to_string()),
-                    });
-                    continue;
-                }
-            };
-        }
-        let Some((_, g)) = grabber.as_mut() else {
-            continue;
-        };
-        let result = g
-            .grab(req.t_secs, req.max_size.0, req.max_size.1, &cancel)
-            .map_err(|e| e.to_string());
-        msgs.send(Msg::Frame {
-            generation: req.generation,
-            t_secs: req.t_secs,
-            result,
-        });
     }
 }

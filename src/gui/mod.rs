@@ -7,6 +7,7 @@ pub mod app;
 pub mod command;
 pub mod jobs;
 pub mod panels;
+pub mod player;
 pub mod state;
 pub mod widgets;
 

@@ -98,6 +98,15 @@ pub struct ClipList {
     pub transcript: Option<std::sync::Arc<slopcannon_engine::speech::Transcript>>,
 }
 
+/// Playback as the panels show it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlaybackView {
+    pub speed: f64,
+    /// Playing a clip: where it stops (or loops).
+    pub end_secs: Option<f64>,
+    pub looping: bool,
+}
+
 #[derive(Default)]
 pub struct AppState {
     /// A settings error: shown instead of the editor, and the exit code becomes 2.
@@ -114,6 +123,15 @@ pub struct AppState {
     /// Time of the frame shown in the preview.
     pub preview_secs: Option<f64>,
     pub preview_loading: bool,
+    /// None while paused.
+    pub playback: Option<PlaybackView>,
+    /// 0–1, and whether the sound is muted.
+    pub volume: f32,
+    pub muted: bool,
+    /// Keyframe times of the open video (Alt+← / →), once known.
+    pub keyframes: Vec<f64>,
+    /// What the last stretch of playback did (frames shown and dropped, seconds, clock).
+    pub last_play: Option<crate::gui::player::PlayStats>,
     pub log: VecDeque<LogLine>,
     pub show_log: bool,
     pub status: String,
@@ -129,6 +147,7 @@ impl AppState {
     pub fn new() -> AppState {
         AppState {
             show_log: true,
+            volume: 1.0,
             status: "Open a video to start (Ctrl+O, or drop a file on the window).".into(),
             ..AppState::default()
         }
@@ -173,6 +192,8 @@ impl AppState {
         self.preview = None;
         self.preview_secs = None;
         self.pending_frame = None;
+        self.playback = None;
+        self.keyframes.clear();
         // Keep the version counter: a new file's empty list must not look like an edit.
         self.clips = ClipList {
             version: self.clips.version,
@@ -203,6 +224,24 @@ impl AppState {
         self.seek_generation += 1;
         self.preview_loading = true;
         self.seek_generation
+    }
+
+    /// Playback starts: stills still on their way are stale.
+    pub fn begin_play(&mut self, view: PlaybackView) {
+        self.seek_generation += 1;
+        self.preview_loading = false;
+        self.playback = Some(view);
+    }
+
+    /// The keyframe before (`forward` = false) or after the playhead.
+    pub fn keyframe_from_playhead(&self, forward: bool) -> Option<f64> {
+        let at = self.preview_secs.unwrap_or(self.playhead_secs);
+        let eps = 1e-3;
+        if forward {
+            self.keyframes.iter().copied().find(|k| *k > at + eps)
+        } else {
+            self.keyframes.iter().rev().copied().find(|k| *k < at - eps)
+        }
     }
 
     /// Folds one worker message into the state; returns a command to run next, if any
@@ -258,12 +297,14 @@ impl AppState {
             Msg::Frame {
                 generation,
                 t_secs: _,
+                exact,
                 result,
             } => {
                 if generation != self.seek_generation {
                     return None; // superseded by a newer seek
                 }
-                self.preview_loading = false;
+                // A keyframe shown on the way: the exact frame is still coming.
+                self.preview_loading = !exact;
                 match result {
                     Ok(frame) => {
                         tracing::debug!("preview frame at {:.3} s", frame.pts_secs);
@@ -449,12 +490,23 @@ mod tests {
         let _ = s.apply(Msg::Frame {
             generation: old,
             t_secs: 0.0,
+            exact: true,
             result: Ok(frame(1.0)),
         });
         assert!(s.pending_frame.is_none());
         let _ = s.apply(Msg::Frame {
             generation: new,
-            t_secs: 0.0,
+            t_secs: 2.0,
+            exact: false,
+            result: Ok(frame(1.0)),
+        });
+        // The keyframe on the way shows, and the exact frame is still awaited.
+        assert_eq!(s.preview_secs, Some(1.0));
+        assert!(s.preview_loading);
+        let _ = s.apply(Msg::Frame {
+            generation: new,
+            t_secs: 2.0,
+            exact: true,
             result: Ok(frame(2.0)),
         });
         assert_eq!(s.preview_secs, Some(2.0));

@@ -267,6 +267,10 @@ fn vfr_timestamps_are_kept() {
 
 /// The magnitude spectrum peak of `samples` (length = sample rate → 1 Hz bins).
 fn peak_hz(samples: &[f32]) -> f64 {
+    peak_hz_at(samples, f64::from(SAMPLE_RATE))
+}
+
+fn peak_hz_at(samples: &[f32], rate: f64) -> f64 {
     use rustfft::num_complex::Complex;
     let n = samples.len();
     let mut buf: Vec<Complex<f32>> = samples.iter().map(|s| Complex::new(*s, 0.0)).collect();
@@ -278,7 +282,7 @@ fn peak_hz(samples: &[f32]) -> f64 {
         .enumerate()
         .max_by(|a, b| a.1.norm().total_cmp(&b.1.norm()))
         .expect("bins");
-    bin as f64 * f64::from(SAMPLE_RATE) / n as f64
+    bin as f64 * rate / n as f64
 }
 
 #[test]
@@ -325,6 +329,33 @@ fn a_gap_in_the_audio_keeps_every_later_sample_at_its_time() {
 }
 
 #[test]
+fn audio_decodes_at_the_sound_cards_rate_for_playback() {
+    // Playback asks for the output device's rate: same tone, same times, more samples.
+    let path = fixture("audio_only.m4a");
+    let opts = AudioOptions {
+        start_secs: 1.0,
+        rate: 48_000,
+        chunk_samples: 4800,
+        ..AudioOptions::default()
+    };
+    let mut first = None;
+    let mut all = Vec::new();
+    decode_audio(&path, &opts, &CancelToken::new(), |c| {
+        assert_eq!(c.rate, 48_000);
+        first.get_or_insert(c.start_secs());
+        all.extend_from_slice(&c.samples);
+        std::ops::ControlFlow::Continue(())
+    })
+    .expect("decode");
+    assert_eq!(first, Some(1.0));
+    let secs = all.len() as f64 / 48_000.0;
+    assert!((secs - 2.0).abs() < 0.06, "{secs} s of audio");
+    let one_second = &all[..48_000];
+    let spectrum_peak = peak_hz_at(one_second, 48_000.0);
+    assert!((spectrum_peak - 440.0).abs() <= 1.0, "{spectrum_peak} Hz");
+}
+
+#[test]
 fn audio_decodes_to_16k_mono_with_the_tone_at_440_hz() {
     let path = fixture("audio_only.m4a");
     let all = read_audio(&path, &AudioOptions::default(), &CancelToken::new()).expect("decode");
@@ -345,6 +376,7 @@ fn audio_decodes_to_16k_mono_with_the_tone_at_440_hz() {
             start_secs: 1.0,
             end_secs: Some(2.5),
             chunk_samples: 4000,
+            ..AudioOptions::default()
         },
         &CancelToken::new(),
         |c| {
@@ -399,6 +431,47 @@ fn grab_returns_the_frame_shown_at_t() {
             f.pts_secs
         );
     }
+}
+
+#[test]
+fn the_grabber_plays_on_frame_by_frame_and_shows_keyframes_at_once() {
+    // cfr.mp4: 30 fps, a keyframe every 60 frames (2 s), B-frames.
+    let path = fixture("cfr.mp4");
+    let mut g = FrameGrabber::open(&path).expect("open");
+    let cancel = CancelToken::new();
+    // A seek shows the keyframe before the time at once …
+    let k = g.keyframe_at(3.5, 160, 120, &cancel).expect("keyframe");
+    assert!(
+        (k.pts_secs - 2.0).abs() < 1e-6,
+        "keyframe at {}",
+        k.pts_secs
+    );
+    // … and the exact frame follows, decoded on from there.
+    let exact = g.grab(3.5, 160, 120, &cancel).expect("grab");
+    assert!(
+        (exact.pts_secs - 3.5).abs() < 1e-6,
+        "frame at {}",
+        exact.pts_secs
+    );
+    assert_ne!(k.pixels, exact.pixels);
+    // Playback: every following frame in order, one frame period apart, to the end.
+    let mut last = exact.pts_secs;
+    let mut n = 0;
+    while let Some(f) = g.next_frame(160, 120, &cancel).expect("next") {
+        assert!(
+            (f.pts_secs - last - 1.0 / 30.0).abs() < 1e-6,
+            "{} after {last}",
+            f.pts_secs
+        );
+        assert_eq!((f.width, f.height), (160, 120));
+        last = f.pts_secs;
+        n += 1;
+    }
+    assert_eq!(n, 300 - 106, "frames after 3.5 s");
+    // A cancelled token stops the decode.
+    let stop = CancelToken::new();
+    stop.cancel();
+    assert!(g.grab(1.0, 160, 120, &stop).is_err());
 }
 
 #[test]

@@ -1,11 +1,19 @@
-//! The central panel: the frame under the playhead, the scrub slider and frame stepping; or
-//! the error that stops the window from working (a bad setting, a bad file).
+//! The central panel: the frame under the playhead, the transport (play / pause, frame
+//! stepping, the scrub slider, volume) and the timeline; or the error that stops the window
+//! from working (a bad setting, a bad file).
 
 use crate::gui::command::Command;
+use crate::gui::player::shuttle;
 use crate::gui::state::AppState;
 use slopcannon_engine::media::format_secs;
 
-pub fn preview_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
+/// Draws the panel; returns the size (in points) the picture is shown at, when there is one.
+pub fn preview_ui(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    cmds: &mut Vec<Command>,
+) -> Option<egui::Vec2> {
+    let mut shown_at = None;
     egui::CentralPanel::default().show(ui, |ui| {
         if let Some(e) = &state.settings_error {
             ui.heading("slopcannon cannot start: a setting is wrong");
@@ -33,7 +41,8 @@ pub fn preview_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) 
         };
         ui.label(egui::RichText::new(info.summary()).monospace());
         if info.video().is_none() {
-            ui.label("Audio only: there is no picture to preview.");
+            ui.label("Audio only: there is no picture to preview (Space plays the sound).");
+            transport_ui(ui, state, cmds);
             return;
         }
         let slider_h = 92.0;
@@ -45,6 +54,7 @@ pub fn preview_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) 
                     format_secs(state.preview_secs.unwrap_or(state.playhead_secs))
                 );
                 let size = avail.max(egui::vec2(32.0, 32.0));
+                shown_at = Some(size);
                 ui.allocate_ui(size, |ui| {
                     ui.centered_and_justified(|ui| {
                         ui.add(
@@ -57,48 +67,74 @@ pub fn preview_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) 
                 });
             }
             None => {
-                ui.allocate_ui(avail.max(egui::vec2(32.0, 32.0)), |ui| {
+                let size = avail.max(egui::vec2(32.0, 32.0));
+                shown_at = Some(size);
+                ui.allocate_ui(size, |ui| {
                     ui.centered_and_justified(|ui| ui.spinner());
                 });
             }
         }
-        timeline_ui(ui, state, cmds);
+        transport_ui(ui, state, cmds);
     });
+    shown_at
 }
 
-/// The scrub slider with frame-step buttons.
-fn timeline_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
+/// Play / pause, frame stepping, the scrub slider, the volume; then the timeline.
+fn transport_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     let duration = state.duration_secs().max(0.001);
     ui.horizontal(|ui| {
-        if ui
-            .button("|<")
-            .on_hover_text(Command::SeekStart.label())
-            .clicked()
-        {
-            cmds.push(Command::SeekStart);
-        }
-        if ui.button("<").on_hover_text("Previous frame (←)").clicked() {
-            cmds.push(Command::StepFrames(-1));
-        }
-        if ui.button(">").on_hover_text("Next frame (→)").clicked() {
-            cmds.push(Command::StepFrames(1));
-        }
-        if ui
-            .button(">|")
-            .on_hover_text(Command::SeekEnd.label())
-            .clicked()
-        {
-            cmds.push(Command::SeekEnd);
+        let mut button = |ui: &mut egui::Ui, text: &str, cmd: Command, key: &str| {
+            let tip = format!("{} ({key})", cmd.label());
+            if ui.button(text).on_hover_text(tip).clicked() {
+                cmds.push(cmd);
+            }
+        };
+        button(ui, "|<", Command::SeekStart, "Home");
+        button(ui, "<", Command::StepFrames(-1), "← or ,");
+        let playing = state.playback.is_some();
+        button(
+            ui,
+            if playing { "Pause" } else { "Play" },
+            Command::TogglePlay,
+            "Space or K; J / L shuttle",
+        );
+        button(ui, ">", Command::StepFrames(1), "→ or .");
+        button(ui, ">|", Command::SeekEnd, "End");
+        if let Some(p) = state.playback {
+            let what = match (p.end_secs, p.looping) {
+                (Some(_), true) => " clip, looping",
+                (Some(_), false) => " clip",
+                _ => "",
+            };
+            ui.monospace(format!("{}{what}", shuttle::label(p.speed)));
         }
         let mut t = state.playhead_secs;
-        ui.spacing_mut().slider_width = (ui.available_width() - 140.0).max(100.0);
+        ui.spacing_mut().slider_width = (ui.available_width() - 260.0).max(100.0);
         let slider = egui::Slider::new(&mut t, 0.0..=duration)
             .show_value(false)
             .text("Playhead");
-        if ui.add(slider).changed() {
-            cmds.push(Command::Seek(t));
+        let response = ui.add(slider);
+        if response.changed() {
+            cmds.push(if response.dragged() {
+                Command::Scrub(t)
+            } else {
+                Command::Seek(t)
+            });
         }
         ui.monospace(format_secs(state.playhead_secs));
+        let mute = if state.muted { "Unmute" } else { "Mute" };
+        if ui.button(mute).on_hover_text("Mute / unmute (M)").clicked() {
+            cmds.push(Command::ToggleMute);
+        }
+        let mut volume = state.volume;
+        ui.spacing_mut().slider_width = 70.0;
+        if ui
+            .add(egui::Slider::new(&mut volume, 0.0..=1.0).show_value(false))
+            .on_hover_text("Volume")
+            .changed()
+        {
+            cmds.push(Command::SetVolume(volume));
+        }
     });
     crate::gui::widgets::timeline::timeline_ui(ui, state, cmds);
     words_ui(ui, state);

@@ -27,6 +27,8 @@ pub struct AudioOptions {
     pub end_secs: Option<f64>,
     /// Samples per chunk handed to the callback (the last chunk may be shorter).
     pub chunk_samples: usize,
+    /// Output sample rate: [`SAMPLE_RATE`] for analysis and speech, the sound card's for playback.
+    pub rate: u32,
 }
 
 impl Default for AudioOptions {
@@ -35,21 +37,23 @@ impl Default for AudioOptions {
             start_secs: 0.0,
             end_secs: None,
             chunk_samples: SAMPLE_RATE as usize * 10,
+            rate: SAMPLE_RATE,
         }
     }
 }
 
-/// A run of 16 kHz mono samples.
+/// A run of mono samples (16 kHz unless the options asked for another rate).
 #[derive(Clone, Debug, PartialEq)]
 pub struct AudioChunk {
-    /// Index of the first sample, counted at 16 kHz from the start of the stream.
+    /// Index of the first sample, counted at `rate` from the start of the stream.
     pub start_sample: u64,
     pub samples: Vec<f32>,
+    pub rate: u32,
 }
 
 impl AudioChunk {
     pub fn start_secs(&self) -> f64 {
-        self.start_sample as f64 / f64::from(SAMPLE_RATE)
+        self.start_sample as f64 / f64::from(self.rate.max(1))
     }
 }
 
@@ -58,11 +62,12 @@ impl AudioChunk {
 pub struct AudioStats {
     pub source_rate: u32,
     pub source_channels: u32,
-    /// Samples delivered (at 16 kHz).
+    /// Samples delivered (at the options' rate).
     pub samples: u64,
 }
 
-/// Decodes the first audio stream of `path` to 16 kHz mono f32 and streams it in chunks.
+/// Decodes the first audio stream of `path` to mono f32 at `opts.rate` (16 kHz by default) and
+/// streams it in chunks.
 pub fn decode_audio(
     path: &Path,
     opts: &AudioOptions,
@@ -82,7 +87,8 @@ pub fn decode_audio(
     if opts.start_secs > 0.0 {
         seek_before(&mut input, origin as f64 * tb + opts.start_secs, path)?;
     }
-    let rate = f64::from(SAMPLE_RATE);
+    let out_rate = opts.rate.max(1);
+    let rate = f64::from(out_rate);
     let first_wanted = (opts.start_secs.max(0.0) * rate).round() as u64;
     let end_sample = opts.end_secs.map(|e| (e * rate).round() as u64);
     let chunk_len = opts.chunk_samples.max(1);
@@ -129,6 +135,7 @@ pub fn decode_audio(
                 let chunk = AudioChunk {
                     start_sample: *buf_start,
                     samples: std::mem::replace(buf, Vec::with_capacity(chunk_len)),
+                    rate: out_rate,
                 };
                 if on_chunk(chunk).is_break() {
                     return ControlFlow::Break(true);
@@ -192,7 +199,7 @@ pub fn decode_audio(
             }
             let rs = match resampler.as_mut() {
                 Some(r) if r.matches(frame) => r,
-                _ => match Resampler::new(frame, path) {
+                _ => match Resampler::new(frame, out_rate, path) {
                     Ok(r) => resampler.insert(r),
                     Err(e) => {
                         failure = Some(e);
@@ -238,6 +245,7 @@ pub fn decode_audio(
         let _ = on_chunk(AudioChunk {
             start_sample: buf_start,
             samples: buf,
+            rate: out_rate,
         });
     }
     Ok(stats)
@@ -276,26 +284,29 @@ pub fn default_layout_if_missing(frame: &mut ff::frame::Audio) {
     }
 }
 
-/// swresample from a decoder's frames to 16 kHz mono f32; rebuilt if the input format changes.
+/// swresample from a decoder's frames to mono f32 at `out_rate`; rebuilt if the input format
+/// changes.
 struct Resampler {
     ctx: ff::software::resampling::Context,
     src: (ff::format::Sample, u64, u32),
+    out_rate: u32,
 }
 
 impl Resampler {
-    fn new(frame: &ff::frame::Audio, path: &Path) -> Result<Resampler, MediaError> {
+    fn new(frame: &ff::frame::Audio, out_rate: u32, path: &Path) -> Result<Resampler, MediaError> {
         let ctx = ff::software::resampling::Context::get(
             frame.format(),
             frame.channel_layout(),
             frame.rate(),
             ff::format::Sample::F32(ff::format::sample::Type::Packed),
             ChannelLayout::MONO,
-            SAMPLE_RATE,
+            out_rate,
         )
         .map_err(|e| MediaError::ffmpeg(path, e))?;
         Ok(Resampler {
             ctx,
             src: (frame.format(), frame.channel_layout().bits(), frame.rate()),
+            out_rate,
         })
     }
 
@@ -307,7 +318,7 @@ impl Resampler {
         let src_rate = u64::from(self.src.2.max(1));
         let buffered = self.ctx.delay().map_or(0, |d| d.output.max(0) as u64);
         let capacity =
-            (in_samples as u64 * u64::from(SAMPLE_RATE)).div_ceil(src_rate) + buffered + 64;
+            (in_samples as u64 * u64::from(self.out_rate)).div_ceil(src_rate) + buffered + 64;
         ff::frame::Audio::new(
             ff::format::Sample::F32(ff::format::sample::Type::Packed),
             capacity as usize,

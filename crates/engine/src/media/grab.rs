@@ -48,6 +48,9 @@ pub struct FrameGrabber {
     /// A frame decoded past the last grab's time, kept for the next grab.
     pending: Option<(ff::frame::Video, f64)>,
     scaler: Option<(Scaler, u32, u32)>,
+    /// The time the last [`FrameGrabber::keyframe_at`] was asked for: a grab of that time
+    /// decodes on from the keyframe instead of seeking to it again.
+    landing: Option<f64>,
     /// End of stream was sent to the decoder.
     input_done: bool,
     /// The decoder has no more frames.
@@ -83,6 +86,7 @@ impl FrameGrabber {
             current: None,
             pending: None,
             scaler: None,
+            landing: None,
             input_done: false,
             eof: false,
         })
@@ -116,11 +120,9 @@ impl FrameGrabber {
             }
         }
         let eps = 0.25 / self.fps;
-        let near_ahead = self
-            .current
-            .as_ref()
-            .is_some_and(|(_, cur)| t + eps >= *cur && t - cur < 2.0);
-        if !near_ahead {
+        let seek = self.needs_seek(t);
+        self.landing = None;
+        if seek {
             self.seek(t)?;
         }
         // Decode forward until the next frame would be after `t`.
@@ -148,12 +150,90 @@ impl FrameGrabber {
                 break;
             }
         }
-        let Some((frame, secs)) = self.current.as_ref() else {
+        if self.current.is_none() {
             return Err(MediaError::Decode {
                 path: self.path.clone(),
                 stream: self.index,
                 kind: "video",
                 reason: format!("no frame at {t:.3} s"),
+            });
+        }
+        self.convert_current(max_width, max_height)
+    }
+
+    /// Whether a grab at `t_secs` seeks (to the keyframe before it) rather than decoding on
+    /// from the frame it is at: a caller can show [`FrameGrabber::keyframe_at`] first then.
+    pub fn needs_seek(&self, t_secs: f64) -> bool {
+        let t = t_secs.max(0.0);
+        let eps = 0.25 / self.fps;
+        !self.current.as_ref().is_some_and(|(_, cur)| {
+            t + eps >= *cur && (t - cur < 2.0 || self.landing.is_some_and(|l| (l - t).abs() < eps))
+        })
+    }
+
+    /// The frame after the last one returned (playback: decode on), scaled like [`grab`];
+    /// `None` at the end of the stream.
+    ///
+    /// [`grab`]: FrameGrabber::grab
+    pub fn next_frame(
+        &mut self,
+        max_width: u32,
+        max_height: u32,
+        cancel: &CancelToken,
+    ) -> Result<Option<RgbaFrame>, MediaError> {
+        loop {
+            cancel.check()?;
+            if self.eof {
+                return Ok(None);
+            }
+            let mut next = ff::frame::Video::empty();
+            if !self.decode_next(&mut next)? {
+                self.eof = true;
+                return Ok(None);
+            }
+            let Some(pts) = next.timestamp().or(next.pts()) else {
+                continue;
+            };
+            let secs = (pts - self.origin) as f64 * self.tb;
+            self.current = Some((next, secs));
+            return self.convert_current(max_width, max_height).map(Some);
+        }
+    }
+
+    /// The keyframe at or before `t_secs`: what a seek can show at once, before the exact frame
+    /// is decoded (scrubbing, reverse shuttle).
+    pub fn keyframe_at(
+        &mut self,
+        t_secs: f64,
+        max_width: u32,
+        max_height: u32,
+        cancel: &CancelToken,
+    ) -> Result<RgbaFrame, MediaError> {
+        self.seek(t_secs.max(0.0))?;
+        self.landing = Some(t_secs.max(0.0));
+        match self.next_frame(max_width, max_height, cancel)? {
+            Some(frame) => Ok(frame),
+            None => Err(MediaError::Decode {
+                path: self.path.clone(),
+                stream: self.index,
+                kind: "video",
+                reason: format!("no frame at {t_secs:.3} s"),
+            }),
+        }
+    }
+
+    /// Converts the current frame to RGBA inside `max_width × max_height`, upright.
+    fn convert_current(
+        &mut self,
+        max_width: u32,
+        max_height: u32,
+    ) -> Result<RgbaFrame, MediaError> {
+        let Some((frame, secs)) = self.current.as_ref() else {
+            return Err(MediaError::Decode {
+                path: self.path.clone(),
+                stream: self.index,
+                kind: "video",
+                reason: "no frame decoded".into(),
             });
         };
         let secs = *secs;
