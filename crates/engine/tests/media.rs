@@ -1,10 +1,12 @@
 //! The media layer on generated files: probe values, sampler frames, range seeks, VFR,
-//! audio decode, frame grabs.
+//! audio decode, frame grabs, the timeline's waveform, keyframes and thumbnails.
 
 use slopcannon_engine::media::audio::{decode_audio, read_audio, AudioOptions, SAMPLE_RATE};
 use slopcannon_engine::media::grab::{grab_frame, FrameGrabber};
+use slopcannon_engine::media::keyframes::{keyframe_times, thumbnails, Thumbnail};
 use slopcannon_engine::media::probe;
 use slopcannon_engine::media::sampler::{sample_frames, SampledFrame, SamplerOptions, Stride};
+use slopcannon_engine::media::waveform::Waveform;
 use slopcannon_engine::progress::CancelToken;
 use slopcannon_testkit::fixture;
 use std::ops::ControlFlow;
@@ -541,5 +543,233 @@ fn rotated_video_is_grabbed_upright_like_the_ffmpeg_cli_shows_it() {
     assert!(
         mean < 8.0,
         "same orientation as the CLI (mean difference {mean})"
+    );
+}
+
+#[test]
+fn waveform_shows_a_tone_from_the_time_it_starts() {
+    // 2 s of silence, then a 440 Hz sine at amplitude 0.5 for 2 s (AAC).
+    let path = fixture("tone_at_2s.m4a");
+    let mut progress = Vec::new();
+    let w = Waveform::build(&path, &CancelToken::new(), |secs| progress.push(secs)).expect("build");
+    let d = w.duration_secs();
+    assert!((d - 4.0).abs() < 0.05, "duration {d}");
+    assert!(progress.len() >= 4, "progress once a second: {progress:?}");
+    assert!(progress.windows(2).all(|p| p[1] > p[0]), "{progress:?}");
+    assert_eq!(progress.last().copied(), Some(d));
+
+    // 0.1 s columns.
+    let cols = w.columns(0.0, 4.0, 40);
+    for (i, &(lo, hi)) in cols.iter().enumerate() {
+        let t = i as f64 * 0.1;
+        if t + 0.1 <= 1.9 {
+            assert!(
+                lo.abs() < 0.01 && hi.abs() < 0.01,
+                "silence at {t:.1} s: {lo} {hi}"
+            );
+        }
+        if t >= 2.1 && t + 0.1 <= 3.9 {
+            assert!((hi - 0.5).abs() < 0.03, "tone peak at {t:.1} s: {hi}");
+            assert!((lo + 0.5).abs() < 0.03, "tone trough at {t:.1} s: {lo}");
+        }
+    }
+    // The onset, at 10 ms columns (finer than a bucket: level 0).
+    let fine = w.columns(1.5, 2.5, 100);
+    let onset = fine.iter().position(|c| c.1 > 0.25).expect("the tone") as f64 * 0.01 + 1.5;
+    assert!((onset - 2.0).abs() < 0.04, "tone starts at {onset} s");
+    // Past the end of the audio.
+    assert_eq!(w.columns(4.1, 8.0, 10), vec![(0.0, 0.0); 10]);
+    // The whole file at any width is the tone's envelope.
+    let overview = w.columns(0.0, d, 3);
+    assert!(
+        overview[0].1.abs() < 0.01 && (overview[2].1 - 0.5).abs() < 0.03,
+        "{overview:?}"
+    );
+}
+
+#[test]
+fn waveform_of_a_file_without_audio_is_a_clear_error() {
+    let err = Waveform::build(&fixture("video_only.mp4"), &CancelToken::new(), |_| {})
+        .expect_err("no audio");
+    assert!(err.to_string().starts_with("no audio stream: "), "{err}");
+    let cancel = CancelToken::new();
+    cancel.cancel();
+    let err = Waveform::build(&fixture("tone_at_2s.m4a"), &cancel, |_| {}).expect_err("cancelled");
+    assert!(err.is_cancelled(), "{err}");
+}
+
+fn thumbs(path: &Path, w: u32, h: u32, spacing: f64) -> Vec<Thumbnail> {
+    let mut all = Vec::new();
+    let n = thumbnails(path, w, h, spacing, &CancelToken::new(), |t| {
+        all.push(t);
+        ControlFlow::Continue(())
+    })
+    .expect("thumbnails");
+    assert_eq!(n, all.len());
+    all
+}
+
+fn assert_times(got: &[f64], expected: &[f64]) {
+    assert_eq!(got.len(), expected.len(), "{got:?}");
+    for (g, e) in got.iter().zip(expected) {
+        assert!((g - e).abs() < 1e-6, "{got:?} vs {expected:?}");
+    }
+}
+
+#[test]
+fn keyframe_times_are_the_encoded_keyframes() {
+    // cfr.mp4: 30 fps with B-frames, a keyframe every 60 frames.
+    let times = keyframe_times(&fixture("cfr.mp4"), &CancelToken::new()).expect("keyframes");
+    assert_times(&times, &[0.0, 2.0, 4.0, 6.0, 8.0]);
+    let times = keyframe_times(&fixture("video_only.mp4"), &CancelToken::new()).expect("keys");
+    assert_times(&times, &[0.0]);
+}
+
+#[test]
+fn thumbnails_are_the_keyframes_at_the_size_asked() {
+    let path = fixture("cfr.mp4");
+    let all = thumbs(&path, 160, 90, 0.0);
+    let times: Vec<f64> = all.iter().map(|t| t.t_secs).collect();
+    assert_times(&times, &[0.0, 2.0, 4.0, 6.0, 8.0]);
+    for t in &all {
+        // 320×240 into 160×90: 120×90.
+        assert_eq!((t.frame.width, t.frame.height), (120, 90));
+        assert_eq!(t.frame.pixels.len(), 120 * 90 * 4);
+        assert_eq!(t.frame.pts_secs, t.t_secs);
+        // The very picture the preview shows at that time.
+        let grabbed = grab_frame(&path, t.t_secs, 160, 90).expect("grab");
+        assert_eq!(grabbed.pixels, t.frame.pixels, "at {} s", t.t_secs);
+    }
+    for pair in all.windows(2) {
+        let mad = slopcannon_testkit::band_mad(&pair[0].frame, &pair[1].frame, 0, 90);
+        assert!(
+            mad > 5.0,
+            "{} s and {} s differ: {mad}",
+            pair[0].t_secs,
+            pair[1].t_secs
+        );
+    }
+    // Keyframes closer than 3 s to the last thumbnail are skipped.
+    let spaced: Vec<f64> = thumbs(&path, 160, 90, 3.0)
+        .iter()
+        .map(|t| t.t_secs)
+        .collect();
+    assert_times(&spaced, &[0.0, 4.0, 8.0]);
+    // A box narrower than the picture's aspect, with odd sides: the width decides.
+    for t in thumbs(&path, 63, 1000, 0.0) {
+        assert_eq!((t.frame.width, t.frame.height), (62, 48));
+    }
+    // The callback stops the pass.
+    let mut seen = 0;
+    let n = thumbnails(&path, 160, 90, 0.0, &CancelToken::new(), |_| {
+        seen += 1;
+        if seen == 2 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .expect("thumbnails");
+    assert_eq!((n, seen), (2, 2));
+}
+
+#[test]
+fn thumbnails_of_a_rotated_video_are_upright() {
+    let path = fixture("rotated.mp4");
+    let all = thumbs(&path, 160, 90, 0.0);
+    assert_eq!(all.len(), 1, "one keyframe in 2 s");
+    let f = &all[0].frame;
+    // 160×120 shown turned a quarter: portrait, fitting 160×90.
+    assert_eq!((f.width, f.height), (68, 90));
+    let grabbed = grab_frame(&path, 0.0, 160, 90).expect("grab");
+    assert_eq!(grabbed.pixels, f.pixels, "as the preview shows it");
+}
+
+#[test]
+fn keyframes_and_thumbnails_cancel_and_need_a_video_stream() {
+    let cancel = CancelToken::new();
+    cancel.cancel();
+    let path = fixture("cfr.mp4");
+    let err = keyframe_times(&path, &cancel).expect_err("cancelled");
+    assert!(err.is_cancelled(), "{err}");
+    let mut called = false;
+    let err = thumbnails(&path, 160, 90, 0.0, &cancel, |_| {
+        called = true;
+        ControlFlow::Continue(())
+    })
+    .expect_err("cancelled");
+    assert!(err.is_cancelled(), "{err}");
+    assert!(!called);
+
+    let audio = fixture("audio_only.m4a");
+    let err = keyframe_times(&audio, &CancelToken::new()).expect_err("no video");
+    assert!(err.to_string().starts_with("no video stream: "), "{err}");
+    let err = thumbnails(&audio, 160, 90, 0.0, &CancelToken::new(), |_| {
+        ControlFlow::Continue(())
+    })
+    .expect_err("no video");
+    assert!(err.to_string().starts_with("no video stream: "), "{err}");
+}
+
+/// Times the timeline's passes on the benchmark video (made with `scripts/make-bench-video.sh`
+/// when missing). `cargo test -p slopcannon-engine [--release] -- --ignored --nocapture bench_timeline`
+#[test]
+#[ignore = "benchmark: the 10-minute 1080p video (generated when missing: minutes)"]
+fn bench_timeline_tracks() {
+    use std::time::Instant;
+    let target = slopcannon_testkit::tmp_root()
+        .parent()
+        .map(Path::to_path_buf)
+        .expect("target dir");
+    let path = target.join("bench/bench-1080p-10min.mp4");
+    if !path.exists() {
+        let script = slopcannon_testkit::workspace_root().join("scripts/make-bench-video.sh");
+        let status = std::process::Command::new("bash")
+            .arg(script)
+            .arg(&path)
+            .status()
+            .expect("bash");
+        assert!(status.success(), "make-bench-video.sh failed");
+    }
+    let cancel = CancelToken::new();
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+
+    let start = Instant::now();
+    let w = Waveform::build(&path, &cancel, |_| {}).expect("waveform");
+    let wave_secs = start.elapsed().as_secs_f64();
+    let d = w.duration_secs();
+    assert!((d - 600.0).abs() < 0.5, "duration {d}");
+
+    let start = Instant::now();
+    let keys = keyframe_times(&path, &cancel).expect("keyframes");
+    let keys_secs = start.elapsed().as_secs_f64();
+
+    let spacing = d / 1500.0;
+    let start = Instant::now();
+    let mut first: Option<f64> = None;
+    let mut got = Vec::new();
+    let n = thumbnails(&path, 160, 90, spacing, &cancel, |t| {
+        first.get_or_insert_with(|| start.elapsed().as_secs_f64());
+        got.push(t.t_secs);
+        assert_eq!((t.frame.width, t.frame.height), (160, 90));
+        ControlFlow::Continue(())
+    })
+    .expect("thumbnails");
+    let thumb_secs = start.elapsed().as_secs_f64();
+    // GOPs of 250 frames (8.3 s) are far wider than the spacing: every keyframe is a thumbnail.
+    assert_times(&got, &keys);
+    println!(
+        "[{profile}] waveform: {wave_secs:.2} s for {d:.0} s of audio, {} levels, {} bytes \
+         (2 h: ~{:.1} MB); keyframe_times: {keys_secs:.2} s ({} keyframes); \
+         thumbnails 160x90, spacing {spacing:.2} s: {n} in {thumb_secs:.2} s (first after {:.3} s)",
+        w.level_count(),
+        w.memory_bytes(),
+        w.memory_bytes() as f64 * 12.0 / 1e6,
+        keys.len(),
+        first.unwrap_or(f64::NAN),
     );
 }

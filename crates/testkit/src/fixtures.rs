@@ -87,6 +87,14 @@ fn make(name: &str, out: &Path) {
             ],
             out,
         ),
+        // 2 s of silence, then 2 s of a 440 Hz sine at amplitude 0.5; 48 kHz mono AAC.
+        "tone_at_2s.m4a" => ffmpeg(
+            &[
+                "-f", "lavfi", "-i", "aevalsrc=0.5*sin(2*PI*440*t):s=48000:d=2,adelay=2000:all=1",
+                "-c:a", "aac", "-b:a", "128k",
+            ],
+            out,
+        ),
         // 2 s of video, no audio.
         "video_only.mp4" => ffmpeg(
             &[

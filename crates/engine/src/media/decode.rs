@@ -30,6 +30,35 @@ pub fn decode_stream<F>(
     frame: &mut F,
     cancel: &CancelToken,
     path: &Path,
+    on_frame: impl FnMut(&mut F) -> ControlFlow<()>,
+) -> Result<DecodeStats, MediaError>
+where
+    F: DerefMut<Target = ff::Frame>,
+{
+    decode_stream_filtered(
+        input,
+        index,
+        decoder,
+        frame,
+        cancel,
+        path,
+        |_| true,
+        on_frame,
+    )
+}
+
+/// [`decode_stream`] that sends only the packets of the stream `keep` accepts (the thumbnail
+/// strip drops keyframes too close to the last one before they cost a decode). Packets not
+/// kept are not counted.
+#[allow(clippy::too_many_arguments)]
+pub fn decode_stream_filtered<F>(
+    input: &mut ff::format::context::Input,
+    index: usize,
+    decoder: &mut ff::codec::decoder::Opened,
+    frame: &mut F,
+    cancel: &CancelToken,
+    path: &Path,
+    mut keep: impl FnMut(&ff::Packet) -> bool,
     mut on_frame: impl FnMut(&mut F) -> ControlFlow<()>,
 ) -> Result<DecodeStats, MediaError>
 where
@@ -44,7 +73,7 @@ where
     let mut stopped = false;
     'packets: for (stream, packet) in input.packets() {
         cancel.check()?;
-        if stream.index() != index {
+        if stream.index() != index || !keep(&packet) {
             continue;
         }
         stats.packets += 1;

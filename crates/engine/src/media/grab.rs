@@ -47,7 +47,7 @@ pub struct FrameGrabber {
     current: Option<(ff::frame::Video, f64)>,
     /// A frame decoded past the last grab's time, kept for the next grab.
     pending: Option<(ff::frame::Video, f64)>,
-    scaler: Option<(Scaler, u32, u32)>,
+    converter: RgbaConverter,
     /// The time the last [`FrameGrabber::keyframe_at`] was asked for: a grab of that time
     /// decodes on from the keyframe instead of seeking to it again.
     landing: Option<f64>,
@@ -85,7 +85,7 @@ impl FrameGrabber {
             rotation_deg,
             current: None,
             pending: None,
-            scaler: None,
+            converter: RgbaConverter::default(),
             landing: None,
             input_done: false,
             eof: false,
@@ -237,39 +237,14 @@ impl FrameGrabber {
             });
         };
         let secs = *secs;
-        let sideways = matches!(self.rotation_deg, 90 | 270);
-        let (w, h) = if sideways {
-            fit_box(frame, max_height, max_width)
-        } else {
-            fit_box(frame, max_width, max_height)
-        };
-        let rebuild =
-            !matches!(&self.scaler, Some((s, sw, sh)) if s.matches(frame) && *sw == w && *sh == h);
-        if rebuild {
-            let s = Scaler::with_size(frame, w, h, ff::format::Pixel::RGBA, &self.path)?;
-            self.scaler = Some((s, w, h));
-        }
-        let Some((scaler, _, _)) = self.scaler.as_mut() else {
-            return Err(MediaError::Ffmpeg {
-                path: self.path.clone(),
-                reason: "no scaler".into(),
-            });
-        };
-        let rgba = scaler.convert(frame, &self.path)?;
-        let row = w as usize * 4;
-        let mut pixels = Vec::with_capacity(row * h as usize);
-        for r in rgba.data.chunks(rgba.stride).take(h as usize) {
-            pixels.extend_from_slice(&r[..row.min(r.len())]);
-        }
-        Ok(rotate(
-            RgbaFrame {
-                width: w,
-                height: h,
-                pixels,
-                pts_secs: secs,
-            },
+        self.converter.convert(
+            frame,
+            secs,
+            max_width,
+            max_height,
             self.rotation_deg,
-        ))
+            &self.path,
+        )
     }
 
     fn seek(&mut self, t: f64) -> Result<(), MediaError> {
@@ -314,6 +289,61 @@ impl FrameGrabber {
                 self.input_done = true;
             }
         }
+    }
+}
+
+/// Decoded frames → upright RGBA at a requested size: the preview's and the thumbnail strip's
+/// one conversion. Keeps its scaler while the input format and output size stay the same.
+#[derive(Default)]
+pub(crate) struct RgbaConverter {
+    scaler: Option<(Scaler, u32, u32)>,
+}
+
+impl RgbaConverter {
+    /// `frame` scaled to fit inside `max_width × max_height` once turned clockwise by
+    /// `rotation_deg` (display aspect kept, even sides), then turned upright.
+    pub fn convert(
+        &mut self,
+        frame: &ff::frame::Video,
+        pts_secs: f64,
+        max_width: u32,
+        max_height: u32,
+        rotation_deg: i32,
+        path: &Path,
+    ) -> Result<RgbaFrame, MediaError> {
+        let sideways = matches!(rotation_deg.rem_euclid(360), 90 | 270);
+        let (w, h) = if sideways {
+            fit_box(frame, max_height, max_width)
+        } else {
+            fit_box(frame, max_width, max_height)
+        };
+        let rebuild =
+            !matches!(&self.scaler, Some((s, sw, sh)) if s.matches(frame) && *sw == w && *sh == h);
+        if rebuild {
+            let s = Scaler::with_size(frame, w, h, ff::format::Pixel::RGBA, path)?;
+            self.scaler = Some((s, w, h));
+        }
+        let Some((scaler, _, _)) = self.scaler.as_mut() else {
+            return Err(MediaError::Ffmpeg {
+                path: path.to_path_buf(),
+                reason: "no scaler".into(),
+            });
+        };
+        let rgba = scaler.convert(frame, path)?;
+        let row = w as usize * 4;
+        let mut pixels = Vec::with_capacity(row * h as usize);
+        for r in rgba.data.chunks(rgba.stride).take(h as usize) {
+            pixels.extend_from_slice(&r[..row.min(r.len())]);
+        }
+        Ok(rotate(
+            RgbaFrame {
+                width: w,
+                height: h,
+                pixels,
+                pts_secs,
+            },
+            rotation_deg,
+        ))
     }
 }
 
@@ -377,8 +407,12 @@ fn fit_box(frame: &ff::frame::Video, max_w: u32, max_h: u32) -> (u32, u32) {
     let scale = (f64::from(max_w.max(2)) / f64::from(w))
         .min(f64::from(max_h.max(2)) / f64::from(h))
         .min(1.0);
-    let even = |v: f64| ((v / 2.0).round() as u32 * 2).max(2);
-    (even(f64::from(w) * scale), even(f64::from(h) * scale))
+    // Rounded to even sides, never past an odd box.
+    let even = |v: f64, max: u32| ((v / 2.0).round() as u32 * 2).min(max & !1).max(2);
+    (
+        even(f64::from(w) * scale, max_w),
+        even(f64::from(h) * scale, max_h),
+    )
 }
 
 #[cfg(test)]

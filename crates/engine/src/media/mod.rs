@@ -4,6 +4,8 @@
 //! - [`sampler`]: small analysis frames at a stride, with exact timestamps and frame numbers.
 //! - [`audio`]: 16 kHz mono f32, streamed in chunks.
 //! - [`grab`]: one RGBA frame at a time `t` (the preview).
+//! - [`waveform`]: the whole file's audio as a min/max pyramid (the timeline's audio track).
+//! - [`keyframes`]: keyframe times (demux only) and keyframe thumbnails (the timeline's strip).
 //! - [`ffmpeg_log`]: FFmpeg's own messages into the log.
 //!
 //! This is how the engine reads files; `export/` also calls FFmpeg (filter graphs, encoders,
@@ -15,9 +17,11 @@ pub mod error;
 pub mod ffmpeg_log;
 pub mod frame_rate;
 pub mod grab;
+pub mod keyframes;
 pub mod open;
 pub mod probe;
 pub mod sampler;
+pub mod waveform;
 
 pub use error::MediaError;
 pub use probe::{probe, MediaInfo};
