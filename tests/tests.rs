@@ -10,3 +10,4 @@ mod invariants;
 mod jobs;
 mod player;
 mod smoke;
+mod timeline;

@@ -6,6 +6,7 @@ use super::jobs::{FilePicker, Jobs, Msg, MsgSender, PickFor, Waker};
 use super::panels;
 use super::player::{shuttle, PlayRequest, Player};
 use super::state::{AppState, PlaybackView, RunningAnalysis, RunningExport};
+use super::widgets::timeline_view::TimelineView;
 use crate::settings::Settings;
 use crossbeam_channel::{Receiver, Sender};
 use slopcannon_engine::analysis::AnalyzeOptions;
@@ -60,6 +61,8 @@ pub struct SlopApp {
     player: Player,
     /// The preview's size on screen in pixels: frames are scaled straight to it.
     preview_px: (u32, u32),
+    /// Where the timeline was last drawn (tests and the benchmark aim the pointer with it).
+    pub timeline: Option<crate::gui::widgets::timeline::Geometry>,
     rx: Receiver<Msg>,
     commands: Vec<Command>,
 }
@@ -78,6 +81,7 @@ impl SlopApp {
             export_dir: deps.export_dir,
             jobs: Jobs::new(msgs, deps.picker, deps.data_dir),
             preview_px: PREVIEW_MAX,
+            timeline: None,
             rx: deps.rx,
             commands: Vec::new(),
         };
@@ -249,6 +253,20 @@ impl SlopApp {
                     self.run(Command::SetClipBounds(start, self.state.playhead_secs));
                 }
             }
+            Command::TrimClip { index, start, end } => {
+                if index < self.state.clips.clips.len() {
+                    self.state.clips.selected = Some(index);
+                    self.run(Command::SetClipBounds(start, end));
+                }
+            }
+            Command::SetView(view) => self.state.view = view.clamped(self.state.duration_secs()),
+            Command::ZoomTimeline(f) => {
+                let d = self.state.duration_secs();
+                self.state.view = self.state.view.zoomed(f, self.state.playhead_secs, d);
+            }
+            Command::FitTimeline => {
+                self.state.view = TimelineView::fit(self.state.duration_secs());
+            }
             Command::SetClipBounds(start, end) => {
                 let duration = self.state.duration_secs();
                 let min_len = 1.0 / self.state.fps();
@@ -377,6 +395,23 @@ impl SlopApp {
         }
     }
 
+    /// Once a file is open: its thumbnails, keyframes and waveform for the timeline.
+    fn start_tracks(&mut self) {
+        let Some(generation) = self.state.ready_generation() else {
+            return;
+        };
+        let (Some(file), Some(info)) = (self.state.file.as_ref(), self.state.info()) else {
+            return;
+        };
+        self.jobs.tracks(
+            generation,
+            file.path.clone(),
+            info.duration_secs.unwrap_or(0.0),
+            info.video().is_some(),
+            info.audio().is_some(),
+        );
+    }
+
     /// What playing the open file from `from_secs` at `speed` takes (None: nothing open).
     fn play_request(&self, from_secs: f64, speed: f64) -> Option<PlayRequest> {
         self.state.ready_generation()?;
@@ -432,6 +467,10 @@ impl SlopApp {
             return;
         };
         self.state.playhead_secs = tick.position;
+        self.state.view = self
+            .state
+            .view
+            .following(tick.position, self.state.duration_secs());
         if let Some(frame) = tick.frame {
             self.state.preview_secs = Some(frame.pts_secs);
             self.state.pending_frame = Some(frame);
@@ -499,8 +538,12 @@ impl eframe::App for SlopApp {
             if matches!(msg, Msg::Picked(..)) {
                 self.jobs.picked();
             }
+            let probed = matches!(msg, Msg::Probed { .. });
             if let Some(cmd) = self.state.apply(msg) {
                 self.send(cmd);
+            }
+            if probed {
+                self.start_tracks();
             }
             if start.elapsed() > Duration::from_millis(8) {
                 ctx.request_repaint();
@@ -526,6 +569,26 @@ impl eframe::App for SlopApp {
             }
         }
 
+        for thumb in std::mem::take(&mut self.state.pending_thumbs) {
+            let f = thumb.frame;
+            let image = egui::ColorImage::from_rgba_unmultiplied(
+                [f.width as usize, f.height as usize],
+                &f.pixels,
+            );
+            let name = format!("thumb {:.3}", thumb.t_secs);
+            let texture = ctx.load_texture(name, image, egui::TextureOptions::LINEAR);
+            let at = self
+                .state
+                .thumbnails
+                .partition_point(|t| t.t_secs < thumb.t_secs);
+            self.state.thumbnails.insert(
+                at,
+                super::state::Thumb {
+                    t_secs: thumb.t_secs,
+                    texture,
+                },
+            );
+        }
         if self.state.clips.version != self.saved_version {
             self.saved_version = self.state.clips.version;
             if let Some(file) = &self.state.file {
@@ -549,9 +612,11 @@ impl eframe::App for SlopApp {
         if !self.state.clips.clips.is_empty() || self.state.analysis.is_some() {
             panels::clips::clips_ui(ui, &self.state, &mut cmds);
         }
-        if let Some(size) = panels::preview::preview_ui(ui, &self.state, &mut cmds) {
+        let layout = panels::preview::preview_ui(ui, &self.state, &mut cmds);
+        if let Some(size) = layout.picture {
             self.set_preview_size(size, ui.ctx().pixels_per_point());
         }
+        self.timeline = layout.timeline;
         self.commands.extend(cmds);
         if !self.commands.is_empty() || !self.rx.is_empty() {
             ui.ctx().request_repaint();

@@ -50,6 +50,18 @@ pub enum Command {
     SetClipEnd,
     /// Set the selected clip's bounds (seconds).
     SetClipBounds(f64, f64),
+    /// Set clip n's bounds (dragging its edges or its body on the timeline); selects it.
+    TrimClip {
+        index: usize,
+        start: f64,
+        end: f64,
+    },
+    /// Show this part of the video on the timeline (zoom, pan).
+    SetView(crate::gui::widgets::timeline_view::TimelineView),
+    /// Zoom the timeline in (> 1) or out around the playhead (Ctrl+↑ / Ctrl+↓).
+    ZoomTimeline(f64),
+    /// Show the whole video on the timeline.
+    FitTimeline,
     /// Tick or untick clip n for export.
     ToggleChosen(usize),
     /// Export the ticked clips.
@@ -65,8 +77,10 @@ pub enum Command {
 
 /// The commands that have a fixed label and shortcut. Shift+arrow comes before the plain
 /// arrow: egui matches shortcuts ignoring an extra Shift, so the more specific one must win.
-pub const SHORTCUT_COMMANDS: [Command; 23] = [
+pub const SHORTCUT_COMMANDS: [Command; 25] = [
     Command::OpenDialog,
+    Command::ZoomTimeline(2.0),
+    Command::ZoomTimeline(0.5),
     Command::ExportClips,
     Command::FindClips,
     Command::CancelAnalysis,
@@ -122,7 +136,11 @@ impl Command {
             Command::PrevClip => "Previous clip".into(),
             Command::SetClipStart => "Set clip start to playhead".into(),
             Command::SetClipEnd => "Set clip end to playhead".into(),
-            Command::SetClipBounds(..) => "Trim clip".into(),
+            Command::SetClipBounds(..) | Command::TrimClip { .. } => "Trim clip".into(),
+            Command::SetView(_) => "Scroll the timeline".into(),
+            Command::ZoomTimeline(f) if *f > 1.0 => "Zoom in".into(),
+            Command::ZoomTimeline(_) => "Zoom out".into(),
+            Command::FitTimeline => "Show the whole video".into(),
             Command::ToggleChosen(_) => "Export this clip".into(),
             Command::ExportClips => "Export clips".into(),
             Command::CancelExport => "Cancel export".into(),
@@ -143,6 +161,8 @@ impl Command {
             Command::StepSecs(_) => S::new(M::SHIFT, Key::ArrowRight),
             Command::SeekStart => S::new(M::NONE, Key::Home),
             Command::SeekEnd => S::new(M::NONE, Key::End),
+            Command::ZoomTimeline(f) if *f > 1.0 => S::new(M::COMMAND, Key::ArrowUp),
+            Command::ZoomTimeline(_) => S::new(M::COMMAND, Key::ArrowDown),
             Command::PrevKeyframe => S::new(M::ALT, Key::ArrowLeft),
             Command::NextKeyframe => S::new(M::ALT, Key::ArrowRight),
             Command::TogglePlay => S::new(M::NONE, Key::Space),

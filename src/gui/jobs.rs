@@ -40,6 +40,21 @@ pub enum Msg {
         exact: bool,
         result: Result<RgbaFrame, String>,
     },
+    /// The open file's keyframe times.
+    Keyframes {
+        generation: u64,
+        times: Vec<f64>,
+    },
+    /// A keyframe thumbnail for the timeline (they arrive in time order).
+    Thumbnail {
+        generation: u64,
+        thumb: slopcannon_engine::media::keyframes::Thumbnail,
+    },
+    /// The open file's waveform.
+    Waveform {
+        generation: u64,
+        result: Result<Arc<slopcannon_engine::media::waveform::Waveform>, String>,
+    },
     /// The file dialog closed (None = cancelled).
     Picked(PickFor, Option<PathBuf>),
     /// Progress and intermediate results of an engine job.
@@ -164,6 +179,9 @@ pub fn system_file_picker() -> FilePicker {
 /// A clip list to save: the video, its clips and scene cuts.
 type SaveRequest = (PathBuf, Vec<Clip>, Vec<Scene>, Option<Arc<Transcript>>);
 
+/// The size thumbnails are decoded at (they are drawn 40 points high, larger on hover).
+pub const THUMB_SIZE: (u32, u32) = (160, 90);
+
 /// Starts and tracks the window's background jobs.
 pub struct Jobs {
     msgs: MsgSender,
@@ -173,6 +191,8 @@ pub struct Jobs {
     analysis: Option<(JobId, CancelToken)>,
     /// The running export and its cancel token.
     export: Option<(JobId, CancelToken)>,
+    /// The running timeline-tracks jobs (thumbnails, waveform) of the open file.
+    tracks: CancelToken,
     /// Where projects are saved (None: not saved, e.g. no home folder).
     data_dir: Option<PathBuf>,
     tx_save: Sender<SaveRequest>,
@@ -204,6 +224,7 @@ impl Jobs {
             msgs,
             picker,
             picking: false,
+            tracks: CancelToken::new(),
             analysis: None,
             export: None,
             data_dir,
@@ -338,6 +359,87 @@ impl Jobs {
                 saved: None,
             },
         );
+    }
+
+    /// Reads what the timeline's tracks show, each on its own worker: keyframe times and
+    /// thumbnails (a keyframes-only decode), the waveform (one decode of the audio). Cancels
+    /// the tracks of the file before.
+    pub fn tracks(
+        &mut self,
+        generation: u64,
+        path: PathBuf,
+        duration_secs: f64,
+        video: bool,
+        audio: bool,
+    ) {
+        use slopcannon_engine::media::{keyframes, waveform::Waveform};
+        self.tracks.cancel();
+        let cancel = CancelToken::new();
+        self.tracks = cancel.clone();
+        if video {
+            let (msgs, path, cancel) = (self.msgs.clone(), path.clone(), cancel.clone());
+            spawn_job(
+                "thumbnails",
+                self.msgs.clone(),
+                move || {
+                    let started = std::time::Instant::now();
+                    let times = keyframes::keyframe_times(&path, &cancel).unwrap_or_else(|e| {
+                        if !cancel.is_cancelled() {
+                            tracing::warn!("keyframes: {e}");
+                        }
+                        Vec::new()
+                    });
+                    // At most ~1000 thumbnails whatever the length (a 2-hour stream with
+                    // 2-second GOPs has 3600 keyframes).
+                    let spacing = (duration_secs / 1000.0).max(0.5);
+                    let n = keyframes::thumbnails(
+                        &path,
+                        THUMB_SIZE.0,
+                        THUMB_SIZE.1,
+                        spacing,
+                        &cancel,
+                        |thumb| {
+                            msgs.send(Msg::Thumbnail { generation, thumb });
+                            std::ops::ControlFlow::Continue(())
+                        },
+                    );
+                    match n {
+                        Ok(n) => tracing::debug!(
+                            "{} keyframes, {n} thumbnails in {:.2} s",
+                            times.len(),
+                            started.elapsed().as_secs_f64()
+                        ),
+                        Err(e) if !cancel.is_cancelled() => tracing::warn!("thumbnails: {e}"),
+                        Err(_) => {}
+                    }
+                    Msg::Keyframes { generation, times }
+                },
+                move |_| Msg::Keyframes {
+                    generation,
+                    times: Vec::new(),
+                },
+            );
+        }
+        if audio {
+            spawn_job(
+                "waveform",
+                self.msgs.clone(),
+                move || {
+                    let started = std::time::Instant::now();
+                    let result = Waveform::build(&path, &cancel, |_| {})
+                        .map(Arc::new)
+                        .map_err(|e| e.to_string());
+                    if result.is_ok() {
+                        tracing::debug!("waveform in {:.2} s", started.elapsed().as_secs_f64());
+                    }
+                    Msg::Waveform { generation, result }
+                },
+                move |why| Msg::Waveform {
+                    generation,
+                    result: Err(why),
+                },
+            );
+        }
     }
 
     /// Saves the clip list of a video (on the saver thread; the newest save wins).

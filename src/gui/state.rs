@@ -96,6 +96,14 @@ pub struct ClipList {
     pub version: u64,
     /// What was said in the video, when speech was transcribed.
     pub transcript: Option<std::sync::Arc<slopcannon_engine::speech::Transcript>>,
+    /// The analysis' curves (score, loudness, motion), for the timeline.
+    pub curves: Option<std::sync::Arc<slopcannon_engine::analysis::Curves>>,
+}
+
+/// A keyframe thumbnail on the timeline.
+pub struct Thumb {
+    pub t_secs: f64,
+    pub texture: egui::TextureHandle,
 }
 
 /// Playback as the panels show it.
@@ -128,6 +136,14 @@ pub struct AppState {
     /// 0–1, and whether the sound is muted.
     pub volume: f32,
     pub muted: bool,
+    /// The whole file's waveform, once decoded.
+    pub waveform: Option<std::sync::Arc<slopcannon_engine::media::waveform::Waveform>>,
+    /// Keyframe thumbnails, in time order, as textures.
+    pub thumbnails: Vec<Thumb>,
+    /// Thumbnails decoded but not yet uploaded as textures (done on the UI thread).
+    pub pending_thumbs: Vec<slopcannon_engine::media::keyframes::Thumbnail>,
+    /// The part of the video the timeline shows.
+    pub view: crate::gui::widgets::timeline_view::TimelineView,
     /// Keyframe times of the open video (Alt+← / →), once known.
     pub keyframes: Vec<f64>,
     /// What the last stretch of playback did (frames shown and dropped, seconds, clock).
@@ -194,6 +210,9 @@ impl AppState {
         self.pending_frame = None;
         self.playback = None;
         self.keyframes.clear();
+        self.waveform = None;
+        self.thumbnails.clear();
+        self.pending_thumbs.clear();
         // Keep the version counter: a new file's empty list must not look like an edit.
         self.clips = ClipList {
             version: self.clips.version,
@@ -224,6 +243,13 @@ impl AppState {
         self.seek_generation += 1;
         self.preview_loading = true;
         self.seek_generation
+    }
+
+    /// Whether `generation` is the open file's.
+    pub fn is_current(&self, generation: u64) -> bool {
+        self.file
+            .as_ref()
+            .is_some_and(|f| f.generation == generation)
     }
 
     /// Playback starts: stills still on their way are stale.
@@ -265,6 +291,9 @@ impl AppState {
                         self.status = format!("{} — {}", path.display(), info.summary());
                         tracing::info!("opened {}: {}", path.display(), info.summary());
                         let has_video = info.video().is_some();
+                        self.view = crate::gui::widgets::timeline_view::TimelineView::fit(
+                            info.duration_secs.unwrap_or(0.0),
+                        );
                         file.info = Some(info);
                         if let Some(project) = saved.filter(|p| !p.clips.is_empty()) {
                             let note = format!(
@@ -280,6 +309,7 @@ impl AppState {
                                 selected: Some(0),
                                 version: self.clips.version,
                                 transcript: project.transcript.map(std::sync::Arc::new),
+                                curves: None,
                             };
                             if has_video {
                                 return Some(Command::SelectClip(0));
@@ -314,6 +344,24 @@ impl AppState {
                     Err(e) => {
                         tracing::warn!("preview: {e}");
                         self.error = Some(e);
+                    }
+                }
+            }
+            Msg::Keyframes { generation, times } => {
+                if self.is_current(generation) {
+                    self.keyframes = times;
+                }
+            }
+            Msg::Thumbnail { generation, thumb } => {
+                if self.is_current(generation) {
+                    self.pending_thumbs.push(thumb);
+                }
+            }
+            Msg::Waveform { generation, result } => {
+                if self.is_current(generation) {
+                    match result {
+                        Ok(w) => self.waveform = Some(w),
+                        Err(e) => tracing::warn!("waveform: {e}"),
                     }
                 }
             }
@@ -402,6 +450,7 @@ impl AppState {
                             tracing::warn!("{w}");
                         }
                         self.clips.transcript = analysis.transcript.map(std::sync::Arc::new);
+                        self.clips.curves = Some(std::sync::Arc::new(analysis.curves));
                         self.set_clips(analysis.pass, analysis.clips, Some(analysis.scenes));
                         self.status = format!(
                             "Found {n} clips and {} scene cuts in {secs:.1} s",

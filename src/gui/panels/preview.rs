@@ -5,15 +5,20 @@
 use crate::gui::command::Command;
 use crate::gui::player::shuttle;
 use crate::gui::state::AppState;
+use crate::gui::widgets::timeline::{timeline_ui, Geometry};
 use slopcannon_engine::media::format_secs;
 
-/// Draws the panel; returns the size (in points) the picture is shown at, when there is one.
-pub fn preview_ui(
-    ui: &mut egui::Ui,
-    state: &AppState,
-    cmds: &mut Vec<Command>,
-) -> Option<egui::Vec2> {
-    let mut shown_at = None;
+/// Where the panel put things.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Layout {
+    /// The size (in points) the picture is shown at.
+    pub picture: Option<egui::Vec2>,
+    pub timeline: Option<Geometry>,
+}
+
+/// Draws the panel; returns where the picture and the timeline went.
+pub fn preview_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) -> Layout {
+    let mut layout = Layout::default();
     egui::CentralPanel::default().show(ui, |ui| {
         if let Some(e) = &state.settings_error {
             ui.heading("slopcannon cannot start: a setting is wrong");
@@ -42,10 +47,10 @@ pub fn preview_ui(
         ui.label(egui::RichText::new(info.summary()).monospace());
         if info.video().is_none() {
             ui.label("Audio only: there is no picture to preview (Space plays the sound).");
-            transport_ui(ui, state, cmds);
+            layout.timeline = transport_ui(ui, state, cmds);
             return;
         }
-        let slider_h = 92.0;
+        let slider_h = 72.0 + crate::gui::widgets::timeline::height(state);
         let avail = ui.available_size() - egui::vec2(0.0, slider_h);
         match &state.preview {
             Some(tex) => {
@@ -54,7 +59,7 @@ pub fn preview_ui(
                     format_secs(state.preview_secs.unwrap_or(state.playhead_secs))
                 );
                 let size = avail.max(egui::vec2(32.0, 32.0));
-                shown_at = Some(size);
+                layout.picture = Some(size);
                 ui.allocate_ui(size, |ui| {
                     ui.centered_and_justified(|ui| {
                         ui.add(
@@ -68,19 +73,19 @@ pub fn preview_ui(
             }
             None => {
                 let size = avail.max(egui::vec2(32.0, 32.0));
-                shown_at = Some(size);
+                layout.picture = Some(size);
                 ui.allocate_ui(size, |ui| {
                     ui.centered_and_justified(|ui| ui.spinner());
                 });
             }
         }
-        transport_ui(ui, state, cmds);
+        layout.timeline = transport_ui(ui, state, cmds);
     });
-    shown_at
+    layout
 }
 
 /// Play / pause, frame stepping, the scrub slider, the volume; then the timeline.
-fn transport_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
+fn transport_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) -> Option<Geometry> {
     let duration = state.duration_secs().max(0.001);
     ui.horizontal(|ui| {
         let mut button = |ui: &mut egui::Ui, text: &str, cmd: Command, key: &str| {
@@ -136,8 +141,9 @@ fn transport_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
             cmds.push(Command::SetVolume(volume));
         }
     });
-    crate::gui::widgets::timeline::timeline_ui(ui, state, cmds);
+    let geometry = timeline_ui(ui, state, cmds);
     words_ui(ui, state);
+    geometry
 }
 
 /// What is being said at the playhead, the current word highlighted (a preview of the captions).
