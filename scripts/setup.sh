@@ -13,9 +13,12 @@ PACKAGES=(
   # GUI: X11 + OpenGL (glow) for eframe, GTK 3 for the rfd file dialog
   libgtk-3-dev libxkbcommon-dev libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6
   libgl1 libegl1 libgl1-mesa-dri
+  # sound: ALSA for cpal (the player)
+  libasound2-dev
   # tests and demo: the ffmpeg CLI makes fixtures and is the benchmark reference,
-  # espeak-ng makes speech, xvfb + imagemagick run and screenshot the real window
-  ffmpeg espeak-ng xvfb xauth imagemagick x11-utils python3-venv ca-certificates time bc
+  # espeak-ng makes speech, xvfb + imagemagick run and screenshot the real window, xdotool
+  # presses its keys
+  ffmpeg espeak-ng xvfb xauth imagemagick x11-utils xdotool python3-venv ca-certificates time bc
 )
 
 missing=()

@@ -95,6 +95,17 @@ fn make(name: &str, out: &Path) {
             ],
             out,
         ),
+        // 6 s of video with a tone whose pitch says the time: 300 Hz in the first second,
+        // 400 Hz in the next, … (the player's sound test checks it hears the playhead's).
+        "tone_steps.mp4" => ffmpeg(
+            &[
+                "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=6",
+                "-f", "lavfi", "-i", "aevalsrc=0.4*sin(2*PI*(300+100*floor(t))*t):s=48000:d=6",
+                "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+                "-c:a", "aac", "-b:a", "128k", "-shortest",
+            ],
+            out,
+        ),
         // 2 s of video, no audio.
         "video_only.mp4" => ffmpeg(
             &[

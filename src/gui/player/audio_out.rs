@@ -57,6 +57,11 @@ impl AudioOut {
             gain: AtomicU32::new(1.0f32.to_bits()),
         });
         let config: cpal::StreamConfig = supported.config();
+        let device_name = format!(
+            "{device_name} ({} Hz, {channels} channels, {})",
+            rate,
+            supported.sample_format()
+        );
         let stream = match supported.sample_format() {
             cpal::SampleFormat::F32 => build::<f32>(&device, config, channels, shared.clone()),
             cpal::SampleFormat::I16 => build::<i16>(&device, config, channels, shared.clone()),

@@ -263,7 +263,14 @@ impl Player {
     /// Advances playback to `now`: the playhead, and the frame to show if one is due.
     pub fn tick(&mut self, now: Instant) -> Option<Tick> {
         let p = self.playing.as_mut()?;
+        let was_audio = p.clock.is_audio();
         let mut pos = p.clock.now(now);
+        if was_audio && !p.clock.is_audio() {
+            // The sound ran out (a shorter track): the device need not play silence.
+            if let Sound::Open(out) = &mut self.sound {
+                out.stop();
+            }
+        }
         let speed = p.request.speed;
         let mut ended = false;
         if let Some(rx) = &p.frames {
