@@ -773,3 +773,16 @@ fn bench_timeline_tracks() {
         first.unwrap_or(f64::NAN),
     );
 }
+
+#[test]
+fn waveform_of_a_steady_tone_has_no_holes_at_any_zoom() {
+    // tone_steps.mp4 sounds for all of its 6 s: no column of any width may read as silence.
+    use slopcannon_engine::media::waveform::Waveform;
+    let w =
+        Waveform::build(&fixture("tone_steps.mp4"), &CancelToken::new(), |_| {}).expect("waveform");
+    for n in [37, 600, 1268, 5000] {
+        let cols = w.columns(0.0, 5.98, n);
+        let holes: Vec<usize> = (0..n).filter(|&i| cols[i].1 < 0.2).collect();
+        assert!(holes.is_empty(), "{n} columns: silent at {holes:?}");
+    }
+}

@@ -77,13 +77,16 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) 
                 ui.menu_button("Shortcuts", |ui| {
                     for cmd in SHORTCUT_COMMANDS {
                         if let Some(sc) = cmd.shortcut() {
-                            ui.label(format!(
-                                "{:<16} {}",
-                                ui.ctx().format_shortcut(&sc),
-                                cmd.label()
-                            ));
+                            let mut keys = ui.ctx().format_shortcut(&sc);
+                            if let Some(alias) = cmd.alias_shortcut() {
+                                keys = format!("{keys} or {}", ui.ctx().format_shortcut(&alias));
+                            }
+                            ui.label(format!("{keys:<16} {}", cmd.label()));
                         }
                     }
+                    ui.separator();
+                    ui.label("Timeline: Ctrl+wheel zooms, the wheel or a drag pans, a double-click shows all;");
+                    ui.label("drag a clip's edge to trim it (Shift: no snapping), its body to move it.");
                 });
                 let log_label = if state.show_log {
                     "Hide log"

@@ -444,23 +444,23 @@ fn draw_waveform(
     let color = Color32::from_rgb(90, 160, 230);
     let silent = Color32::from_rgba_unmultiplied(128, 128, 128, 40);
     let dx = r.width() / n as f32;
+    // One mesh of abutting quads (no anti-aliased edges, so no seams between columns).
+    let mut mesh = egui::Mesh::default();
     for (i, (lo, hi)) in cols.into_iter().enumerate() {
-        let x = r.left() + (i as f32 + 0.5) * dx;
         if t_of_column(axis, i, n) > wave.duration_secs() {
             break;
         }
+        let x0 = r.left() + i as f32 * dx;
+        let xs = x0..=x0 + dx;
         if lo.abs().max(hi.abs()) < SILENCE_PEAK {
-            painter.rect_filled(
-                Rect::from_x_y_ranges(x - dx * 0.5..=x + dx * 0.5, r.y_range()),
-                0.0,
-                silent,
-            );
+            mesh.add_colored_rect(Rect::from_x_y_ranges(xs, r.y_range()), silent);
             continue;
         }
         let y0 = mid - hi.clamp(-1.0, 1.0) * half;
         let y1 = (mid - lo.clamp(-1.0, 1.0) * half).max(y0 + 1.0);
-        painter.line_segment([pos2(x, y0), pos2(x, y1)], Stroke::new(dx.max(1.0), color));
+        mesh.add_colored_rect(Rect::from_x_y_ranges(xs, y0..=y1), color);
     }
+    painter.add(mesh);
 }
 
 fn t_of_column(axis: &TimeAxis, i: usize, n: usize) -> f64 {
