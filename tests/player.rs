@@ -232,3 +232,96 @@ fn gui_without_a_sound_device_playback_is_silent_on_the_wall_clock() {
     assert!(s.shown >= 5, "{s:?}");
     assert!(h.state().state.playhead_secs > 0.3);
 }
+
+#[test]
+fn a_newer_seek_cancels_the_decode_of_an_older_one() {
+    // One keyframe in 10 s of 720p: the exact frame at 9.9 s needs ~300 frames decoded. A
+    // seek to 0.5 s sent right after wins: the older one shows its keyframe at once (something
+    // to look at), but its exact frame is never decoded to the end.
+    use slopcannon::gui::jobs::{Msg, MsgSender, Waker};
+    use slopcannon::gui::player::video::{VideoRequest, VideoWorker};
+    use slopcannon_engine::progress::CancelToken;
+    let path = fixture("long_gop_720p.mp4");
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let mut worker = VideoWorker::start(MsgSender::new(tx, Waker::default()));
+    let still = |generation: u64, t_secs: f64| VideoRequest::Still {
+        generation,
+        path: path.clone(),
+        t_secs,
+        max_size: (320, 180),
+        keyframe_only: false,
+        cancel: CancelToken::new(),
+    };
+    // Open the file first, so the race below is between decodes only.
+    worker.send(still(1, 0.0));
+    let first = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("first frame");
+    assert!(matches!(
+        first,
+        Msg::Frame {
+            generation: 1,
+            exact: true,
+            result: Ok(_),
+            ..
+        }
+    ));
+    worker.send(still(2, 9.9));
+    // Wait for its keyframe: the decode towards 9.9 s has started.
+    let key = rx.recv_timeout(Duration::from_secs(20)).expect("keyframe");
+    match key {
+        Msg::Frame {
+            generation: 2,
+            exact: false,
+            result: Ok(f),
+            ..
+        } => assert_eq!(f.pts_secs, 0.0),
+        other => panic!("expected the keyframe first, got {other:?}"),
+    }
+    let sent = Instant::now();
+    worker.send(still(3, 0.5));
+    let mut got = Vec::new();
+    while let Ok(msg) = rx.recv_timeout(Duration::from_secs(3)) {
+        if let Msg::Frame {
+            generation,
+            exact,
+            result,
+            ..
+        } = msg
+        {
+            got.push((generation, exact, result.map(|f| f.pts_secs)));
+            if generation == 3 && exact {
+                break;
+            }
+        }
+    }
+    assert!(
+        sent.elapsed() < Duration::from_secs(2),
+        "the newer seek waited {:?}",
+        sent.elapsed()
+    );
+    assert_eq!(got.last(), Some(&(3, true, Ok(0.5))), "{got:?}");
+    assert!(
+        !got.iter().any(|(g, exact, _)| *g == 2 && *exact),
+        "the older decode was cancelled: {got:?}"
+    );
+}
+
+#[test]
+fn gui_two_key_presses_in_one_frame_both_count() {
+    // A busy machine (or key repeat) can deliver two presses in one frame: both move on.
+    let mut h = open(&fixture("cfr.mp4"), false);
+    for _ in 0..2 {
+        for pressed in [true, false] {
+            h.input_mut().events.push(egui::Event::Key {
+                key: egui::Key::ArrowRight,
+                pressed,
+                modifiers: egui::Modifiers::SHIFT,
+                repeat: false,
+                physical_key: None,
+            });
+        }
+    }
+    h.step();
+    assert_eq!(h.state().state.playhead_secs, 2.0);
+}

@@ -75,6 +75,21 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         runs: u32,
     },
+    /// The real window, driven by a script: playback (idle, during an analysis, during an
+    /// export), UI frame time, seek latency, the timeline's tracks and drawing time. Needs a
+    /// display (scripts/bench-gui.sh runs it under Xvfb).
+    Gui {
+        file: PathBuf,
+        /// Seconds of playback per phase.
+        #[arg(long, default_value_t = 20.0)]
+        play_secs: f64,
+        /// Random seeks to time.
+        #[arg(long, default_value_t = 50)]
+        seeks: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The cancel token of a CLI job, cancelled by Ctrl+C (SIGINT) or SIGTERM: the job stops as a
@@ -105,8 +120,25 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let settings = Settings::load();
     match cli.command {
-        None => crate::gui::run(settings, cli.file),
-        Some(Command::Gui { file }) => crate::gui::run(settings, file),
+        None => crate::gui::run(settings, cli.file, None),
+        Some(Command::Gui { file }) => crate::gui::run(settings, file, None),
+        Some(Command::Bench {
+            what:
+                BenchCommand::Gui {
+                    file,
+                    play_secs,
+                    seeks,
+                    json,
+                },
+        }) => crate::gui::run(
+            settings,
+            Some(file),
+            Some(crate::gui::bench::BenchPlan {
+                play_secs,
+                seeks,
+                json,
+            }),
+        ),
         Some(command) => {
             let settings = match settings {
                 Ok(s) => s,
@@ -144,6 +176,8 @@ fn run(command: Command, settings: &Settings) -> anyhow::Result<ExitCode> {
             BenchCommand::Decode { file, json, runs } => {
                 bench::decode(&file, settings, json, runs.max(1))
             }
+            // Handled in `main` (the window needs the unloaded settings).
+            BenchCommand::Gui { .. } => Ok(ExitCode::SUCCESS),
         },
     }
 }

@@ -31,6 +31,8 @@ pub struct AppDeps {
     pub data_dir: Option<PathBuf>,
     /// Where exports go (None: `slopcannon-clips` beside the video).
     pub export_dir: Option<PathBuf>,
+    /// `slopcannon bench gui`: the script that drives the window and measures it.
+    pub bench: Option<super::bench::BenchPlan>,
 }
 
 impl AppDeps {
@@ -47,6 +49,7 @@ impl AppDeps {
             open: None,
             data_dir: None,
             export_dir: None,
+            bench: None,
         }
     }
 }
@@ -63,6 +66,9 @@ pub struct SlopApp {
     preview_px: (u32, u32),
     /// Where the timeline was last drawn (tests and the benchmark aim the pointer with it).
     pub timeline: Option<crate::gui::widgets::timeline::Geometry>,
+    bench: Option<super::bench::Bench>,
+    /// When this frame's `logic` started (the benchmark's UI frame time).
+    frame_started: Instant,
     rx: Receiver<Msg>,
     commands: Vec<Command>,
 }
@@ -82,6 +88,8 @@ impl SlopApp {
             jobs: Jobs::new(msgs, deps.picker, deps.data_dir),
             preview_px: PREVIEW_MAX,
             timeline: None,
+            bench: deps.bench.map(super::bench::Bench::new),
+            frame_started: Instant::now(),
             rx: deps.rx,
             commands: Vec::new(),
         };
@@ -522,7 +530,11 @@ impl SlopApp {
         }
         for cmd in SHORTCUT_COMMANDS {
             for sc in [cmd.shortcut(), cmd.alias_shortcut()].into_iter().flatten() {
-                if ctx.input_mut(|i| i.consume_shortcut(&sc)) {
+                // Every press counts: two can arrive in one frame (key repeat, a busy
+                // machine); `consume_shortcut` would take them all as one.
+                let presses =
+                    ctx.input_mut(|i| i.count_and_consume_key(sc.modifiers, sc.logical_key));
+                for _ in 0..presses {
                     self.send(cmd.clone());
                 }
             }
@@ -534,6 +546,7 @@ impl eframe::App for SlopApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         // Drain worker messages within a time budget, so a flood never stalls a frame.
         let start = Instant::now();
+        self.frame_started = start;
         while let Ok(msg) = self.rx.try_recv() {
             if matches!(msg, Msg::Picked(..)) {
                 self.jobs.picked();
@@ -556,7 +569,9 @@ impl eframe::App for SlopApp {
         }
         self.tick_player(ctx);
         if let Some(frame) = self.state.pending_frame.take() {
-            let image = egui::ColorImage::from_rgba_unmultiplied(
+            // Video frames are opaque: unmultiplied is premultiplied, and this is a plain copy
+            // (the unmultiplied constructor converts every pixel).
+            let image = egui::ColorImage::from_rgba_premultiplied(
                 [frame.width as usize, frame.height as usize],
                 &frame.pixels,
             );
@@ -571,7 +586,7 @@ impl eframe::App for SlopApp {
 
         for thumb in std::mem::take(&mut self.state.pending_thumbs) {
             let f = thumb.frame;
-            let image = egui::ColorImage::from_rgba_unmultiplied(
+            let image = egui::ColorImage::from_rgba_premultiplied(
                 [f.width as usize, f.height as usize],
                 &f.pixels,
             );
@@ -588,6 +603,20 @@ impl eframe::App for SlopApp {
                     texture,
                 },
             );
+        }
+        if let Some(mut bench) = self.bench.take() {
+            let (cmds, close) = bench.step(self, ctx);
+            if bench.wants_many_clips() && self.state.clips.clips.len() != 2000 {
+                self.state.clips.clips =
+                    super::bench::Bench::many_clips(self.state.duration_secs());
+                // Not a person's edit: nothing to save.
+                self.saved_version = self.state.clips.version;
+            }
+            self.commands.extend(cmds);
+            if close {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            self.bench = Some(bench);
         }
         if self.state.clips.version != self.saved_version {
             self.saved_version = self.state.clips.version;
@@ -617,6 +646,10 @@ impl eframe::App for SlopApp {
             self.set_preview_size(size, ui.ctx().pixels_per_point());
         }
         self.timeline = layout.timeline;
+        if let Some(bench) = self.bench.as_mut() {
+            let ms = self.frame_started.elapsed().as_secs_f64() * 1000.0;
+            bench.frame(ms, layout.timeline.map(|g| g.draw_ms));
+        }
         self.commands.extend(cmds);
         if !self.commands.is_empty() || !self.rx.is_empty() {
             ui.ctx().request_repaint();

@@ -4,6 +4,7 @@
 //! engine, and the UI thread never blocks on them.
 
 pub mod app;
+pub mod bench;
 pub mod command;
 pub mod jobs;
 pub mod panels;
@@ -28,8 +29,20 @@ fn window_icon() -> Option<egui::IconData> {
 }
 
 /// Opens the window. A settings error is shown in the window (and the exit code is 2).
-pub fn run(settings: Result<Settings, SettingsError>, file: Option<PathBuf>) -> ExitCode {
+/// With a `bench` plan, a script drives the window, prints its measurements and closes it.
+pub fn run(
+    settings: Result<Settings, SettingsError>,
+    file: Option<PathBuf>,
+    bench: Option<bench::BenchPlan>,
+) -> ExitCode {
     let mut deps = app::AppDeps::new(jobs::system_file_picker());
+    if bench.is_some() {
+        // Exports go to a scratch folder, not beside the video.
+        deps.export_dir =
+            Some(std::env::temp_dir().join(format!("slopcannon-bench-gui-{}", std::process::id())));
+    }
+    let scratch = deps.export_dir.clone();
+    deps.bench = bench;
     let level = settings.as_ref().map_or(LogLevel::Info, |s| s.log);
     let forward_tx = deps.tx.clone();
     let forward_waker = deps.waker.clone();
@@ -73,6 +86,9 @@ pub fn run(settings: Result<Settings, SettingsError>, file: Option<PathBuf>) -> 
         options,
         Box::new(move |cc| Ok(Box::new(app::SlopApp::new(cc, deps)))),
     );
+    if let Some(dir) = scratch {
+        std::fs::remove_dir_all(dir).ok();
+    }
     match result {
         Err(e) => {
             eprintln!("error: cannot open the window ({e}); the command line still works: slopcannon --help");

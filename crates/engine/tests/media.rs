@@ -470,6 +470,24 @@ fn the_grabber_plays_on_frame_by_frame_and_shows_keyframes_at_once() {
         n += 1;
     }
     assert_eq!(n, 300 - 106, "frames after 3.5 s");
+    // A seek decodes towards its time without the non-reference frames well before it: the
+    // frame it shows is still exactly the one playback (every frame decoded) shows.
+    let mut play = FrameGrabber::open(&path).expect("open");
+    let mut shown = vec![play.grab(0.0, 160, 120, &cancel).expect("first")];
+    while let Some(f) = play.next_frame(160, 120, &cancel).expect("next") {
+        shown.push(f);
+    }
+    assert_eq!(shown.len(), 300);
+    for t in [3.5, 1.1, 7.9, 5.0, 0.6, 9.95] {
+        let mut g = FrameGrabber::open(&path).expect("open");
+        let f = g.grab(t, 160, 120, &cancel).expect("grab");
+        let i = (t * 30.0 + 1e-6).floor() as usize;
+        assert_eq!(f.pts_secs, shown[i].pts_secs, "t={t}");
+        assert!(
+            f.pixels == shown[i].pixels,
+            "t={t}: the same picture as playback"
+        );
+    }
     // A cancelled token stops the decode.
     let stop = CancelToken::new();
     stop.cancel();

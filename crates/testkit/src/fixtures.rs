@@ -106,6 +106,16 @@ fn make(name: &str, out: &Path) {
             ],
             out,
         ),
+        // 10 s of 720p with a single keyframe: a seek near the end decodes ~300 frames (the
+        // player's cancel test has time to cancel it).
+        "long_gop_720p.mp4" => ffmpeg(
+            &[
+                "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=10",
+                "-c:v", "libx264", "-preset", "ultrafast", "-bf", "3", "-g", "300",
+                "-pix_fmt", "yuv420p",
+            ],
+            out,
+        ),
         // 2 s of video, no audio.
         "video_only.mp4" => ffmpeg(
             &[

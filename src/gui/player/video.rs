@@ -133,7 +133,13 @@ fn run(rx: &Receiver<VideoRequest>, msgs: &MsgSender) {
                 };
                 if keyframe_only || g.needs_seek(t_secs) {
                     // Something to look at at once: the keyframe the decode starts from.
+                    let half_frame = 0.5 / g.frame_rate().max(1.0);
                     match g.keyframe_at(t_secs, w, h, &cancel) {
+                        // The keyframe is the frame shown at `t`: nothing more to decode.
+                        Ok(f) if (0.0..half_frame).contains(&(t_secs - f.pts_secs)) => {
+                            send(true, Ok(f));
+                            continue;
+                        }
                         Ok(f) => send(keyframe_only, Ok(f)),
                         Err(_) if cancel.is_cancelled() => continue,
                         Err(e) => {

@@ -41,6 +41,8 @@ pub struct Geometry {
     pub axis: TimeAxis,
     pub ruler: Rect,
     pub clips: Rect,
+    /// How long drawing (and the input handling) took, in ms.
+    pub draw_ms: f64,
 }
 
 /// What a press on the timeline grabbed.
@@ -113,6 +115,7 @@ pub fn timeline_ui(
     state: &AppState,
     cmds: &mut Vec<Command>,
 ) -> Option<Geometry> {
+    let started = std::time::Instant::now();
     let duration = state.duration_secs();
     let (rect, response) = ui.allocate_exact_size(
         vec2(ui.available_width(), height(state)),
@@ -131,11 +134,12 @@ pub fn timeline_ui(
         x1: f64::from(rect.right()),
     };
     let rows = rows(rect, state);
-    let geometry = Geometry {
+    let mut geometry = Geometry {
         rect,
         axis,
         ruler: rows.ruler,
         clips: rows.clips,
+        draw_ms: 0.0,
     };
     interact(ui, state, &response, &geometry, view, cmds);
 
@@ -181,6 +185,7 @@ pub fn timeline_ui(
         });
     }
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Slider, true, "Timeline"));
+    geometry.draw_ms = started.elapsed().as_secs_f64() * 1000.0;
     Some(geometry)
 }
 

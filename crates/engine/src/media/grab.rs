@@ -51,6 +51,12 @@ pub struct FrameGrabber {
     /// The time the last [`FrameGrabber::keyframe_at`] was asked for: a grab of that time
     /// decodes on from the keyframe instead of seeking to it again.
     landing: Option<f64>,
+    /// While a grab decodes on towards its time: packets shown before this (seconds) that no
+    /// other frame references are not decoded at all (`skip_frame = NONREF`), a third of the
+    /// work of a long decode from a keyframe. `None`: every frame (playback).
+    skip_nonref_before: Option<f64>,
+    /// What the decoder's `skip_frame` is set to now (true: non-reference frames skipped).
+    skipping: bool,
     /// End of stream was sent to the decoder.
     input_done: bool,
     /// The decoder has no more frames.
@@ -87,6 +93,8 @@ impl FrameGrabber {
             pending: None,
             converter: RgbaConverter::default(),
             landing: None,
+            skip_nonref_before: None,
+            skipping: false,
             input_done: false,
             eof: false,
         })
@@ -125,7 +133,27 @@ impl FrameGrabber {
         if seek {
             self.seek(t)?;
         }
-        // Decode forward until the next frame would be after `t`.
+        // Frames well before `t` are only decoded when others need them. A quarter of a second
+        // of margin: the frame shown at `t`, and those the reordering puts around it, are
+        // always decoded.
+        self.skip_nonref_before = Some(t - 0.25);
+        let result = self.decode_to(t, eps, cancel);
+        self.skip_nonref_before = None;
+        result?;
+        if self.current.is_none() {
+            return Err(MediaError::Decode {
+                path: self.path.clone(),
+                stream: self.index,
+                kind: "video",
+                reason: format!("no frame at {t:.3} s"),
+            });
+        }
+        self.convert_current(max_width, max_height)
+    }
+
+    /// Decodes forward until the next frame would be after `t` (the frame shown at `t` is
+    /// then `current`).
+    fn decode_to(&mut self, t: f64, eps: f64, cancel: &CancelToken) -> Result<(), MediaError> {
         loop {
             cancel.check()?;
             if self.eof {
@@ -150,15 +178,7 @@ impl FrameGrabber {
                 break;
             }
         }
-        if self.current.is_none() {
-            return Err(MediaError::Decode {
-                path: self.path.clone(),
-                stream: self.index,
-                kind: "video",
-                reason: format!("no frame at {t:.3} s"),
-            });
-        }
-        self.convert_current(max_width, max_height)
+        Ok(())
     }
 
     /// Whether a grab at `t_secs` seeks (to the keyframe before it) rather than decoding on
@@ -278,6 +298,19 @@ impl FrameGrabber {
             let mut sent = false;
             for (stream, packet) in self.input.packets() {
                 if stream.index() == self.index {
+                    let skip = self.skip_nonref_before.is_some_and(|limit| {
+                        packet
+                            .pts()
+                            .is_some_and(|pts| ((pts - self.origin) as f64 * self.tb) < limit)
+                    });
+                    if skip != self.skipping {
+                        self.decoder.skip_frame(if skip {
+                            ff::Discard::NonReference
+                        } else {
+                            ff::Discard::Default
+                        });
+                        self.skipping = skip;
+                    }
                     // A packet the decoder rejects is skipped; the next keyframe recovers.
                     self.decoder.send_packet(&packet).ok();
                     sent = true;
