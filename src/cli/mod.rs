@@ -89,6 +89,9 @@ pub enum BenchCommand {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Only measure how soon the waveform and thumbnails are there after open.
+        #[arg(long)]
+        open_only: bool,
     },
 }
 
@@ -129,6 +132,7 @@ pub fn main() -> ExitCode {
                     play_secs,
                     seeks,
                     json,
+                    open_only,
                 },
         }) => crate::gui::run(
             settings,
@@ -137,6 +141,7 @@ pub fn main() -> ExitCode {
                 play_secs,
                 seeks,
                 json,
+                open_only,
             }),
         ),
         Some(command) => {

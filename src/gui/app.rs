@@ -14,6 +14,9 @@ use slopcannon_engine::export::{ClipRequest, ExportOptions};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+/// Detail thumbnails kept at most (each 160×90 RGBA, 56 KiB as a texture).
+const MAX_THUMBNAILS: usize = 1500;
+
 /// The preview frame size asked for before the panel has been laid out.
 pub const PREVIEW_MAX: (u32, u32) = (960, 540);
 
@@ -271,6 +274,22 @@ impl SlopApp {
             Command::ZoomTimeline(f) => {
                 let d = self.state.duration_secs();
                 self.state.view = self.state.view.zoomed(f, self.state.playhead_secs, d);
+            }
+            Command::WantThumbnails(times) => {
+                let Some(generation) = self.state.ready_generation() else {
+                    return;
+                };
+                let fresh: Vec<f64> = times
+                    .into_iter()
+                    .filter(|t| self.state.thumbs_asked.insert(t.to_bits()))
+                    .collect();
+                let room = MAX_THUMBNAILS.saturating_sub(self.state.thumbs_asked.len());
+                if !fresh.is_empty() && room > 0 {
+                    if let Some(file) = &self.state.file {
+                        self.jobs
+                            .detail_thumbnails(generation, file.path.clone(), fresh);
+                    }
+                }
             }
             Command::FitTimeline => {
                 self.state.view = TimelineView::fit(self.state.duration_secs());
@@ -596,6 +615,14 @@ impl eframe::App for SlopApp {
                 .state
                 .thumbnails
                 .partition_point(|t| t.t_secs < thumb.t_secs);
+            if self
+                .state
+                .thumbnails
+                .get(at)
+                .is_some_and(|t| (t.t_secs - thumb.t_secs).abs() < 1e-6)
+            {
+                continue; // a detail thumbnail landed on a frame there is one of
+            }
             self.state.thumbnails.insert(
                 at,
                 super::state::Thumb {

@@ -20,6 +20,8 @@ pub struct BenchPlan {
     pub play_secs: f64,
     pub seeks: usize,
     pub json: bool,
+    /// Only how soon the waveform and thumbnails are there (e.g. for a 2-hour file).
+    pub open_only: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -194,6 +196,12 @@ impl Bench {
                 if ready || elapsed > 300.0 {
                     if let Some(f) = &s.file {
                         self.report.file = f.path.display().to_string();
+                    }
+                    if self.plan.open_only {
+                        self.report.load_end = load();
+                        self.enter(Phase::Done);
+                        self.print();
+                        return (cmds, true);
                     }
                     self.enter(Phase::Idle);
                 }

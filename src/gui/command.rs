@@ -62,6 +62,8 @@ pub enum Command {
     ZoomTimeline(f64),
     /// Show the whole video on the timeline.
     FitTimeline,
+    /// The timeline would show thumbnails at these times (zoomed in past the keyframes').
+    WantThumbnails(Vec<f64>),
     /// Tick or untick clip n for export.
     ToggleChosen(usize),
     /// Export the ticked clips.
@@ -141,6 +143,7 @@ impl Command {
             Command::ZoomTimeline(f) if *f > 1.0 => "Zoom in".into(),
             Command::ZoomTimeline(_) => "Zoom out".into(),
             Command::FitTimeline => "Show the whole video".into(),
+            Command::WantThumbnails(_) => "More thumbnails".into(),
             Command::ToggleChosen(_) => "Export this clip".into(),
             Command::ExportClips => "Export clips".into(),
             Command::CancelExport => "Cancel export".into(),

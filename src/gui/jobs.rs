@@ -193,6 +193,8 @@ pub struct Jobs {
     export: Option<(JobId, CancelToken)>,
     /// The running timeline-tracks jobs (thumbnails, waveform) of the open file.
     tracks: CancelToken,
+    /// The detail-thumbnail worker (started on first use).
+    tx_detail: Option<Sender<(u64, PathBuf, Vec<f64>)>>,
     /// Where projects are saved (None: not saved, e.g. no home folder).
     data_dir: Option<PathBuf>,
     tx_save: Sender<SaveRequest>,
@@ -225,6 +227,7 @@ impl Jobs {
             picker,
             picking: false,
             tracks: CancelToken::new(),
+            tx_detail: None,
             analysis: None,
             export: None,
             data_dir,
@@ -442,6 +445,24 @@ impl Jobs {
         }
     }
 
+    /// Thumbnails at `times` (zoomed in past the keyframes' ones), decoded on a worker with its
+    /// own open file; a newer request replaces what is left of an older one.
+    pub fn detail_thumbnails(&mut self, generation: u64, path: PathBuf, times: Vec<f64>) {
+        if self.tx_detail.is_none() {
+            let (tx, rx) = crossbeam_channel::unbounded::<(u64, PathBuf, Vec<f64>)>();
+            let msgs = self.msgs.clone();
+            std::thread::Builder::new()
+                .name("thumbnail detail".into())
+                .spawn(move || detail_worker(&rx, &msgs))
+                .map_err(|e| tracing::error!("cannot start the thumbnail thread: {e}"))
+                .ok();
+            self.tx_detail = Some(tx);
+        }
+        if let Some(tx) = &self.tx_detail {
+            tx.send((generation, path, times)).ok();
+        }
+    }
+
     /// Saves the clip list of a video (on the saver thread; the newest save wins).
     pub fn save_project(
         &self,
@@ -458,5 +479,62 @@ impl Jobs {
     /// Where named whisper models and the transcript cache live (None: nowhere known).
     pub fn data_dir(&self) -> Option<&Path> {
         self.data_dir.as_deref()
+    }
+}
+
+/// Decodes detail thumbnails, in time order (a zoomed-in stretch is often one GOP: the
+/// grabber decodes on from one to the next). A newer request (the view moved) goes first;
+/// what is left of older ones follows, so every time asked for is delivered once.
+fn detail_worker(rx: &crossbeam_channel::Receiver<(u64, PathBuf, Vec<f64>)>, msgs: &MsgSender) {
+    use slopcannon_engine::media::grab::FrameGrabber;
+    use slopcannon_engine::media::keyframes::Thumbnail;
+    let mut grabber: Option<(PathBuf, FrameGrabber)> = None;
+    let cancel = CancelToken::new();
+    // (generation, path, times not yet decoded), newest first.
+    let mut queue: Vec<(u64, PathBuf, Vec<f64>)> = Vec::new();
+    loop {
+        if queue.is_empty() {
+            match rx.recv() {
+                Ok(req) => queue.push(req),
+                Err(_) => return,
+            }
+        }
+        while let Ok(req) = rx.try_recv() {
+            queue.insert(0, req);
+        }
+        // Another file's requests are stale.
+        let newest = queue[0].0;
+        queue.retain(|(g, _, _)| *g == newest);
+        let (generation, path, mut times) = queue.remove(0);
+        if grabber.as_ref().is_none_or(|(p, _)| *p != path) {
+            match FrameGrabber::open(&path) {
+                Ok(g) => grabber = Some((path.clone(), g)),
+                Err(e) => {
+                    tracing::debug!("detail thumbnails: {e}");
+                    continue;
+                }
+            }
+        }
+        let Some((_, g)) = grabber.as_mut() else {
+            continue;
+        };
+        times.sort_by(f64::total_cmp);
+        while !times.is_empty() {
+            if !rx.is_empty() {
+                queue.push((generation, path.clone(), times));
+                break; // the view moved on: its request first, then the rest of this one
+            }
+            let t = times.remove(0);
+            match g.grab(t, THUMB_SIZE.0, THUMB_SIZE.1, &cancel) {
+                Ok(frame) => msgs.send(Msg::Thumbnail {
+                    generation,
+                    thumb: Thumbnail {
+                        t_secs: frame.pts_secs,
+                        frame,
+                    },
+                }),
+                Err(e) => tracing::debug!("detail thumbnail at {t:.3} s: {e}"),
+            }
+        }
     }
 }

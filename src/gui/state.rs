@@ -140,6 +140,8 @@ pub struct AppState {
     pub waveform: Option<std::sync::Arc<slopcannon_engine::media::waveform::Waveform>>,
     /// Keyframe thumbnails, in time order, as textures.
     pub thumbnails: Vec<Thumb>,
+    /// Detail thumbnails asked for (as `f64` bits), so each is asked once.
+    pub thumbs_asked: std::collections::HashSet<u64>,
     /// Thumbnails decoded but not yet uploaded as textures (done on the UI thread).
     pub pending_thumbs: Vec<slopcannon_engine::media::keyframes::Thumbnail>,
     /// The part of the video the timeline shows.
@@ -212,6 +214,7 @@ impl AppState {
         self.keyframes.clear();
         self.waveform = None;
         self.thumbnails.clear();
+        self.thumbs_asked.clear();
         self.pending_thumbs.clear();
         // Keep the version counter: a new file's empty list must not look like an edit.
         self.clips = ClipList {

@@ -146,6 +146,10 @@ pub fn timeline_ui(
     draw_ruler(&painter, ui, &rows, &axis);
     if let Some(r) = rows.thumbs {
         draw_thumbnails(&painter, state, r, &axis);
+        let wanted = wanted_thumbnails(state, r, &axis);
+        if !wanted.is_empty() {
+            cmds.push(Command::WantThumbnails(wanted));
+        }
     }
     if let Some(r) = rows.wave {
         draw_waveform(&painter, ui, state, r, &axis);
@@ -398,6 +402,37 @@ fn draw_ruler(painter: &egui::Painter, ui: &egui::Ui, rows: &Rows, axis: &TimeAx
             color,
         );
     }
+}
+
+/// More detail as you zoom: the times (on a grid of about one thumbnail's width, in powers of
+/// two of a second so that zooming reuses them) that have no thumbnail near them. Empty when
+/// the keyframes' thumbnails already fill the strip, or when so many would be needed that the
+/// strip is zoomed out anyway.
+fn wanted_thumbnails(state: &AppState, r: Rect, axis: &TimeAxis) -> Vec<f64> {
+    let px_per_sec = (axis.x1 - axis.x0) / (axis.t1 - axis.t0);
+    let slot_px = f64::from(r.height()) * 16.0 / 9.0;
+    let slot = 2f64.powf((slot_px / px_per_sec).log2().ceil());
+    let (k0, k1) = (
+        (axis.t0 / slot).floor() as i64,
+        (axis.t1 / slot).ceil() as i64,
+    );
+    if k1 - k0 > 64 {
+        return Vec::new();
+    }
+    let duration = state.duration_secs();
+    let near = |t: f64| {
+        let i = state
+            .thumbnails
+            .partition_point(|th| th.t_secs < t - slot / 2.0);
+        state
+            .thumbnails
+            .get(i)
+            .is_some_and(|th| th.t_secs <= t + slot / 2.0)
+    };
+    (k0..=k1)
+        .map(|k| k as f64 * slot)
+        .filter(|t| *t >= 0.0 && *t < duration && !near(*t))
+        .collect()
 }
 
 fn draw_thumbnails(painter: &egui::Painter, state: &AppState, r: Rect, axis: &TimeAxis) {

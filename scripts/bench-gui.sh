@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The window's speed (issue 11's targets), measured in the real window under Xvfb by
+# `slopcannon bench gui`: on the 10-minute 1080p30 bench video (250-frame GOPs, B-frames, made
+# by make-bench-video.sh if missing), playback idle / during an analysis / during an export, UI
+# frame time, seek latency over 50 random positions, the tracks after open and the timeline's
+# drawing time; then, on a 2-hour file (the same video 12 times, joined without re-encoding),
+# how soon the waveform and thumbnails are there. Prints the machine's load with each table.
+# Usage: scripts/bench-gui.sh [PLAY_SECS]   (release build; figures go in BENCHMARKS.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+play=${1:-20}
+bash scripts/setup.sh >/dev/null
+cargo build --release --quiet
+bin=target/release/slopcannon
+dir=target/bench
+video=$dir/bench-1080p-10min.mp4
+[ -f "$video" ] || bash scripts/make-bench-video.sh "$video"
+long=$dir/bench-1080p-2h.mp4
+if [ ! -f "$long" ]; then
+  list=$dir/bench-2h.txt
+  : > "$list"
+  for _ in $(seq 12); do echo "file '$(realpath "$video")'" >> "$list"; done
+  ffmpeg -hide_banner -loglevel error -y -f concat -safe 0 -i "$list" -c copy "$long.tmp.mp4"
+  mv "$long.tmp.mp4" "$long"
+fi
+echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+# No sound card here: playback runs on the wall clock (as on any server); say so.
+run() { SLOP_AUDIO_OUTPUT=off xvfb-run -a -s "-screen 0 1280x800x24" "$bin" bench gui "$@" 2>>"$dir/bench-gui.log"; }
+: > "$dir/bench-gui.log"
+run "$video" --play-secs "$play"
+echo
+run "$long" --open-only
