@@ -27,6 +27,16 @@ echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d:
 # No sound card here: playback runs on the wall clock (as on any server); say so.
 run() { SLOP_AUDIO_OUTPUT=off xvfb-run -a -s "-screen 0 1280x800x24" "$bin" bench gui "$@" 2>>"$dir/bench-gui.log"; }
 : > "$dir/bench-gui.log"
-run "$video" --play-secs "$play"
+run "$video" --play-secs "$play" | tee "$dir/bench-gui.txt"
+# The reference: the ffmpeg CLI's exact seek (-ss before -i decodes from the keyframe before
+# the time, like the player) to the same positions, one process each (its open included).
+positions=$(grep '^seek positions:' "$dir/bench-gui.txt" | cut -d: -f2)
+ref=()
+for t in $positions; do
+  s=$(date +%s.%N)
+  ffmpeg -v error -threads 2 -ss "$t" -i "$video" -frames:v 1 -an -f null -
+  ref+=("$(echo "($(date +%s.%N) - $s) * 1000" | bc)")
+done
+printf '%s\n' "${ref[@]}" | sort -n | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; p=a[int(NR*0.95+0.5)]; printf "reference: ffmpeg -ss T -i FILE -frames:v 1 to the same %d positions: median %.0f ms, p95 %.0f ms\n", NR, m, p}'
 echo
 run "$long" --open-only

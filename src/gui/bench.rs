@@ -62,6 +62,8 @@ struct Report {
     seek_p95_ms: f64,
     seek_worst_ms: f64,
     seeks: usize,
+    /// Where the seeks went (the script times the ffmpeg CLI's exact seek to the same ones).
+    seek_positions: Vec<f64>,
     timeline_full_median_ms: f64,
     timeline_full_worst_ms: f64,
     timeline_zoomed_median_ms: f64,
@@ -258,6 +260,7 @@ impl Bench {
                         // On a frame boundary, as a click lands after the frame rounding.
                         let t = (t / frame).floor() * frame;
                         self.seek_target = Some((t, Instant::now()));
+                        self.report.seek_positions.push(t);
                         cmds.push(Command::Seek(t));
                     }
                     None => {
@@ -383,6 +386,10 @@ impl Bench {
             "\nseek latency over {} random positions (Seek → exact frame on screen): median {:.0} ms, p95 {:.0} ms, worst {:.0} ms\n",
             r.seeks, r.seek_median_ms, r.seek_p95_ms, r.seek_worst_ms
         );
+        if !r.seek_positions.is_empty() {
+            let list: Vec<String> = r.seek_positions.iter().map(|t| format!("{t:.4}")).collect();
+            out += &format!("seek positions: {}\n", list.join(" "));
+        }
         let secs = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.2} s"));
         out += &format!(
             "after open: waveform {}, thumbnails {} ({} of them)\n",
