@@ -144,24 +144,30 @@ fn gui_find_viral_clips_lists_clips_and_trims_the_selected_one() {
             && app.state.clips.pass == Some(slopcannon_engine::analysis::Pass::Full)
     });
     let clips = &h.state().state.clips;
-    assert_eq!(clips.clips.len(), 5);
-    assert_eq!(clips.selected, Some(0), "the best clip is selected");
+    assert_eq!(clips.segments.items.len(), 5);
+    assert_eq!(
+        clips.segments.selected_index(),
+        Some(0),
+        "the best clip is selected"
+    );
     assert!(h.query_by_label_contains("#1  ").is_some());
     assert!(h.query_by_label_contains("Found 5 clips").is_some());
     // The playhead went to the first clip's start.
-    let first = h.state().state.clips.clips[0].clone();
+    let first = h.state().state.clips.segments.items[0].clone();
     assert!((h.state().state.playhead_secs - first.start).abs() < 1e-6);
 
     // ↓ selects the next clip; I trims its start to the playhead moved 2 s in.
     h.key_press(egui::Key::ArrowDown);
-    step_until(&mut h, "clip 2", |app| app.state.clips.selected == Some(1));
-    let second = h.state().state.clips.clips[1].clone();
+    step_until(&mut h, "clip 2", |app| {
+        app.state.clips.segments.selected_index() == Some(1)
+    });
+    let second = h.state().state.clips.segments.items[1].clone();
     h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
     h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
     h.run_steps(2);
     h.key_press(egui::Key::I);
     h.run_steps(2);
-    let trimmed = h.state().state.clips.clips[1].clone();
+    let trimmed = h.state().state.clips.segments.items[1].clone();
     assert!(
         (trimmed.start - (second.start + 2.0)).abs() < 1e-6,
         "{trimmed:?} vs {second:?}"
@@ -202,19 +208,19 @@ fn gui_clips_survive_closing_the_window() {
     });
     h.get_by_label("Find Viral Clips").click();
     step_until(&mut h, "the clips", |app| {
-        app.state.analysis.is_none() && !app.state.clips.clips.is_empty()
+        app.state.analysis.is_none() && !app.state.clips.segments.items.is_empty()
     });
     // Trim the first clip, then close.
     h.key_press(egui::Key::I);
     let expected = {
-        let first = &h.state().state.clips.clips[0];
+        let first = &h.state().state.clips.segments.items[0];
         (first.start, first.end)
     };
     h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
     h.run_steps(2);
     h.key_press(egui::Key::I);
     h.run_steps(2);
-    let trimmed = h.state().state.clips.clips[0].clone();
+    let trimmed = h.state().state.clips.segments.items[0].clone();
     assert!((trimmed.start - (expected.0 + 1.0)).abs() < 1e-6);
     let saved = slopcannon_engine::project::project_path(&data, &video);
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -228,10 +234,10 @@ fn gui_clips_survive_closing_the_window() {
     // A new window on the same file shows the trimmed clips without analysing again.
     let mut h = open(&data);
     step_until(&mut h, "restored clips", |app| {
-        !app.state.clips.clips.is_empty()
+        !app.state.clips.segments.items.is_empty()
     });
     assert!(h.state().state.analysis.is_none());
-    assert_eq!(h.state().state.clips.clips[0].start, trimmed.start);
+    assert_eq!(h.state().state.clips.segments.items[0].start, trimmed.start);
     assert!(h.query_by_label_contains("restored").is_some());
 }
 
@@ -251,10 +257,10 @@ fn gui_exports_the_ticked_clips_as_shorts() {
     });
     h.get_by_label("Find Viral Clips").click();
     step_until(&mut h, "the clips", |app| {
-        app.state.analysis.is_none() && !app.state.clips.clips.is_empty()
+        app.state.analysis.is_none() && !app.state.clips.segments.items.is_empty()
     });
     // The cuts fixture is 10 s long: the default 15–60 s limits give one clip of the whole.
-    let n = h.state().state.clips.clips.len();
+    let n = h.state().state.clips.segments.items.len();
     assert!(n >= 1);
     h.state_mut()
         .send(slopcannon::gui::command::Command::SetExportChoices(

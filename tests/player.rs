@@ -164,7 +164,7 @@ fn gui_p_plays_the_selected_clip_and_stops_at_its_end_shift_p_loops() {
         reasons: Vec::new(),
         features: Default::default(),
     };
-    h.state_mut().state.clips.clips = vec![clip];
+    h.state_mut().state.clips.segments.merge_ranking(&[clip]);
     h.state_mut().send(Command::SelectClip(0));
     h.step();
     let started = Instant::now();

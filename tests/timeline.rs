@@ -112,13 +112,13 @@ fn gui_ctrl_wheel_zooms_around_the_pointer_double_click_fits_the_wheel_pans() {
 #[test]
 fn gui_dragging_a_clip_edge_snaps_to_a_cut_and_shift_stops_the_snap() {
     let mut h = open(&fixture("cfr.mp4"), false);
-    h.state_mut().state.clips.clips = vec![Clip {
+    h.state_mut().state.clips.segments.merge_ranking(&[Clip {
         start: 2.0,
         end: 5.0,
         score: 90.0,
         reasons: Vec::new(),
         features: Default::default(),
-    }];
+    }]);
     h.state_mut().state.clips.scenes = vec![Scene {
         time: 6.0,
         frame: 180,
@@ -134,9 +134,9 @@ fn gui_dragging_a_clip_edge_snaps_to_a_cut_and_shift_stops_the_snap() {
         &[pos2(x(5.5), y)],
         pos2(x(6.0) + 3.0, y),
     );
-    let c = h.state().state.clips.clips[0].clone();
+    let c = h.state().state.clips.segments.items[0].clone();
     assert_eq!((c.start, c.end), (2.0, 6.0), "snapped onto the cut");
-    assert_eq!(h.state().state.clips.selected, Some(0));
+    assert_eq!(h.state().state.clips.segments.selected_index(), Some(0));
     // The same with Shift held: exactly where the pointer is.
     h.event(Event::ModifiersChanged(Modifiers::SHIFT));
     drag(
@@ -147,7 +147,7 @@ fn gui_dragging_a_clip_edge_snaps_to_a_cut_and_shift_stops_the_snap() {
     );
     h.event(Event::ModifiersChanged(Modifiers::NONE));
     h.step();
-    let c = h.state().state.clips.clips[0].clone();
+    let c = h.state().state.clips.segments.items[0].clone();
     let want = g.axis.t_of(f64::from(x(6.0) + 3.0));
     assert!(
         (c.end - want).abs() < 1e-6 && c.end > 6.01,
@@ -156,7 +156,7 @@ fn gui_dragging_a_clip_edge_snaps_to_a_cut_and_shift_stops_the_snap() {
     // The body moves the whole clip, its length kept.
     let len = c.end - c.start;
     drag(&mut h, pos2(x(3.0), y), &[pos2(x(3.5), y)], pos2(x(4.0), y));
-    let m = h.state().state.clips.clips[0].clone();
+    let m = h.state().state.clips.segments.items[0].clone();
     assert!((m.end - m.start - len).abs() < 1e-9, "{m:?}");
     assert!((m.start - 3.0).abs() < 0.05, "moved by 1 s: {m:?}");
 }

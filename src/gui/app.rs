@@ -5,6 +5,7 @@ use super::command::{Command, SHORTCUT_COMMANDS};
 use super::jobs::{FilePicker, Jobs, Msg, MsgSender, PickFor, Waker};
 use super::panels;
 use super::player::{shuttle, PlayRequest, Player};
+use super::segments::{Refused, Segments};
 use super::state::{AppState, PlaybackView, RunningAnalysis, RunningExport};
 use super::widgets::timeline_view::TimelineView;
 use crate::settings::Settings;
@@ -13,6 +14,9 @@ use slopcannon_engine::analysis::AnalyzeOptions;
 use slopcannon_engine::export::{ClipRequest, ExportOptions};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+/// A segment added at the playhead (N) without in / out marks is this long.
+const NEW_SEGMENT_SECS: f64 = 10.0;
 
 /// Detail thumbnails kept at most (each 160×90 RGBA, 56 KiB as a texture).
 const MAX_THUMBNAILS: usize = 1500;
@@ -190,7 +194,7 @@ impl SlopApp {
                 }
             }
             Command::PlayClip { looping } => {
-                if let Some(c) = self.state.selected_clip() {
+                if let Some(c) = self.state.selected_segment() {
                     let (start, end) = (c.start, c.end);
                     if let Some(req) = self.play_request(start, 1.0) {
                         self.play(PlayRequest {
@@ -214,10 +218,94 @@ impl SlopApp {
             }
             Command::ToggleLog => self.state.show_log = !self.state.show_log,
             Command::ClearLog => self.state.log.clear(),
-            Command::FindClips => self.find_clips(),
+            Command::FindClips => {
+                if self.state.clips.segments.edited() > 0 && self.state.analysis.is_none() {
+                    self.state.confirm_find = true; // the window asks first
+                } else {
+                    self.find_clips();
+                }
+            }
+            Command::FindClipsKeeping { keep_edits } => {
+                self.state.confirm_find = false;
+                self.state.replace_edits = !keep_edits;
+                self.find_clips();
+            }
+            Command::CancelFind => self.state.confirm_find = false,
             Command::ToggleChosen(i) => {
-                if !self.state.unchosen.remove(&i) {
-                    self.state.unchosen.insert(i);
+                if let Some(id) = self.id_at(i) {
+                    self.edit("Tick / untick segment", |s, _| s.toggle_chosen(id));
+                }
+            }
+            Command::SetLabel(i, label) => {
+                if let Some(id) = self.id_at(i) {
+                    let what = format!("Label segment #{}", i + 1);
+                    self.edit_coalescing(&what, id, |s, _| s.set_label(id, &label));
+                }
+            }
+            Command::FocusLabel => self.state.focus_label = true,
+            Command::Undo => {
+                let now = self.state.clips.segments.clone();
+                match self.state.history.undo(now) {
+                    Some((what, before)) => {
+                        self.state.clips.segments = before;
+                        self.state.clips.version += 1;
+                        self.state.status = format!("Undid: {what}");
+                    }
+                    None => self.state.status = "Nothing to undo".into(),
+                }
+            }
+            Command::Redo => {
+                let now = self.state.clips.segments.clone();
+                match self.state.history.redo(now) {
+                    Some((what, after)) => {
+                        self.state.clips.segments = after;
+                        self.state.clips.version += 1;
+                        self.state.status = format!("Redid: {what}");
+                    }
+                    None => self.state.status = "Nothing to redo".into(),
+                }
+            }
+            Command::AddSegment => {
+                let t = self.state.playhead_secs;
+                let (start, end) = match (self.state.mark_in, self.state.mark_out) {
+                    (Some(i), Some(o)) if o > i => (i, o),
+                    _ => (t, t + NEW_SEGMENT_SECS),
+                };
+                if self
+                    .edit("Add segment", |s, d| s.add(start, end, d))
+                    .is_some()
+                {
+                    self.state.mark_in = None;
+                    self.state.mark_out = None;
+                }
+            }
+            Command::SplitSegment => {
+                let t = self.state.playhead_secs;
+                match self.state.clips.segments.selected {
+                    Some(id) => {
+                        self.edit("Split segment", |s, _| s.split(id, t));
+                    }
+                    None => self.state.status = "Select a segment to split".into(),
+                }
+            }
+            Command::DeleteSegment => {
+                if let Some(id) = self.state.clips.segments.selected {
+                    self.edit("Delete segment", |s, _| s.delete(id));
+                }
+            }
+            Command::DuplicateSegment => {
+                if let Some(id) = self.state.clips.segments.selected {
+                    self.edit("Duplicate segment", |s, _| s.duplicate(id));
+                }
+            }
+            Command::MoveSegment { up } => {
+                if let Some(id) = self.state.clips.segments.selected {
+                    let what = if up {
+                        "Move segment up"
+                    } else {
+                        "Move segment down"
+                    };
+                    self.edit(what, |s, _| s.shift(id, up));
                 }
             }
             Command::SetExportChoices(c) => self.state.export_choices = c,
@@ -235,16 +323,17 @@ impl SlopApp {
                 }
             }
             Command::SelectClip(i) => {
-                if let Some(clip) = self.state.clips.clips.get(i) {
-                    let start = clip.start;
-                    self.state.clips.selected = Some(i);
+                if let Some(seg) = self.state.segments().get(i) {
+                    let (id, start) = (seg.id, seg.start);
+                    self.state.clips.segments.selected = Some(id);
                     self.seek(start);
                 }
             }
             Command::NextClip | Command::PrevClip => {
-                let n = self.state.clips.clips.len();
+                let n = self.state.segments().len();
                 if n > 0 {
-                    let next = match (self.state.clips.selected, cmd == Command::NextClip) {
+                    let at = self.state.clips.segments.selected_index();
+                    let next = match (at, cmd == Command::NextClip) {
                         (None, _) => 0,
                         (Some(i), true) => (i + 1).min(n - 1),
                         (Some(i), false) => i.saturating_sub(1),
@@ -253,21 +342,24 @@ impl SlopApp {
                 }
             }
             Command::SetClipStart => {
-                if let Some(c) = self.state.selected_clip() {
+                self.state.mark_in = Some(self.state.playhead_secs);
+                if let Some(c) = self.state.selected_segment() {
                     let end = c.end;
                     self.run(Command::SetClipBounds(self.state.playhead_secs, end));
                 }
             }
             Command::SetClipEnd => {
-                if let Some(c) = self.state.selected_clip() {
+                self.state.mark_out = Some(self.state.playhead_secs);
+                if let Some(c) = self.state.selected_segment() {
                     let start = c.start;
                     self.run(Command::SetClipBounds(start, self.state.playhead_secs));
                 }
             }
             Command::TrimClip { index, start, end } => {
-                if index < self.state.clips.clips.len() {
-                    self.state.clips.selected = Some(index);
-                    self.run(Command::SetClipBounds(start, end));
+                if let Some(id) = self.id_at(index) {
+                    self.state.clips.segments.selected = Some(id);
+                    let what = format!("Trim segment #{}", index + 1);
+                    self.edit_coalescing(&what, id, |s, d| s.trim(id, start, end, d));
                 }
             }
             Command::SetView(view) => self.state.view = view.clamped(self.state.duration_secs()),
@@ -295,24 +387,66 @@ impl SlopApp {
                 self.state.view = TimelineView::fit(self.state.duration_secs());
             }
             Command::SetClipBounds(start, end) => {
-                let duration = self.state.duration_secs();
-                let min_len = 1.0 / self.state.fps();
-                if let Some(c) = self
-                    .state
-                    .clips
-                    .selected
-                    .and_then(|i| self.state.clips.clips.get_mut(i))
-                {
-                    let start = start.clamp(0.0, duration);
-                    let end = end.clamp(0.0, duration);
-                    if end - start >= min_len {
-                        c.start = start;
-                        c.end = end;
-                        self.state.clips.version += 1;
-                    } else {
-                        self.state.status = "A clip must end after it starts".into();
-                    }
+                if let Some(id) = self.state.clips.segments.selected {
+                    let n = self
+                        .state
+                        .clips
+                        .segments
+                        .selected_index()
+                        .map_or(0, |i| i + 1);
+                    let what = format!("Trim segment #{n}");
+                    self.edit_coalescing(&what, id, |s, d| s.trim(id, start, end, d));
                 }
+            }
+        }
+    }
+
+    /// The id of the segment at list position `i`.
+    fn id_at(&self, i: usize) -> Option<u64> {
+        self.state.segments().get(i).map(|s| s.id)
+    }
+
+    /// Makes an edit of the segment list as one undo step named `what`; a refusal goes to the
+    /// status line.
+    fn edit<T>(
+        &mut self,
+        what: &str,
+        f: impl FnOnce(&mut Segments, f64) -> Result<T, Refused>,
+    ) -> Option<T> {
+        self.edit_with(what, None, f)
+    }
+
+    /// An edit that joins the one before when it is of the same segment right after it (the
+    /// frames of a drag, the keys of a label).
+    fn edit_coalescing<T>(
+        &mut self,
+        what: &str,
+        id: u64,
+        f: impl FnOnce(&mut Segments, f64) -> Result<T, Refused>,
+    ) -> Option<T> {
+        self.edit_with(what, Some(id), f)
+    }
+
+    fn edit_with<T>(
+        &mut self,
+        what: &str,
+        key: Option<u64>,
+        f: impl FnOnce(&mut Segments, f64) -> Result<T, Refused>,
+    ) -> Option<T> {
+        let before = self.state.clips.segments.clone();
+        let duration = self.state.duration_secs();
+        match f(&mut self.state.clips.segments, duration) {
+            Ok(v) => {
+                match key {
+                    Some(k) => self.state.history.record_coalescing(what, before, k),
+                    None => self.state.history.record(what, before),
+                }
+                self.state.clips.version += 1;
+                Some(v)
+            }
+            Err(Refused(why)) => {
+                self.state.status = why;
+                None
             }
         }
     }
@@ -328,11 +462,9 @@ impl SlopApp {
         let clips: Vec<ClipRequest> = self
             .state
             .clips
-            .clips
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !self.state.unchosen.contains(i))
-            .map(|(_, c)| ClipRequest {
+            .segments
+            .chosen()
+            .map(|c| ClipRequest {
                 start: c.start,
                 end: c.end,
                 subtitles: None,
@@ -633,8 +765,8 @@ impl eframe::App for SlopApp {
         }
         if let Some(mut bench) = self.bench.take() {
             let (cmds, close) = bench.step(self, ctx);
-            if bench.wants_many_clips() && self.state.clips.clips.len() != 2000 {
-                self.state.clips.clips =
+            if bench.wants_many_clips() && self.state.segments().len() != 2000 {
+                self.state.clips.segments =
                     super::bench::Bench::many_clips(self.state.duration_secs());
                 // Not a person's edit: nothing to save.
                 self.saved_version = self.state.clips.version;
@@ -650,7 +782,7 @@ impl eframe::App for SlopApp {
             if let Some(file) = &self.state.file {
                 self.jobs.save_project(
                     file.path.clone(),
-                    self.state.clips.clips.clone(),
+                    self.state.clips.segments.items.clone(),
                     self.state.clips.scenes.clone(),
                     self.state.clips.transcript.clone(),
                 );
@@ -665,10 +797,11 @@ impl eframe::App for SlopApp {
         if self.state.show_log {
             panels::log::log_ui(ui, &self.state, &mut cmds);
         }
-        if !self.state.clips.clips.is_empty() || self.state.analysis.is_some() {
+        if !self.state.segments().is_empty() || self.state.analysis.is_some() {
             panels::clips::clips_ui(ui, &self.state, &mut cmds);
         }
         let layout = panels::preview::preview_ui(ui, &self.state, &mut cmds);
+        self.state.focus_label = false; // the label field has taken it (if it was drawn)
         if let Some(size) = layout.picture {
             self.set_preview_size(size, ui.ctx().pixels_per_point());
         }

@@ -321,11 +321,11 @@ impl Bench {
         (cmds, false)
     }
 
-    /// 2000 clips over the video, for the timeline's drawing time.
-    pub fn many_clips(duration: f64) -> Vec<Clip> {
+    /// 2000 segments over the video, for the timeline's drawing time.
+    pub fn many_clips(duration: f64) -> super::segments::Segments {
         let n = 2000;
         let step = duration / n as f64;
-        (0..n)
+        let clips: Vec<Clip> = (0..n)
             .map(|i| Clip {
                 start: i as f64 * step,
                 end: i as f64 * step + step * 0.8,
@@ -333,7 +333,10 @@ impl Bench {
                 reasons: Vec::new(),
                 features: Default::default(),
             })
-            .collect()
+            .collect();
+        let mut s = super::segments::Segments::default();
+        s.merge_ranking(&clips);
+        s
     }
 
     /// Whether the next frames should draw the 2000 clips.

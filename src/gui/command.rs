@@ -66,6 +66,30 @@ pub enum Command {
     WantThumbnails(Vec<f64>),
     /// Tick or untick clip n for export.
     ToggleChosen(usize),
+    /// Label segment n.
+    SetLabel(usize, String),
+    /// Put the keyboard in the selected segment's label (Enter).
+    FocusLabel,
+    /// Undo / redo the last segment edit (Ctrl+Z; Ctrl+Shift+Z or Ctrl+Y).
+    Undo,
+    Redo,
+    /// A segment of the person's own: the I / O marks, or 10 s from the playhead (N or +).
+    AddSegment,
+    /// Split the selected segment at the playhead (B).
+    SplitSegment,
+    /// Delete the selected segment (Delete or Backspace).
+    DeleteSegment,
+    /// A copy of the selected segment (Ctrl+D).
+    DuplicateSegment,
+    /// Move the selected segment up / down in export order (Alt+↑ / Alt+↓).
+    MoveSegment {
+        up: bool,
+    },
+    /// Find Viral Clips with edited segments there: keep them, or replace everything.
+    FindClipsKeeping {
+        keep_edits: bool,
+    },
+    CancelFind,
     /// Export the ticked clips.
     ExportClips,
     CancelExport,
@@ -79,8 +103,17 @@ pub enum Command {
 
 /// The commands that have a fixed label and shortcut. Shift+arrow comes before the plain
 /// arrow: egui matches shortcuts ignoring an extra Shift, so the more specific one must win.
-pub const SHORTCUT_COMMANDS: [Command; 25] = [
+pub const SHORTCUT_COMMANDS: [Command; 34] = [
     Command::OpenDialog,
+    Command::Redo,
+    Command::Undo,
+    Command::DuplicateSegment,
+    Command::MoveSegment { up: true },
+    Command::MoveSegment { up: false },
+    Command::AddSegment,
+    Command::SplitSegment,
+    Command::DeleteSegment,
+    Command::FocusLabel,
     Command::ZoomTimeline(2.0),
     Command::ZoomTimeline(0.5),
     Command::ExportClips,
@@ -145,6 +178,21 @@ impl Command {
             Command::FitTimeline => "Show the whole video".into(),
             Command::WantThumbnails(_) => "More thumbnails".into(),
             Command::ToggleChosen(_) => "Export this clip".into(),
+            Command::SetLabel(..) => "Label".into(),
+            Command::FocusLabel => "Label the selected segment".into(),
+            Command::Undo => "Undo".into(),
+            Command::Redo => "Redo".into(),
+            Command::AddSegment => "Add a segment (I/O marks or at the playhead)".into(),
+            Command::SplitSegment => "Split the segment at the playhead".into(),
+            Command::DeleteSegment => "Delete the segment".into(),
+            Command::DuplicateSegment => "Duplicate the segment".into(),
+            Command::MoveSegment { up: true } => "Move the segment up".into(),
+            Command::MoveSegment { up: false } => "Move the segment down".into(),
+            Command::FindClipsKeeping { keep_edits: true } => "Find again, keep my edits".into(),
+            Command::FindClipsKeeping { keep_edits: false } => {
+                "Find again, replace everything".into()
+            }
+            Command::CancelFind => "Cancel".into(),
             Command::ExportClips => "Export clips".into(),
             Command::CancelExport => "Cancel export".into(),
             Command::SetExportChoices(_) => "Export settings".into(),
@@ -164,6 +212,15 @@ impl Command {
             Command::StepSecs(_) => S::new(M::SHIFT, Key::ArrowRight),
             Command::SeekStart => S::new(M::NONE, Key::Home),
             Command::SeekEnd => S::new(M::NONE, Key::End),
+            Command::Undo => S::new(M::COMMAND, Key::Z),
+            Command::Redo => S::new(M::COMMAND | M::SHIFT, Key::Z),
+            Command::DuplicateSegment => S::new(M::COMMAND, Key::D),
+            Command::MoveSegment { up: true } => S::new(M::ALT, Key::ArrowUp),
+            Command::MoveSegment { up: false } => S::new(M::ALT, Key::ArrowDown),
+            Command::AddSegment => S::new(M::NONE, Key::N),
+            Command::SplitSegment => S::new(M::NONE, Key::B),
+            Command::DeleteSegment => S::new(M::NONE, Key::Delete),
+            Command::FocusLabel => S::new(M::NONE, Key::Enter),
             Command::ZoomTimeline(f) if *f > 1.0 => S::new(M::COMMAND, Key::ArrowUp),
             Command::ZoomTimeline(_) => S::new(M::COMMAND, Key::ArrowDown),
             Command::PrevKeyframe => S::new(M::ALT, Key::ArrowLeft),
@@ -193,6 +250,9 @@ impl Command {
             Command::StepFrames(n) if *n < 0 => S::new(M::NONE, Key::Comma),
             Command::StepFrames(_) => S::new(M::NONE, Key::Period),
             Command::TogglePlay => S::new(M::NONE, Key::K),
+            Command::Redo => S::new(M::COMMAND, Key::Y),
+            Command::AddSegment => S::new(M::NONE, Key::Plus),
+            Command::DeleteSegment => S::new(M::NONE, Key::Backspace),
             _ => return None,
         })
     }

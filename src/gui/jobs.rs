@@ -8,13 +8,12 @@
 use super::state::AnalysisFailure;
 use crate::logging::LogLine;
 use crossbeam_channel::Sender;
-use slopcannon_engine::analysis::scoring::Clip;
 use slopcannon_engine::analysis::{analyze, Analysis, AnalyzeOptions, Ranking, Scene};
 use slopcannon_engine::export::{export_clips, ClipRequest, ExportOptions, JobResult};
 use slopcannon_engine::media::grab::RgbaFrame;
 use slopcannon_engine::media::probe::{probe_decodable, MediaInfo};
 use slopcannon_engine::progress::{CancelToken, Event, EventSink, JobId};
-use slopcannon_engine::project::Project;
+use slopcannon_engine::project::{Project, Segment};
 use slopcannon_engine::speech::Transcript;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -176,8 +175,8 @@ pub fn system_file_picker() -> FilePicker {
     })
 }
 
-/// A clip list to save: the video, its clips and scene cuts.
-type SaveRequest = (PathBuf, Vec<Clip>, Vec<Scene>, Option<Arc<Transcript>>);
+/// A project to save: the video, its segments and scene cuts, the transcript.
+type SaveRequest = (PathBuf, Vec<Segment>, Vec<Scene>, Option<Arc<Transcript>>);
 
 /// The size thumbnails are decoded at (they are drawn 40 points high, larger on hover).
 pub const THUMB_SIZE: (u32, u32) = (160, 90);
@@ -463,11 +462,11 @@ impl Jobs {
         }
     }
 
-    /// Saves the clip list of a video (on the saver thread; the newest save wins).
+    /// Saves the segments of a video (on the saver thread; the newest save wins).
     pub fn save_project(
         &self,
         video: PathBuf,
-        clips: Vec<Clip>,
+        clips: Vec<Segment>,
         scenes: Vec<Scene>,
         transcript: Option<Arc<Transcript>>,
     ) {

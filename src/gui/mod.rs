@@ -9,6 +9,7 @@ pub mod command;
 pub mod jobs;
 pub mod panels;
 pub mod player;
+pub mod segments;
 pub mod state;
 pub mod widgets;
 

@@ -3,6 +3,7 @@
 
 use super::command::Command;
 use super::jobs::{Msg, PickFor};
+use super::segments::{History, Segments};
 use crate::logging::LogLine;
 use slopcannon_engine::analysis::scoring::Clip;
 use slopcannon_engine::analysis::{Pass, Ranking, Scene};
@@ -11,6 +12,7 @@ use slopcannon_engine::media::frame_rate;
 use slopcannon_engine::media::grab::RgbaFrame;
 use slopcannon_engine::media::probe::MediaInfo;
 use slopcannon_engine::progress::{Event, JobId, Progress, Stage};
+use slopcannon_engine::project::Segment;
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -85,14 +87,14 @@ pub struct ExportChoices {
     pub background: Option<PathBuf>,
 }
 
-/// The clips found for the open file, and which one is selected.
+/// The segments of the open file (found clips and the person's own), the scene cuts, and
+/// what the analysis said.
 #[derive(Debug, Default)]
 pub struct ClipList {
     pub pass: Option<Pass>,
-    pub clips: Vec<Clip>,
+    pub segments: Segments,
     pub scenes: Vec<Scene>,
-    pub selected: Option<usize>,
-    /// Increases whenever the full-pass clips change (found, trimmed): they are saved then.
+    /// Increases whenever the segments change (found, edited): they are saved then.
     pub version: u64,
     /// What was said in the video, when speech was transcribed.
     pub transcript: Option<std::sync::Arc<slopcannon_engine::speech::Transcript>>,
@@ -157,8 +159,18 @@ pub struct AppState {
     pub clips: ClipList,
     pub export: Option<RunningExport>,
     pub export_choices: ExportChoices,
-    /// Clips left out of the export (by index), unticked in the list.
-    pub unchosen: std::collections::BTreeSet<usize>,
+    /// Undo / redo of the segment edits.
+    pub history: History,
+    /// Find Viral Clips was asked for while there are edited segments: the window asks
+    /// whether to keep them.
+    pub confirm_find: bool,
+    /// The next ranking replaces every segment, edited ones too (the person said so).
+    pub replace_edits: bool,
+    /// The in / out marks (I / O), for adding a segment (N).
+    pub mark_in: Option<f64>,
+    pub mark_out: Option<f64>,
+    /// The label field of the selected segment should take the keyboard (Enter).
+    pub focus_label: bool,
 }
 
 impl AppState {
@@ -221,7 +233,11 @@ impl AppState {
             version: self.clips.version,
             ..ClipList::default()
         };
-        self.unchosen.clear();
+        self.history.clear();
+        self.confirm_find = false;
+        self.replace_edits = false;
+        self.mark_in = None;
+        self.mark_out = None;
         self.status = format!("Opening {}…", path.display());
         generation
     }
@@ -234,9 +250,14 @@ impl AppState {
             .map(|f| f.generation)
     }
 
-    /// The selected clip.
-    pub fn selected_clip(&self) -> Option<&Clip> {
-        self.clips.selected.and_then(|i| self.clips.clips.get(i))
+    /// The selected segment.
+    pub fn selected_segment(&self) -> Option<&Segment> {
+        self.clips.segments.selected()
+    }
+
+    /// The segments in the list's order.
+    pub fn segments(&self) -> &[Segment] {
+        &self.clips.segments.items
     }
 
     /// Moves the playhead (clamped to the file); returns the new seek generation.
@@ -298,18 +319,17 @@ impl AppState {
                             info.duration_secs.unwrap_or(0.0),
                         );
                         file.info = Some(info);
-                        if let Some(project) = saved.filter(|p| !p.clips.is_empty()) {
+                        if let Some(project) = saved.filter(|p| !p.segments.is_empty()) {
                             let note = format!(
-                                "restored {} clips from the last session",
-                                project.clips.len()
+                                "restored {} segments from the last session",
+                                project.segments.len()
                             );
                             tracing::info!("{note}");
                             self.status = format!("{} — {note}", self.status);
                             self.clips = ClipList {
                                 pass: Some(Pass::Full),
-                                clips: project.clips,
+                                segments: Segments::from_saved(project.segments),
                                 scenes: project.scenes,
-                                selected: Some(0),
                                 version: self.clips.version,
                                 transcript: project.transcript.map(std::sync::Arc::new),
                                 curves: None,
@@ -454,13 +474,20 @@ impl AppState {
                         }
                         self.clips.transcript = analysis.transcript.map(std::sync::Arc::new);
                         self.clips.curves = Some(std::sync::Arc::new(analysis.curves));
-                        self.set_clips(analysis.pass, analysis.clips, Some(analysis.scenes));
+                        let kept =
+                            self.set_clips(analysis.pass, analysis.clips, Some(analysis.scenes));
                         self.status = format!(
                             "Found {n} clips and {} scene cuts in {secs:.1} s",
                             self.clips.scenes.len()
                         );
+                        if kept > 0 {
+                            self.status += &format!(
+                                "; kept the {kept} segment{} you edited",
+                                if kept == 1 { "" } else { "s" }
+                            );
+                        }
                         tracing::info!("{}", self.status);
-                        if n > 0 && self.clips.selected.is_none() {
+                        if n > 0 && self.clips.segments.selected.is_none() {
                             return Some(Command::SelectClip(0));
                         }
                     }
@@ -479,26 +506,42 @@ impl AppState {
         None
     }
 
-    /// Replaces the clip list, keeping the selection on the clip that overlaps it most.
-    fn set_clips(&mut self, pass: Pass, clips: Vec<Clip>, scenes: Option<Vec<Scene>>) {
-        let previous = self.selected_clip().map(|c| (c.start, c.end));
-        self.clips.selected = previous.and_then(|(s, e)| {
-            clips
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (i, (c.end.min(e) - c.start.max(s)).max(0.0)))
-                .filter(|(_, overlap)| *overlap > 0.0)
-                .max_by(|a, b| a.1.total_cmp(&b.1))
-                .map(|(i, _)| i)
-        });
+    /// A ranking arrived: the segments the person edited stay (and the status says so), the
+    /// untouched found ones are replaced — unless the person asked for a clean slate. The
+    /// selection stays on its segment, or moves to the found clip over it.
+    fn set_clips(&mut self, pass: Pass, clips: Vec<Clip>, scenes: Option<Vec<Scene>>) -> usize {
+        let previous = self.selected_segment().map(|c| (c.start, c.end));
+        let list = &mut self.clips.segments;
+        let kept = if std::mem::take(&mut self.replace_edits) {
+            list.replace_with_ranking(&clips);
+            0
+        } else {
+            list.merge_ranking(&clips)
+        };
+        if list.selected.is_none() {
+            list.selected = previous.and_then(|(s, e)| {
+                list.items
+                    .iter()
+                    .map(|c| (c.id, (c.end.min(e) - c.start.max(s)).max(0.0)))
+                    .filter(|(_, overlap)| *overlap > 0.0)
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .map(|(id, _)| id)
+            });
+        }
+        if kept > 0 {
+            let note = format!(
+                "kept the {kept} segment{} you edited",
+                if kept == 1 { "" } else { "s" }
+            );
+            tracing::info!("{note}");
+            self.status = note;
+        }
         self.clips.pass = Some(pass);
-        self.clips.clips = clips;
         if let Some(scenes) = scenes {
             self.clips.scenes = scenes;
         }
-        if pass == Pass::Full {
-            self.clips.version += 1;
-        }
+        self.clips.version += 1;
+        kept
     }
 }
 

@@ -1,6 +1,7 @@
-//! `Project`: the clips found (and trimmed) for one video, saved beside the app's data so that
-//! closing the window, a crash or reopening the file loses nothing. Plain data, versioned,
-//! written to a temporary file and renamed into place.
+//! `Project`: the segments of one video — the clips found and the person's own, with their
+//! trims, labels and ticks — saved beside the app's data so that closing the window, a crash
+//! or reopening the file loses nothing. Plain data, versioned, written to a temporary file and
+//! renamed into place. Version 1 files (found clips only) load as segments.
 
 use crate::analysis::scoring::Clip;
 use crate::analysis::Scene;
@@ -9,7 +10,49 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// The format version written by this build.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+
+/// One span of the video to export: a clip the analysis found, or one the person made.
+/// Its `id` stays with it through trims, re-rankings and undo, so ticks and labels follow it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Segment {
+    pub id: u64,
+    pub start: f64,
+    pub end: f64,
+    /// 0–100 for a found clip; 0 for the person's own.
+    pub score: f64,
+    /// Why the analysis picked it (empty for the person's own).
+    pub reasons: Vec<String>,
+    pub label: String,
+    /// Ticked for export.
+    pub chosen: bool,
+    /// The person changed it (bounds, label, tick) or made it: a new ranking keeps it.
+    pub edited: bool,
+    /// Made by the person (not found by the analysis).
+    pub own: bool,
+}
+
+impl Segment {
+    /// A found clip as a segment (ticked, untouched).
+    pub fn found(id: u64, clip: &Clip) -> Segment {
+        Segment {
+            id,
+            start: clip.start,
+            end: clip.end,
+            score: clip.score,
+            reasons: clip.reasons.clone(),
+            label: String::new(),
+            chosen: true,
+            edited: false,
+            own: false,
+        }
+    }
+
+    pub fn len_secs(&self) -> f64 {
+        self.end - self.start
+    }
+}
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -20,6 +63,9 @@ pub struct Project {
     /// does not get stale clips.
     pub video_size: u64,
     pub video_mtime_secs: u64,
+    pub segments: Vec<Segment>,
+    /// Version 1 kept only the found clips: read, then turned into segments.
+    #[serde(skip_serializing)]
     pub clips: Vec<Clip>,
     pub scenes: Vec<Scene>,
     /// The transcript, so captions work after a restart without transcribing again.
@@ -74,7 +120,7 @@ fn file_stamp(video: &Path) -> (u64, u64) {
 impl Project {
     pub fn new(
         video: &Path,
-        clips: Vec<Clip>,
+        segments: Vec<Segment>,
         scenes: &[Scene],
         transcript: Option<crate::speech::Transcript>,
     ) -> Project {
@@ -84,7 +130,8 @@ impl Project {
             video: video.to_path_buf(),
             video_size,
             video_mtime_secs,
-            clips,
+            segments,
+            clips: Vec::new(),
             scenes: scenes.to_vec(),
             transcript,
         }
@@ -118,10 +165,18 @@ impl Project {
                 })
             }
         };
-        let project: Project = serde_json::from_str(&text).map_err(|e| ProjectError::Load {
+        let mut project: Project = serde_json::from_str(&text).map_err(|e| ProjectError::Load {
             path: path.clone(),
             reason: e.to_string(),
         })?;
+        if project.segments.is_empty() && !project.clips.is_empty() {
+            // Version 1: found clips, all ticked.
+            project.segments = std::mem::take(&mut project.clips)
+                .iter()
+                .zip(1..)
+                .map(|(c, id)| Segment::found(id, c))
+                .collect();
+        }
         let stamp = file_stamp(video);
         if project.version > VERSION || (project.video_size, project.video_mtime_secs) != stamp {
             return Ok(None);
@@ -147,10 +202,24 @@ mod tests {
             reasons: vec!["loud".into()],
             features: Default::default(),
         };
-        let p = Project::new(&video, vec![clip], &[], None);
+        let mut seg = Segment::found(7, &clip);
+        seg.label = "the good bit".into();
+        seg.chosen = false;
+        let p = Project::new(&video, vec![seg.clone()], &[], None);
         let saved = p.save(&dir).expect("save");
         assert!(saved.starts_with(dir.join("projects")));
-        assert_eq!(Project::load(&dir, &video).expect("load"), Some(p));
+        assert_eq!(Project::load(&dir, &video).expect("load"), Some(p.clone()));
+        // A version 1 file (clips only) loads as ticked segments.
+        let v1 = serde_json::json!({
+            "version": 1, "video": video, "video_size": p.video_size,
+            "video_mtime_secs": p.video_mtime_secs, "clips": [clip], "scenes": [],
+        });
+        std::fs::write(&saved, v1.to_string()).expect("write v1");
+        let old = Project::load(&dir, &video)
+            .expect("load v1")
+            .expect("v1 project");
+        assert_eq!(old.segments, vec![Segment::found(1, &clip)]);
+        assert!(old.segments[0].chosen && !old.segments[0].edited);
         std::fs::write(&video, b"a different video now").expect("write");
         assert_eq!(Project::load(&dir, &video).expect("load"), None);
         std::fs::write(&saved, b"{ broken").expect("write");

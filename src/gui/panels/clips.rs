@@ -1,11 +1,12 @@
-//! The clip list (right side): the clips found, best first, with score, span and reasons.
-//! Click a clip to select it and jump there; J / K step through the list; I / O trim the
-//! selected clip to the playhead.
+//! The segment list (right side): the clips found, best first, and the person's own, with
+//! score, span, label and reasons; the selected one's bounds typed as `m:ss.fff` and its label.
+//! Click a segment to select it and jump there; ↑ / ↓ step through the list; I / O trim the
+//! selected one to the playhead; N adds, B splits, Delete deletes, Ctrl+Z undoes.
 
 use crate::gui::command::Command;
 use crate::gui::state::AppState;
 use slopcannon_engine::analysis::Pass;
-use slopcannon_engine::media::format_secs;
+use slopcannon_engine::media::{format_secs, parse_secs};
 
 pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     egui::Panel::right("clips")
@@ -17,7 +18,8 @@ pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
                 match state.clips.pass {
                     Some(Pass::Quick) => {
                         ui.label("(quick pass — refining…)").on_hover_text(
-                            "Ranked from audio and keyframes; the full pass is still running.",
+                            "Ranked from audio and keyframes; the full pass is still running. \
+                             What you edit now is kept.",
                         );
                     }
                     Some(Pass::Full) => {
@@ -26,9 +28,37 @@ pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
                     None => {}
                 }
             });
-            if state.clips.clips.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                for cmd in [
+                    Command::AddSegment,
+                    Command::SplitSegment,
+                    Command::DuplicateSegment,
+                    Command::DeleteSegment,
+                ] {
+                    let text = match cmd {
+                        Command::AddSegment => "Add",
+                        Command::SplitSegment => "Split",
+                        Command::DuplicateSegment => "Duplicate",
+                        _ => "Delete",
+                    };
+                    let key = cmd
+                        .shortcut()
+                        .map(|k| ui.ctx().format_shortcut(&k))
+                        .unwrap_or_default();
+                    if ui
+                        .small_button(text)
+                        .on_hover_text(format!("{} ({key})", cmd.label()))
+                        .clicked()
+                    {
+                        cmds.push(cmd);
+                    }
+                }
+            });
+            if state.segments().is_empty() {
                 if state.analysis.is_some() {
                     ui.label("Looking for the best moments…");
+                } else {
+                    ui.label("No segments: N adds one at the playhead.");
                 }
                 return;
             }
@@ -36,19 +66,29 @@ pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
-                    for (i, clip) in state.clips.clips.iter().enumerate() {
-                        let selected = state.clips.selected == Some(i);
+                    let selected_id = state.clips.segments.selected;
+                    for (i, seg) in state.segments().iter().enumerate() {
+                        let selected = selected_id == Some(seg.id);
+                        let what = if seg.own {
+                            "yours".to_string()
+                        } else {
+                            format!("score {:.0}", seg.score)
+                        };
+                        let label = if seg.label.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" “{}”", seg.label)
+                        };
                         let title = format!(
-                            "#{}  {} – {}  ({:.0} s)   score {:.0}",
+                            "#{}{label}  {} – {}  ({:.0} s)   {what}",
                             i + 1,
-                            format_secs(clip.start),
-                            format_secs(clip.end),
-                            clip.end - clip.start,
-                            clip.score
+                            format_secs(seg.start),
+                            format_secs(seg.end),
+                            seg.len_secs(),
                         );
                         let response = ui
                             .horizontal(|ui| {
-                                let mut chosen = !state.unchosen.contains(&i);
+                                let mut chosen = seg.chosen;
                                 if ui
                                     .checkbox(&mut chosen, "")
                                     .on_hover_text("Export this clip")
@@ -59,51 +99,64 @@ pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
                                 ui.selectable_label(selected, egui::RichText::new(title).strong())
                             })
                             .inner
-                            .on_hover_text("Select and jump to this clip (J / K: next / previous)");
+                            .on_hover_text("Select and jump to this clip (↑ / ↓: previous / next)");
                         if response.clicked() {
                             cmds.push(Command::SelectClip(i));
                         }
-                        for reason in &clip.reasons {
+                        for reason in &seg.reasons {
                             ui.label(egui::RichText::new(format!("   • {reason}")).small());
                         }
                         if selected {
-                            trim_ui(ui, clip.start, clip.end, state, cmds);
+                            edit_ui(ui, i, seg, state, cmds);
                         }
                         ui.separator();
                     }
                 });
         });
+    confirm_find_ui(ui, state, cmds);
 }
 
-/// Start/end editors for the selected clip.
-fn trim_ui(ui: &mut egui::Ui, start: f64, end: f64, state: &AppState, cmds: &mut Vec<Command>) {
+/// The selected segment's bounds (typed as `m:ss.fff`, or dragged) and label.
+fn edit_ui(
+    ui: &mut egui::Ui,
+    index: usize,
+    seg: &slopcannon_engine::project::Segment,
+    state: &AppState,
+    cmds: &mut Vec<Command>,
+) {
     let duration = state.duration_secs();
     let frame = 1.0 / state.fps();
     ui.horizontal(|ui| {
-        let mut s = start;
-        let mut e = end;
+        let mut s = seg.start;
+        let mut e = seg.end;
+        let time = |v: &mut f64, ui: &mut egui::Ui| {
+            ui.add(
+                egui::DragValue::new(v)
+                    .range(0.0..=duration)
+                    .speed(frame)
+                    .custom_formatter(|v, _| format_secs(v))
+                    .custom_parser(parse_secs),
+            )
+        };
         let start_label = ui.label("start");
-        let changed_s = ui
-            .add(
-                egui::DragValue::new(&mut s)
-                    .range(0.0..=duration)
-                    .speed(frame)
-                    .max_decimals(3),
-            )
-            .labelled_by(start_label.id)
-            .changed();
+        let changed_s = time(&mut s, ui).labelled_by(start_label.id).changed();
         let end_label = ui.label("end");
-        let changed_e = ui
-            .add(
-                egui::DragValue::new(&mut e)
-                    .range(0.0..=duration)
-                    .speed(frame)
-                    .max_decimals(3),
-            )
-            .labelled_by(end_label.id)
-            .changed();
+        let changed_e = time(&mut e, ui).labelled_by(end_label.id).changed();
         if changed_s || changed_e {
             cmds.push(Command::SetClipBounds(s, e));
+        }
+    });
+    ui.horizontal(|ui| {
+        let label_label = ui.label("label");
+        let mut text = seg.label.clone();
+        let field = ui
+            .add(egui::TextEdit::singleline(&mut text).hint_text("Enter to name it"))
+            .labelled_by(label_label.id);
+        if state.focus_label {
+            field.request_focus();
+        }
+        if field.changed() {
+            cmds.push(Command::SetLabel(index, text));
         }
     });
     ui.horizontal(|ui| {
@@ -116,10 +169,40 @@ fn trim_ui(ui: &mut egui::Ui, start: f64, end: f64, state: &AppState, cmds: &mut
     });
 }
 
+/// Find Viral Clips again with edited segments there: keep them, or start over?
+fn confirm_find_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
+    if !state.confirm_find {
+        return;
+    }
+    let edited = state.clips.segments.edited();
+    egui::Window::new("Find Viral Clips again?")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+        .show(ui.ctx(), |ui| {
+            ui.label(format!(
+                "You edited or made {edited} segment{}. Keep them and replace only the \
+                 untouched found clips, or start over?",
+                if edited == 1 { "" } else { "s" }
+            ));
+            ui.horizontal(|ui| {
+                for cmd in [
+                    Command::FindClipsKeeping { keep_edits: true },
+                    Command::FindClipsKeeping { keep_edits: false },
+                    Command::CancelFind,
+                ] {
+                    if ui.button(cmd.label()).clicked() {
+                        cmds.push(cmd);
+                    }
+                }
+            });
+        });
+}
+
 /// Export choices, the Export button, and the export's progress.
 fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     use slopcannon_engine::export::Portrait;
-    let chosen = state.clips.clips.len() - state.unchosen.len().min(state.clips.clips.len());
+    let chosen = state.clips.segments.chosen().count();
     if let Some(run) = &state.export {
         let p = run.progress.as_ref();
         let fraction = p.and_then(|p| p.fraction()).unwrap_or(0.0) as f32;

@@ -74,6 +74,49 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) 
                 }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.menu_button("Edit", |ui| {
+                    let undo = state
+                        .history
+                        .undo_label()
+                        .map_or("Undo".to_string(), |w| format!("Undo {w}"));
+                    let redo = state
+                        .history
+                        .redo_label()
+                        .map_or("Redo".to_string(), |w| format!("Redo {w}"));
+                    let undo_ok = state.history.undo_label().is_some();
+                    let redo_ok = state.history.redo_label().is_some();
+                    let selected = state.selected_segment().is_some();
+                    let items = [
+                        (undo, Command::Undo, undo_ok),
+                        (redo, Command::Redo, redo_ok),
+                        (Command::AddSegment.label(), Command::AddSegment, true),
+                        (Command::SplitSegment.label(), Command::SplitSegment, selected),
+                        (Command::DuplicateSegment.label(), Command::DuplicateSegment, selected),
+                        (Command::DeleteSegment.label(), Command::DeleteSegment, selected),
+                        (
+                            Command::MoveSegment { up: true }.label(),
+                            Command::MoveSegment { up: true },
+                            selected,
+                        ),
+                        (
+                            Command::MoveSegment { up: false }.label(),
+                            Command::MoveSegment { up: false },
+                            selected,
+                        ),
+                        (Command::FocusLabel.label(), Command::FocusLabel, selected),
+                    ];
+                    for (text, cmd, enabled) in items {
+                        let key = cmd
+                            .shortcut()
+                            .map(|k| ui.ctx().format_shortcut(&k))
+                            .unwrap_or_default();
+                        let button = egui::Button::new(text).shortcut_text(key);
+                        if ui.add_enabled(enabled, button).clicked() {
+                            cmds.push(cmd);
+                            ui.close();
+                        }
+                    }
+                });
                 ui.menu_button("Shortcuts", |ui| {
                     for cmd in SHORTCUT_COMMANDS {
                         if let Some(sc) = cmd.shortcut() {

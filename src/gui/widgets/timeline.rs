@@ -296,7 +296,7 @@ fn interact(
         if let Some(p) = response.interact_pointer_pos() {
             let t = g.axis.t_of(f64::from(p.x));
             match clip_at(state, g, p) {
-                Some((index, _)) if state.clips.selected != Some(index) => {
+                Some((index, _)) if state.clips.segments.selected_index() != Some(index) => {
                     cmds.push(Command::SelectClip(index));
                 }
                 _ => cmds.push(Command::Seek(t)),
@@ -310,7 +310,7 @@ fn interact(
 fn grab(state: &AppState, g: &Geometry, p: egui::Pos2, view: TimelineView) -> Drag {
     let t = g.axis.t_of(f64::from(p.x));
     if let Some((index, edge)) = clip_at(state, g, p) {
-        let c = &state.clips.clips[index];
+        let c = &state.segments()[index];
         return match edge {
             Some(true) => Drag::Edge {
                 index,
@@ -342,13 +342,12 @@ fn clip_at(state: &AppState, g: &Geometry, p: egui::Pos2) -> Option<(usize, Opti
     if !g.clips.contains(p) {
         return None;
     }
-    let order = state
-        .clips
-        .selected
+    let selected = state.clips.segments.selected_index();
+    let order = selected
         .into_iter()
-        .chain((0..state.clips.clips.len()).filter(|i| Some(*i) != state.clips.selected));
+        .chain((0..state.segments().len()).filter(|i| Some(*i) != selected));
     for i in order {
-        let Some(c) = state.clips.clips.get(i) else {
+        let Some(c) = state.segments().get(i) else {
             continue;
         };
         let (x0, x1) = (g.axis.x_of(c.start) as f32, g.axis.x_of(c.end) as f32);
@@ -546,12 +545,17 @@ fn draw_curves(painter: &egui::Painter, state: &AppState, r: Rect, axis: &TimeAx
 }
 
 fn draw_clips(painter: &egui::Painter, state: &AppState, r: Rect, axis: &TimeAxis) {
-    for (i, clip) in state.clips.clips.iter().enumerate() {
+    let selected_id = state.clips.segments.selected;
+    for (i, clip) in state.segments().iter().enumerate() {
         if clip.end < axis.t0 || clip.start > axis.t1 {
             continue;
         }
-        let selected = state.clips.selected == Some(i);
-        let alpha = if selected { 220 } else { 90 };
+        let selected = selected_id == Some(clip.id);
+        let alpha = match (selected, clip.chosen) {
+            (true, _) => 220,
+            (false, true) => 90,
+            (false, false) => 35, // not for export
+        };
         let [cr, cg, cb, _] = CLIP_COLOR.to_array();
         let x0 = axis.x_of(clip.start) as f32;
         let x1 = (axis.x_of(clip.end) as f32).max(x0 + 2.0);
@@ -573,7 +577,11 @@ fn draw_clips(painter: &egui::Painter, state: &AppState, r: Rect, axis: &TimeAxi
             painter.text(
                 band.left_center() + vec2(4.0, 0.0),
                 egui::Align2::LEFT_CENTER,
-                format!("#{}", i + 1),
+                if clip.label.is_empty() {
+                    format!("#{}", i + 1)
+                } else {
+                    format!("#{} {}", i + 1, clip.label)
+                },
                 egui::FontId::proportional(11.0),
                 Color32::BLACK,
             );

@@ -42,12 +42,66 @@ pub fn format_secs(secs: f64) -> String {
     }
 }
 
+/// Reads a time as people type it: `75`, `75.5`, `1:15.5`, `1:02:05.250` (what
+/// [`format_secs`] writes, and plain seconds). `None` for anything else (negative, a field of
+/// 60 or more after the first, not a number).
+pub fn parse_secs(text: &str) -> Option<f64> {
+    let parts: Vec<&str> = text.trim().split(':').collect();
+    if parts.is_empty() || parts.len() > 3 || parts.iter().any(|p| p.trim().is_empty()) {
+        return None;
+    }
+    let mut secs = 0.0;
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        let p = part.trim();
+        if !p.chars().all(|c| c.is_ascii_digit() || (last && c == '.')) {
+            return None;
+        }
+        let v: f64 = p.parse().ok()?;
+        if i > 0 && v >= 60.0 {
+            return None;
+        }
+        secs = secs * 60.0 + v;
+    }
+    secs.is_finite().then_some(secs)
+}
+
 #[cfg(test)]
 mod tests {
+    use super::{format_secs, parse_secs};
+    use proptest::prelude::*;
+
     #[test]
     fn format_secs_examples() {
-        assert_eq!(super::format_secs(0.0), "0:00.000");
-        assert_eq!(super::format_secs(65.4321), "1:05.432");
-        assert_eq!(super::format_secs(3725.0), "1:02:05.000");
+        assert_eq!(format_secs(0.0), "0:00.000");
+        assert_eq!(format_secs(65.4321), "1:05.432");
+        assert_eq!(format_secs(3725.0), "1:02:05.000");
+    }
+
+    #[test]
+    fn parse_secs_examples() {
+        assert_eq!(parse_secs("75"), Some(75.0));
+        assert_eq!(parse_secs(" 1:15.5 "), Some(75.5));
+        assert_eq!(parse_secs("1:02:05.250"), Some(3725.25));
+        assert_eq!(parse_secs("0:00.000"), Some(0.0));
+        for bad in [
+            "", ":", "1:", "-3", "1:60", "1:2:3:4", "abc", "1.5:00", "1e3", "NaN", "inf",
+        ] {
+            assert_eq!(parse_secs(bad), None, "{bad:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn parse_reads_what_format_writes(ms in 0u64..400_000_000) {
+            let t = ms as f64 / 1000.0;
+            let back = parse_secs(&format_secs(t)).expect("parses");
+            prop_assert!((back - t).abs() < 1e-6, "{t} → {} → {back}", format_secs(t));
+        }
+
+        #[test]
+        fn parse_never_panics(text in "\\PC{0,24}") {
+            let _ = parse_secs(&text);
+        }
     }
 }
