@@ -11,3 +11,4 @@ mod jobs;
 mod player;
 mod smoke;
 mod timeline;
+mod editing;

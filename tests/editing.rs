@@ -1,0 +1,117 @@
+//! Editing in the window, headless (egui_kittest) on real files: an untick made during the
+//! quick pass survives the full pass; add, split, delete, undo and redo from the keyboard; the
+//! Edit menu says what Undo will undo; a second Find Viral Clips asks before it replaces
+//! edited segments.
+
+use crate::player::{open, run_until};
+use egui_kittest::kittest::Queryable as _;
+use egui_kittest::Harness;
+use slopcannon::gui::app::SlopApp;
+use slopcannon::gui::command::Command;
+use slopcannon_engine::analysis::Pass;
+use slopcannon_testkit::fixture;
+
+fn spans(h: &Harness<'static, SlopApp>) -> Vec<(f64, f64)> {
+    h.state().state.segments().iter().map(|s| (s.start, s.end)).collect()
+}
+
+#[test]
+fn gui_an_untick_during_the_quick_pass_survives_the_full_pass() {
+    let mut h = open(&fixture("planted.mp4"), false);
+    h.state_mut().send(Command::FindClips);
+    run_until(&mut h, "the quick pass", |app| {
+        app.state.clips.pass == Some(Pass::Quick) && app.state.segments().len() >= 3
+            || app.state.clips.pass == Some(Pass::Full)
+    });
+    assert_eq!(
+        h.state().state.clips.pass,
+        Some(Pass::Quick),
+        "the quick ranking shows before the full one"
+    );
+    // Untick #3 (its checkbox) while the full pass runs.
+    let third = h.state().state.segments()[2].id;
+    h.state_mut().send(Command::ToggleChosen(2));
+    h.step();
+    run_until(&mut h, "the full pass", |app| {
+        app.state.analysis.is_none() && app.state.clips.pass == Some(Pass::Full)
+    });
+    let s = h.state().state.clips.segments.get(third).cloned().expect("still there");
+    assert!(!s.chosen, "the same segment is still unticked: {s:?}");
+    assert!(s.edited);
+    // The other found clips are ticked and the export takes all but that one.
+    let chosen: Vec<u64> = h.state().state.clips.segments.chosen().map(|s| s.id).collect();
+    assert!(!chosen.contains(&third));
+    assert_eq!(chosen.len(), h.state().state.segments().len() - 1);
+    h.run_steps(2);
+    assert!(h
+        .query_by_label_contains("kept the 1 segment you edited")
+        .is_some());
+
+    // Find Viral Clips again: the window asks first; "keep" keeps the untick.
+    h.state_mut().send(Command::FindClips);
+    h.run_steps(2);
+    assert!(h.state().state.confirm_find);
+    assert!(h.query_by_label("Find again, keep my edits").is_some());
+    h.get_by_label("Find again, keep my edits").click();
+    h.run_steps(2);
+    assert!(!h.state().state.confirm_find);
+    run_until(&mut h, "the second run", |app| {
+        app.state.analysis.is_none() && app.state.clips.pass == Some(Pass::Full)
+    });
+    let s = h.state().state.clips.segments.get(third).cloned().expect("kept");
+    assert!(!s.chosen);
+}
+
+#[test]
+fn gui_add_split_delete_undo_redo_from_the_keyboard() {
+    let mut h = open(&fixture("cfr.mp4"), false);
+    let key = |h: &mut Harness<'static, SlopApp>, k: egui::Key, m: egui::Modifiers| {
+        h.key_press_modifiers(m, k);
+        h.run_steps(2);
+    };
+    let none = egui::Modifiers::NONE;
+    // N at the playhead (0 s): a 10 s segment of our own.
+    key(&mut h, egui::Key::N, none);
+    assert_eq!(spans(&h), [(0.0, 10.0)]);
+    assert!(h.state().state.segments()[0].own);
+    // I / O marks, then N: a segment from the marks.
+    h.state_mut().send(Command::Seek(2.0));
+    h.step();
+    key(&mut h, egui::Key::I, none); // (also trims the selected one's start)
+    h.state_mut().send(Command::Seek(3.5));
+    h.step();
+    key(&mut h, egui::Key::O, none);
+    key(&mut h, egui::Key::N, none);
+    assert_eq!(spans(&h), [(2.0, 3.5), (2.0, 3.5)]);
+    // B splits the selected one (the new one) at the playhead.
+    h.state_mut().send(Command::Seek(3.0));
+    h.step();
+    key(&mut h, egui::Key::B, none);
+    assert_eq!(spans(&h), [(2.0, 3.5), (2.0, 3.0), (3.0, 3.5)]);
+    // Delete deletes the selected (the second half).
+    key(&mut h, egui::Key::Delete, none);
+    assert_eq!(spans(&h), [(2.0, 3.5), (2.0, 3.0)]);
+    // The Edit menu says what Undo will undo.
+    assert_eq!(h.state().state.history.undo_label(), Some("Delete segment"));
+    h.get_by_label("Edit").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Undo Delete segment").is_some());
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    // Ctrl+Z twice: the split, then the delete, undone; Ctrl+Shift+Z and Ctrl+Y redo.
+    key(&mut h, egui::Key::Z, egui::Modifiers::COMMAND);
+    assert_eq!(spans(&h), [(2.0, 3.5), (2.0, 3.0), (3.0, 3.5)]);
+    key(&mut h, egui::Key::Z, egui::Modifiers::COMMAND);
+    assert_eq!(spans(&h), [(2.0, 3.5), (2.0, 3.5)]);
+    key(&mut h, egui::Key::Z, egui::Modifiers::COMMAND | egui::Modifiers::SHIFT);
+    assert_eq!(spans(&h), [(2.0, 3.5), (2.0, 3.0), (3.0, 3.5)]);
+    key(&mut h, egui::Key::Y, egui::Modifiers::COMMAND);
+    assert_eq!(spans(&h), [(2.0, 3.5), (2.0, 3.0)]);
+    // Enter names the selected segment; typing goes into the label, not to the shortcuts.
+    key(&mut h, egui::Key::Enter, none);
+    h.event(egui::Event::Text("intro".into()));
+    h.run_steps(2);
+    let sel = h.state().state.selected_segment().cloned().expect("selected");
+    assert_eq!(sel.label, "intro");
+    assert_eq!(spans(&h).len(), 2, "typing N in the label adds nothing");
+}
