@@ -12,7 +12,12 @@ use slopcannon_engine::analysis::Pass;
 use slopcannon_testkit::fixture;
 
 fn spans(h: &Harness<'static, SlopApp>) -> Vec<(f64, f64)> {
-    h.state().state.segments().iter().map(|s| (s.start, s.end)).collect()
+    h.state()
+        .state
+        .segments()
+        .iter()
+        .map(|s| (s.start, s.end))
+        .collect()
 }
 
 #[test]
@@ -35,11 +40,25 @@ fn gui_an_untick_during_the_quick_pass_survives_the_full_pass() {
     run_until(&mut h, "the full pass", |app| {
         app.state.analysis.is_none() && app.state.clips.pass == Some(Pass::Full)
     });
-    let s = h.state().state.clips.segments.get(third).cloned().expect("still there");
+    let s = h
+        .state()
+        .state
+        .clips
+        .segments
+        .get(third)
+        .cloned()
+        .expect("still there");
     assert!(!s.chosen, "the same segment is still unticked: {s:?}");
     assert!(s.edited);
     // The other found clips are ticked and the export takes all but that one.
-    let chosen: Vec<u64> = h.state().state.clips.segments.chosen().map(|s| s.id).collect();
+    let chosen: Vec<u64> = h
+        .state()
+        .state
+        .clips
+        .segments
+        .chosen()
+        .map(|s| s.id)
+        .collect();
     assert!(!chosen.contains(&third));
     assert_eq!(chosen.len(), h.state().state.segments().len() - 1);
     h.run_steps(2);
@@ -58,7 +77,14 @@ fn gui_an_untick_during_the_quick_pass_survives_the_full_pass() {
     run_until(&mut h, "the second run", |app| {
         app.state.analysis.is_none() && app.state.clips.pass == Some(Pass::Full)
     });
-    let s = h.state().state.clips.segments.get(third).cloned().expect("kept");
+    let s = h
+        .state()
+        .state
+        .clips
+        .segments
+        .get(third)
+        .cloned()
+        .expect("kept");
     assert!(!s.chosen);
 }
 
@@ -103,7 +129,11 @@ fn gui_add_split_delete_undo_redo_from_the_keyboard() {
     assert_eq!(spans(&h), [(2.0, 3.5), (2.0, 3.0), (3.0, 3.5)]);
     key(&mut h, egui::Key::Z, egui::Modifiers::COMMAND);
     assert_eq!(spans(&h), [(2.0, 3.5), (2.0, 3.5)]);
-    key(&mut h, egui::Key::Z, egui::Modifiers::COMMAND | egui::Modifiers::SHIFT);
+    key(
+        &mut h,
+        egui::Key::Z,
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+    );
     assert_eq!(spans(&h), [(2.0, 3.5), (2.0, 3.0), (3.0, 3.5)]);
     key(&mut h, egui::Key::Y, egui::Modifiers::COMMAND);
     assert_eq!(spans(&h), [(2.0, 3.5), (2.0, 3.0)]);
@@ -111,7 +141,12 @@ fn gui_add_split_delete_undo_redo_from_the_keyboard() {
     key(&mut h, egui::Key::Enter, none);
     h.event(egui::Event::Text("intro".into()));
     h.run_steps(2);
-    let sel = h.state().state.selected_segment().cloned().expect("selected");
+    let sel = h
+        .state()
+        .state
+        .selected_segment()
+        .cloned()
+        .expect("selected");
     assert_eq!(sel.label, "intro");
     assert_eq!(spans(&h).len(), 2, "typing N in the label adds nothing");
 }

@@ -5,10 +5,10 @@
 mod util;
 
 mod cli;
+mod editing;
 mod gui;
 mod invariants;
 mod jobs;
 mod player;
 mod smoke;
 mod timeline;
-mod editing;

@@ -218,6 +218,7 @@ impl SlopApp {
             }
             Command::ToggleLog => self.state.show_log = !self.state.show_log,
             Command::ClearLog => self.state.log.clear(),
+            Command::SetLogView(view) => self.state.log_view = view,
             Command::FindClips => {
                 if self.state.clips.segments.edited() > 0 && self.state.analysis.is_none() {
                     self.state.confirm_find = true; // the window asks first
@@ -317,9 +318,14 @@ impl SlopApp {
                 }
             }
             Command::CancelAnalysis => {
+                // Esc: the analysis if one runs, else the export.
                 if let Some(run) = self.state.analysis.as_mut() {
                     run.cancelling = true;
                     self.jobs.cancel_analysis();
+                } else if self.state.export.is_some() {
+                    self.run(Command::CancelExport);
+                } else if self.state.confirm_find {
+                    self.state.confirm_find = false;
                 }
             }
             Command::SelectClip(i) => {

@@ -37,6 +37,8 @@ pub enum Command {
     SetVolume(f32),
     ToggleLog,
     ClearLog,
+    /// Filter the log panel.
+    SetLogView(super::state::LogView),
     /// Find Viral Clips in the open file.
     FindClips,
     CancelAnalysis,
@@ -164,6 +166,7 @@ impl Command {
             Command::SetVolume(_) => "Volume".into(),
             Command::ToggleLog => "Show/hide log".into(),
             Command::ClearLog => "Clear log".into(),
+            Command::SetLogView(_) => "Filter the log".into(),
             Command::FindClips => "Find Viral Clips".into(),
             Command::CancelAnalysis => "Cancel".into(),
             Command::SelectClip(n) => format!("Clip {}", n + 1),

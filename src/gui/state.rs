@@ -102,6 +102,36 @@ pub struct ClipList {
     pub curves: Option<std::sync::Arc<slopcannon_engine::analysis::Curves>>,
 }
 
+/// Which log lines the panel shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogView {
+    /// Lines at this level or more severe.
+    pub min_level: tracing::Level,
+    /// Only lines containing this (ignoring case); empty: all.
+    pub search: String,
+}
+
+impl Default for LogView {
+    fn default() -> Self {
+        LogView {
+            min_level: tracing::Level::DEBUG,
+            search: String::new(),
+        }
+    }
+}
+
+impl LogView {
+    pub fn shows(&self, line: &LogLine) -> bool {
+        // tracing orders levels by verbosity: ERROR < WARN < … < TRACE.
+        line.level <= self.min_level
+            && (self.search.is_empty()
+                || line
+                    .message
+                    .to_lowercase()
+                    .contains(&self.search.to_lowercase()))
+    }
+}
+
 /// A keyframe thumbnail on the timeline.
 pub struct Thumb {
     pub t_secs: f64,
@@ -153,6 +183,7 @@ pub struct AppState {
     /// What the last stretch of playback did (frames shown and dropped, seconds, clock).
     pub last_play: Option<crate::gui::player::PlayStats>,
     pub log: VecDeque<LogLine>,
+    pub log_view: LogView,
     pub show_log: bool,
     pub status: String,
     pub analysis: Option<RunningAnalysis>,
@@ -555,6 +586,21 @@ pub enum AnalysisFailure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_log_view_filters_by_level_and_text() {
+        let line = |level, text: &str| LogLine::new(level, text);
+        let mut v = LogView::default();
+        assert!(v.shows(&line(tracing::Level::DEBUG, "anything")));
+        assert!(!v.shows(&line(tracing::Level::TRACE, "too chatty")));
+        v.min_level = tracing::Level::WARN;
+        assert!(v.shows(&line(tracing::Level::ERROR, "bad")));
+        assert!(v.shows(&line(tracing::Level::WARN, "hmm")));
+        assert!(!v.shows(&line(tracing::Level::INFO, "fine")));
+        v.search = "PLAYBACK".into();
+        assert!(v.shows(&line(tracing::Level::WARN, "playback: 3 dropped")));
+        assert!(!v.shows(&line(tracing::Level::WARN, "export failed")));
+    }
 
     fn frame(t: f64) -> RgbaFrame {
         RgbaFrame {

@@ -240,8 +240,15 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     };
     ui.horizontal(|ui| {
         let layout_label = ui.label("Layout");
+        // With a background the export is stacked whatever the fit says (9:16, the clip on
+        // top): the control says so.
+        let shown = if choices.background.is_some() {
+            "Stacked (9:16, clip over background)"
+        } else {
+            label(choices.portrait)
+        };
         egui::ComboBox::from_id_salt("layout")
-            .selected_text(label(choices.portrait))
+            .selected_text(shown)
             .show_ui(ui, |ui| {
                 for p in [
                     None,
