@@ -150,3 +150,81 @@ fn gui_add_split_delete_undo_redo_from_the_keyboard() {
     assert_eq!(sel.label, "intro");
     assert_eq!(spans(&h).len(), 2, "typing N in the label adds nothing");
 }
+
+#[test]
+fn gui_the_transcript_panel_seeks_clips_words_searches_and_corrects() {
+    use slopcannon_engine::speech::{Segment, Transcript, Word};
+    use std::sync::Arc;
+    let mut h = open(&fixture("cfr.mp4"), false);
+    let word = |w: &str, s: f64| Word {
+        start: s,
+        end: s + 0.4,
+        word: format!(" {w}"),
+    };
+    h.state_mut().state.clips.transcript = Some(Arc::new(Transcript {
+        language: "en".into(),
+        model: "test".into(),
+        segments: vec![Segment {
+            start: 2.0,
+            end: 3.2,
+            text: " ask not what".into(),
+            words: vec![word("ask", 2.0), word("not", 2.4), word("what", 2.8)],
+        }],
+    }));
+    h.run_steps(2);
+    assert!(h.query_by_label("Transcript").is_some());
+    // A click on a word seeks to it.
+    h.get_by_label("not").click();
+    run_until(&mut h, "the seek to the word", |app| {
+        app.state
+            .preview_secs
+            .is_some_and(|t| (t - 2.4).abs() < 0.04)
+    });
+    // Shift+click extends the selection; "Clip these words" makes a segment on their bounds.
+    h.get_by_label("what")
+        .click_modifiers(egui::Modifiers::SHIFT);
+    h.run_steps(2);
+    assert_eq!(h.state().state.word_selection, Some(((0, 1), (0, 2))));
+    h.get_by_label_contains("Clip these words").click();
+    h.run_steps(2);
+    assert_eq!(
+        spans(&h),
+        [(2.4, 2.8 + 0.4)],
+        "from the first word's start to the last's end"
+    );
+    assert_eq!(h.state().state.history.undo_label(), Some("Clip words"));
+    // I snaps to the word bound within a quarter second of the playhead.
+    h.state_mut().send(Command::Seek(2.9));
+    h.run_steps(2);
+    h.key_press(egui::Key::I);
+    h.run_steps(2);
+    assert_eq!(h.state().state.mark_in, Some(2.8));
+    // Search, then Next jumps to the match.
+    h.state_mut().send(Command::Seek(0.0));
+    h.state_mut()
+        .send(Command::SetTranscriptSearch("WHA".into()));
+    h.run_steps(2);
+    h.get_by_label("Next").click();
+    run_until(&mut h, "the next match", |app| {
+        app.state
+            .preview_secs
+            .is_some_and(|t| (t - 2.8).abs() < 0.04)
+    });
+    // A corrected word is what the captions will burn, and the project saves it.
+    let version = h.state().state.clips.version;
+    h.state_mut().send(Command::CorrectWord {
+        at: (0, 2),
+        text: "whom".into(),
+    });
+    h.run_steps(2);
+    let t = h
+        .state()
+        .state
+        .clips
+        .transcript
+        .clone()
+        .expect("transcript");
+    assert_eq!(t.segments[0].words[2].word, " whom");
+    assert_eq!(t.segments[0].text, " ask not whom");
+    assert!(h.state().state.clips.version > version, "saved");
+}

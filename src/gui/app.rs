@@ -244,6 +244,31 @@ impl SlopApp {
                 }
             }
             Command::FocusLabel => self.state.focus_label = true,
+            Command::SetTranscriptSearch(text) => self.state.transcript_search = text,
+            Command::SelectWords(sel) => self.state.word_selection = sel,
+            Command::ClipWords { start, end } => {
+                if self
+                    .edit("Clip words", |s, d| s.add(start, end, d))
+                    .is_some()
+                {
+                    self.state.word_selection = None;
+                    self.seek(start);
+                }
+            }
+            Command::CorrectWord { at: (si, wi), text } => {
+                if let Some(t) = self.state.clips.transcript.as_mut() {
+                    let t = std::sync::Arc::make_mut(t);
+                    if let Some(w) = t.segments.get_mut(si).and_then(|s| s.words.get_mut(wi)) {
+                        // Keep whisper's leading space (the captions join words by it).
+                        let lead = if w.word.starts_with(' ') { " " } else { "" };
+                        w.word = format!("{lead}{}", text.trim());
+                        let seg = &mut t.segments[si];
+                        seg.text = seg.words.iter().map(|w| w.word.as_str()).collect();
+                        self.state.clips.version += 1;
+                    }
+                }
+            }
+            Command::ToggleTranscript => self.state.show_transcript = !self.state.show_transcript,
             Command::Undo => {
                 let now = self.state.clips.segments.clone();
                 match self.state.history.undo(now) {
@@ -348,17 +373,19 @@ impl SlopApp {
                 }
             }
             Command::SetClipStart => {
-                self.state.mark_in = Some(self.state.playhead_secs);
+                let t = self.mark_time();
+                self.state.mark_in = Some(t);
                 if let Some(c) = self.state.selected_segment() {
                     let end = c.end;
-                    self.run(Command::SetClipBounds(self.state.playhead_secs, end));
+                    self.run(Command::SetClipBounds(t, end));
                 }
             }
             Command::SetClipEnd => {
-                self.state.mark_out = Some(self.state.playhead_secs);
+                let t = self.mark_time();
+                self.state.mark_out = Some(t);
                 if let Some(c) = self.state.selected_segment() {
                     let start = c.start;
-                    self.run(Command::SetClipBounds(start, self.state.playhead_secs));
+                    self.run(Command::SetClipBounds(start, t));
                 }
             }
             Command::TrimClip { index, start, end } => {
@@ -405,6 +432,13 @@ impl SlopApp {
                 }
             }
         }
+    }
+
+    /// Where I / O put a mark: the playhead, or the word bound within a quarter second of it
+    /// (a clip never starts or ends mid-word by accident).
+    fn mark_time(&self) -> f64 {
+        let t = self.state.playhead_secs;
+        self.state.word_bound_near(t, 0.25).unwrap_or(t)
     }
 
     /// The id of the segment at list position `i`.
@@ -802,6 +836,9 @@ impl eframe::App for SlopApp {
         panels::status_bar::status_bar_ui(ui, &self.state);
         if self.state.show_log {
             panels::log::log_ui(ui, &self.state, &mut cmds);
+        }
+        if self.state.show_transcript {
+            panels::transcript::transcript_ui(ui, &self.state, &mut cmds);
         }
         if !self.state.segments().is_empty() || self.state.analysis.is_some() {
             panels::clips::clips_ui(ui, &self.state, &mut cmds);

@@ -87,6 +87,27 @@ pub enum Command {
     MoveSegment {
         up: bool,
     },
+    /// The transcript panel's search text.
+    SetTranscriptSearch(String),
+    /// Select words in the transcript (first, last), or none.
+    SelectWords(
+        Option<(
+            super::panels::transcript::WordAt,
+            super::panels::transcript::WordAt,
+        )>,
+    ),
+    /// A segment on the bounds of the selected words.
+    ClipWords {
+        start: f64,
+        end: f64,
+    },
+    /// Correct a word of the transcript (the captions use it).
+    CorrectWord {
+        at: super::panels::transcript::WordAt,
+        text: String,
+    },
+    /// Show / hide the transcript panel (Ctrl+T).
+    ToggleTranscript,
     /// Find Viral Clips with edited segments there: keep them, or replace everything.
     FindClipsKeeping {
         keep_edits: bool,
@@ -105,7 +126,7 @@ pub enum Command {
 
 /// The commands that have a fixed label and shortcut. Shift+arrow comes before the plain
 /// arrow: egui matches shortcuts ignoring an extra Shift, so the more specific one must win.
-pub const SHORTCUT_COMMANDS: [Command; 34] = [
+pub const SHORTCUT_COMMANDS: [Command; 35] = [
     Command::OpenDialog,
     Command::Redo,
     Command::Undo,
@@ -140,6 +161,7 @@ pub const SHORTCUT_COMMANDS: [Command; 34] = [
     Command::PlayClip { looping: false },
     Command::ToggleMute,
     Command::ToggleLog,
+    Command::ToggleTranscript,
 ];
 
 impl Command {
@@ -196,6 +218,11 @@ impl Command {
                 "Find again, replace everything".into()
             }
             Command::CancelFind => "Cancel".into(),
+            Command::SetTranscriptSearch(_) => "Search the transcript".into(),
+            Command::SelectWords(_) => "Select words".into(),
+            Command::ClipWords { .. } => "Clip these words".into(),
+            Command::CorrectWord { .. } => "Correct a word".into(),
+            Command::ToggleTranscript => "Show/hide the transcript".into(),
             Command::ExportClips => "Export clips".into(),
             Command::CancelExport => "Cancel export".into(),
             Command::SetExportChoices(_) => "Export settings".into(),
@@ -235,6 +262,7 @@ impl Command {
             Command::PlayClip { looping: false } => S::new(M::NONE, Key::P),
             Command::ToggleMute => S::new(M::NONE, Key::M),
             Command::ToggleLog => S::new(M::COMMAND, Key::L),
+            Command::ToggleTranscript => S::new(M::COMMAND, Key::T),
             Command::FindClips => S::new(M::COMMAND, Key::F),
             Command::CancelAnalysis => S::new(M::NONE, Key::Escape),
             Command::NextClip => S::new(M::NONE, Key::ArrowDown),

@@ -185,6 +185,7 @@ pub struct AppState {
     pub log: VecDeque<LogLine>,
     pub log_view: LogView,
     pub show_log: bool,
+    pub show_transcript: bool,
     pub status: String,
     pub analysis: Option<RunningAnalysis>,
     pub clips: ClipList,
@@ -202,12 +203,19 @@ pub struct AppState {
     pub mark_out: Option<f64>,
     /// The label field of the selected segment should take the keyboard (Enter).
     pub focus_label: bool,
+    /// The transcript panel's search text and selected words (first, last).
+    pub transcript_search: String,
+    pub word_selection: Option<(
+        crate::gui::panels::transcript::WordAt,
+        crate::gui::panels::transcript::WordAt,
+    )>,
 }
 
 impl AppState {
     pub fn new() -> AppState {
         AppState {
             show_log: true,
+            show_transcript: true,
             volume: 1.0,
             status: "Open a video to start (Ctrl+O, or drop a file on the window).".into(),
             ..AppState::default()
@@ -269,6 +277,7 @@ impl AppState {
         self.replace_edits = false;
         self.mark_in = None;
         self.mark_out = None;
+        self.word_selection = None;
         self.status = format!("Opening {}…", path.display());
         generation
     }
@@ -284,6 +293,13 @@ impl AppState {
     /// The selected segment.
     pub fn selected_segment(&self) -> Option<&Segment> {
         self.clips.segments.selected()
+    }
+
+    /// The word bound (a start or an end) nearest to `t` within `tolerance` seconds: I / O
+    /// and dragged edges land on word bounds.
+    pub fn word_bound_near(&self, t: f64, tolerance: f64) -> Option<f64> {
+        let words = self.clips.transcript.as_ref()?;
+        crate::gui::widgets::snap::snap(t, words.words().flat_map(|w| [w.start, w.end]), tolerance)
     }
 
     /// The segments in the list's order.

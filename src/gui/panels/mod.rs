@@ -6,3 +6,4 @@ pub mod log;
 pub mod preview;
 pub mod status_bar;
 pub mod top_bar;
+pub mod transcript;
