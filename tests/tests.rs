@@ -9,6 +9,7 @@ mod editing;
 mod gui;
 mod invariants;
 mod jobs;
+mod panels;
 mod player;
 mod smoke;
 mod timeline;

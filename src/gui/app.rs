@@ -40,6 +40,8 @@ pub struct AppDeps {
     pub export_dir: Option<PathBuf>,
     /// `slopcannon bench gui`: the script that drives the window and measures it.
     pub bench: Option<super::bench::BenchPlan>,
+    /// Where the models window downloads from (tests point it at a local server).
+    pub model_base_url: String,
 }
 
 impl AppDeps {
@@ -57,6 +59,7 @@ impl AppDeps {
             data_dir: None,
             export_dir: None,
             bench: None,
+            model_base_url: slopcannon_engine::speech::download::DEFAULT_BASE_URL.to_string(),
         }
     }
 }
@@ -74,6 +77,7 @@ pub struct SlopApp {
     /// Where the timeline was last drawn (tests and the benchmark aim the pointer with it).
     pub timeline: Option<crate::gui::widgets::timeline::Geometry>,
     bench: Option<super::bench::Bench>,
+    model_base_url: String,
     /// When this frame's `logic` started (the benchmark's UI frame time).
     frame_started: Instant,
     rx: Receiver<Msg>,
@@ -85,6 +89,11 @@ impl SlopApp {
         deps.waker.set(&cc.egui_ctx);
         let mut state = AppState::new();
         state.settings_error = deps.settings_error;
+        state.models.dir = deps
+            .data_dir
+            .as_deref()
+            .map(slopcannon_engine::speech::model::models_dir);
+        state.models.choice = deps.settings.whisper_model.clone();
         let msgs = MsgSender::new(deps.tx, deps.waker);
         let mut app = SlopApp {
             state,
@@ -96,6 +105,7 @@ impl SlopApp {
             preview_px: PREVIEW_MAX,
             timeline: None,
             bench: deps.bench.map(super::bench::Bench::new),
+            model_base_url: deps.model_base_url,
             frame_started: Instant::now(),
             rx: deps.rx,
             commands: Vec::new(),
@@ -269,6 +279,43 @@ impl SlopApp {
                 }
             }
             Command::ToggleTranscript => self.state.show_transcript = !self.state.show_transcript,
+            Command::ToggleModels => {
+                self.state.models.open = !self.state.models.open;
+                if self.state.models.open {
+                    self.run(Command::ListModels);
+                }
+            }
+            Command::ListModels => {
+                if let Some(dir) = self.state.models.dir.clone() {
+                    self.jobs.list_models(dir);
+                }
+            }
+            Command::ChooseModel(name) => self.state.models.choice = name,
+            Command::DownloadModel => {
+                let Some(dir) = self.state.models.dir.clone() else {
+                    return;
+                };
+                if self.state.models.download.is_some() {
+                    return;
+                }
+                let name = self.state.models.choice.trim().to_string();
+                let job = self
+                    .jobs
+                    .download_model(name.clone(), self.model_base_url.clone(), dir);
+                self.state.models.result = None;
+                self.state.models.download = Some(super::state::RunningDownload {
+                    job,
+                    name,
+                    progress: None,
+                    cancelling: false,
+                });
+            }
+            Command::CancelDownload => {
+                if let Some(d) = self.state.models.download.as_mut() {
+                    d.cancelling = true;
+                    self.jobs.cancel_download();
+                }
+            }
             Command::Undo => {
                 let now = self.state.clips.segments.clone();
                 match self.state.history.undo(now) {
@@ -837,6 +884,7 @@ impl eframe::App for SlopApp {
         if self.state.show_log {
             panels::log::log_ui(ui, &self.state, &mut cmds);
         }
+        panels::models::models_ui(ui.ctx(), &self.state, &mut cmds);
         if self.state.show_transcript {
             panels::transcript::transcript_ui(ui, &self.state, &mut cmds);
         }

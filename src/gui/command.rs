@@ -108,6 +108,14 @@ pub enum Command {
     },
     /// Show / hide the transcript panel (Ctrl+T).
     ToggleTranscript,
+    /// Show / hide the models window.
+    ToggleModels,
+    /// Read the installed models again.
+    ListModels,
+    /// The model name to download.
+    ChooseModel(String),
+    DownloadModel,
+    CancelDownload,
     /// Find Viral Clips with edited segments there: keep them, or replace everything.
     FindClipsKeeping {
         keep_edits: bool,
@@ -223,6 +231,11 @@ impl Command {
             Command::ClipWords { .. } => "Clip these words".into(),
             Command::CorrectWord { .. } => "Correct a word".into(),
             Command::ToggleTranscript => "Show/hide the transcript".into(),
+            Command::ToggleModels => "Models…".into(),
+            Command::ListModels => "Installed models".into(),
+            Command::ChooseModel(m) => format!("Model {m}"),
+            Command::DownloadModel => "Download".into(),
+            Command::CancelDownload => "Cancel download".into(),
             Command::ExportClips => "Export clips".into(),
             Command::CancelExport => "Cancel export".into(),
             Command::SetExportChoices(_) => "Export settings".into(),

@@ -54,6 +54,13 @@ pub enum Msg {
         generation: u64,
         result: Result<Arc<slopcannon_engine::media::waveform::Waveform>, String>,
     },
+    /// The whisper models installed.
+    Models(Vec<slopcannon_engine::speech::model::ModelFile>),
+    /// A model download ended: the installed file, or why not.
+    Downloaded {
+        job: JobId,
+        result: Result<PathBuf, String>,
+    },
     /// The file dialog closed (None = cancelled).
     Picked(PickFor, Option<PathBuf>),
     /// Progress and intermediate results of an engine job.
@@ -190,6 +197,8 @@ pub struct Jobs {
     analysis: Option<(JobId, CancelToken)>,
     /// The running export and its cancel token.
     export: Option<(JobId, CancelToken)>,
+    /// The running model download and its cancel token.
+    download: Option<(JobId, CancelToken)>,
     /// The running timeline-tracks jobs (thumbnails, waveform) of the open file.
     tracks: CancelToken,
     /// The detail-thumbnail worker (started on first use).
@@ -229,6 +238,7 @@ impl Jobs {
             tx_detail: None,
             analysis: None,
             export: None,
+            download: None,
             data_dir,
             tx_save,
         }
@@ -459,6 +469,52 @@ impl Jobs {
         }
         if let Some(tx) = &self.tx_detail {
             tx.send((generation, path, times)).ok();
+        }
+    }
+
+    /// Lists the models installed in `dir` (a directory read, so on a worker).
+    pub fn list_models(&self, dir: PathBuf) {
+        spawn_job(
+            "models",
+            self.msgs.clone(),
+            move || Msg::Models(slopcannon_engine::speech::model::installed(&dir)),
+            |_| Msg::Models(Vec::new()),
+        );
+    }
+
+    /// Downloads model `name` from `base_url` into `dir`; progress and the end arrive as
+    /// messages. Returns the job id.
+    pub fn download_model(&mut self, name: String, base_url: String, dir: PathBuf) -> JobId {
+        use slopcannon_engine::speech::download::{download_model, DownloadOptions};
+        self.cancel_download();
+        let job = JobId::next();
+        let cancel = CancelToken::new();
+        self.download = Some((job, cancel.clone()));
+        let events = self.msgs.clone();
+        let sink = EventSink::new(move |ev| events.send(Msg::Engine(ev)));
+        spawn_job(
+            "download",
+            self.msgs.clone(),
+            move || {
+                let opts = DownloadOptions {
+                    base_url,
+                    ..DownloadOptions::new(dir)
+                };
+                let result =
+                    download_model(&name, &opts, job, &sink, &cancel).map_err(|e| e.to_string());
+                Msg::Downloaded { job, result }
+            },
+            move |why| Msg::Downloaded {
+                job,
+                result: Err(why),
+            },
+        );
+        job
+    }
+
+    pub fn cancel_download(&mut self) {
+        if let Some((_, cancel)) = self.download.take() {
+            cancel.cancel();
         }
     }
 

@@ -102,6 +102,29 @@ pub struct ClipList {
     pub curves: Option<std::sync::Arc<slopcannon_engine::analysis::Curves>>,
 }
 
+/// The models window.
+#[derive(Debug, Default)]
+pub struct ModelsView {
+    pub open: bool,
+    /// Where named models live (None: no data folder).
+    pub dir: Option<PathBuf>,
+    pub installed: Vec<slopcannon_engine::speech::model::ModelFile>,
+    /// The name to download.
+    pub choice: String,
+    pub download: Option<RunningDownload>,
+    /// How the last download ended: the installed path, or why not.
+    pub result: Option<Result<String, String>>,
+}
+
+/// A model download in progress.
+#[derive(Debug)]
+pub struct RunningDownload {
+    pub job: JobId,
+    pub name: String,
+    pub progress: Option<Progress>,
+    pub cancelling: bool,
+}
+
 /// Which log lines the panel shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogView {
@@ -184,6 +207,7 @@ pub struct AppState {
     pub last_play: Option<crate::gui::player::PlayStats>,
     pub log: VecDeque<LogLine>,
     pub log_view: LogView,
+    pub models: ModelsView,
     pub show_log: bool,
     pub show_transcript: bool,
     pub status: String,
@@ -433,6 +457,36 @@ impl AppState {
                         Ok(w) => self.waveform = Some(w),
                         Err(e) => tracing::warn!("waveform: {e}"),
                     }
+                }
+            }
+            Msg::Models(list) => self.models.installed = list,
+            Msg::Engine(Event::Progress(p))
+                if self
+                    .models
+                    .download
+                    .as_ref()
+                    .is_some_and(|d| d.job == p.job) =>
+            {
+                if let Some(d) = self.models.download.as_mut() {
+                    d.progress = Some(p);
+                }
+            }
+            Msg::Downloaded { job, result } => {
+                if self.models.download.as_ref().is_some_and(|d| d.job == job) {
+                    let run = self.models.download.take();
+                    let name = run.map(|r| r.name).unwrap_or_default();
+                    self.models.result = Some(match result {
+                        Ok(path) => {
+                            let line = format!("{name} installed: {}", path.display());
+                            tracing::info!("{line}");
+                            Ok(line)
+                        }
+                        Err(e) => {
+                            tracing::warn!("{e}");
+                            Err(e)
+                        }
+                    });
+                    return Some(Command::ListModels);
                 }
             }
             Msg::Picked(PickFor::Source, path) => return path.map(Command::OpenPath),

@@ -3,6 +3,7 @@
 
 pub mod clips;
 pub mod log;
+pub mod models;
 pub mod preview;
 pub mod status_bar;
 pub mod top_bar;

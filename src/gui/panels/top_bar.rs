@@ -74,6 +74,13 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) 
                 }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .button(Command::ToggleModels.label())
+                    .on_hover_text("Whisper models: installed, download one")
+                    .clicked()
+                {
+                    cmds.push(Command::ToggleModels);
+                }
                 ui.menu_button("Edit", |ui| {
                     let undo = state
                         .history

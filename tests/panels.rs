@@ -1,0 +1,113 @@
+//! The window's side windows, headless (egui_kittest), for real: the models window downloads
+//! from a loopback server with progress (resuming a broken connection), installs the file and
+//! lists it, and rejects a download whose checksum is wrong.
+
+use crate::player::run_until;
+use egui_kittest::kittest::Queryable as _;
+use egui_kittest::Harness;
+use slopcannon::gui::app::{AppDeps, SlopApp};
+use slopcannon::gui::command::Command;
+use slopcannon_testkit::http::serve;
+use slopcannon_testkit::test_dir;
+use std::sync::Arc;
+
+fn window(data: &std::path::Path, url: &str) -> Harness<'static, SlopApp> {
+    let mut deps = AppDeps::new(Arc::new(|_| None));
+    deps.data_dir = Some(data.to_path_buf());
+    deps.model_base_url = url.to_string();
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_step_dt(1.0 / 60.0)
+        .build_eframe(|cc| SlopApp::new(cc, deps))
+}
+
+#[test]
+fn gui_the_models_window_downloads_with_progress_and_rejects_a_corrupt_file() {
+    let dir = test_dir("gui_models");
+    let data = std::fs::read(slopcannon_testkit::model("ggml-tiny.en-q5_1.bin")).expect("model");
+    let models = dir.join("models");
+
+    // A name without a published checksum, served by a server whose first connection breaks
+    // half-way: the progress shows the half, the download resumes and installs the file.
+    let (url, server) = serve(data.clone(), 1);
+    let mut h = window(&dir, &url);
+    h.run_steps(2);
+    h.get_by_label("Models…").click();
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("none yet").is_some());
+    h.state_mut()
+        .send(Command::ChooseModel("my-test-model".into()));
+    h.run_steps(2);
+    h.get_by_label("Download").click();
+    // The progress bar moves while it runs (the broken connection and the pause before the
+    // retry leave it part-way for a while).
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !(h.state().state.models.download.is_none() && h.state().state.models.result.is_some()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the download timed out"
+        );
+        if let Some(f) = h
+            .state()
+            .state
+            .models
+            .download
+            .as_ref()
+            .and_then(|d| d.progress.as_ref())
+            .and_then(|p| p.fraction())
+        {
+            seen.push(f);
+        }
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(
+        seen.iter().any(|f| *f > 0.05 && *f < 0.95),
+        "part-way progress shown: {:?}",
+        seen.first()
+    );
+    let ranges = server.join().expect("server");
+    assert_eq!(ranges.len(), 1, "one resumed request: {ranges:?}");
+    let installed = models.join("ggml-my-test-model.bin");
+    assert_eq!(std::fs::read(&installed).expect("installed"), data);
+    let result = h.state().state.models.result.clone().expect("result");
+    assert!(
+        result.as_ref().is_ok_and(|l| l.contains("installed")),
+        "{result:?}"
+    );
+    run_until(&mut h, "the list", |app| {
+        !app.state.models.installed.is_empty()
+    });
+    h.run_steps(2);
+    assert!(h
+        .query_all_by_label_contains("my-test-model")
+        .next()
+        .is_some());
+
+    // A published name whose bytes do not match its SHA-1 (the file here is not upstream's):
+    // refused, said so, and nothing is left behind.
+    let (url, server) = serve(data.clone(), 0);
+    let mut h = window(&dir, &url);
+    h.state_mut().send(Command::ToggleModels);
+    h.state_mut()
+        .send(Command::ChooseModel("tiny.en-q5_1".into()));
+    h.state_mut().send(Command::DownloadModel);
+    h.step();
+    // While it runs the window shows a progress bar.
+    assert!(h.state().state.models.download.is_some());
+    run_until(&mut h, "the refused download", |app| {
+        app.state.models.download.is_none() && app.state.models.result.is_some()
+    });
+    server.join().ok();
+    let result = h.state().state.models.result.clone().expect("result");
+    let err = result.expect_err("a corrupt download is an error");
+    assert!(err.contains("corrupt"), "{err}");
+    assert!(!models.join("ggml-tiny.en-q5_1.bin").exists());
+    assert!(!models.join("ggml-tiny.en-q5_1.bin.part").exists());
+    h.run_steps(2);
+    assert!(
+        h.query_all_by_label_contains("corrupt").next().is_some(),
+        "the window says so"
+    );
+}
