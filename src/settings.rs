@@ -45,22 +45,32 @@ pub const VARIABLES: [&str; 13] = [
     "SLOP_LOG",
 ];
 
+/// `SLOP_*` name/value pairs from one place, tagged with where they came from.
+pub type Layer = (Source, Vec<(String, String)>);
+
 /// Where the effective value of one setting came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     Default,
-    Environment,
+    /// The user's saved defaults (`~/.config/slopcannon/settings.env`, from the window).
+    #[serde(rename = "your defaults")]
+    UserDefaults,
     #[serde(rename = ".env")]
     DotEnv,
+    Environment,
+    /// Changed in the window's Settings for this session.
+    Session,
 }
 
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Source::Default => "default",
-            Source::Environment => "environment",
+            Source::UserDefaults => "your defaults",
             Source::DotEnv => ".env",
+            Source::Environment => "environment",
+            Source::Session => "this session",
         })
     }
 }
@@ -176,13 +186,28 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// Reads the process environment and `./.env` (if present).
+    /// Reads, lowest priority first: the user's saved defaults, `./.env` (if present), the
+    /// process environment.
     pub fn load() -> Result<Settings, SettingsError> {
+        Settings::from_layers(Settings::load_layers()?)
+    }
+
+    /// The layers [`Settings::load`] reads, lowest priority first (the window adds its
+    /// session edits on top and validates them the same way).
+    pub fn load_layers() -> Result<Vec<Layer>, SettingsError> {
         let env: Vec<(String, String)> = std::env::vars()
             .filter(|(k, _)| k.starts_with("SLOP_"))
             .collect();
+        let user = match user_defaults_path() {
+            Some(p) => read_dotenv(&p)?,
+            None => Vec::new(),
+        };
         let dotenv = read_dotenv(Path::new(".env"))?;
-        Settings::from_pairs(env, dotenv)
+        Ok(vec![
+            (Source::UserDefaults, user),
+            (Source::DotEnv, dotenv),
+            (Source::Environment, env),
+        ])
     }
 
     /// Builds settings from environment pairs and `.env` pairs (environment wins).
@@ -190,12 +215,17 @@ impl Settings {
         env: Vec<(String, String)>,
         dotenv: Vec<(String, String)>,
     ) -> Result<Settings, SettingsError> {
+        Settings::from_layers(vec![(Source::DotEnv, dotenv), (Source::Environment, env)])
+    }
+
+    /// Builds settings from layers of `SLOP_*` pairs, lowest priority first; each value
+    /// remembers the layer it came from.
+    pub fn from_layers(layers: Vec<Layer>) -> Result<Settings, SettingsError> {
         let mut merged: BTreeMap<String, (String, Source)> = BTreeMap::new();
-        for (k, v) in dotenv.into_iter().filter(|(k, _)| k.starts_with("SLOP_")) {
-            merged.insert(k, (v, Source::DotEnv));
-        }
-        for (k, v) in env.into_iter().filter(|(k, _)| k.starts_with("SLOP_")) {
-            merged.insert(k, (v, Source::Environment));
+        for (source, pairs) in layers {
+            for (k, v) in pairs.into_iter().filter(|(k, _)| k.starts_with("SLOP_")) {
+                merged.insert(k, (v, source));
+            }
         }
         let unknown: Vec<String> = merged
             .keys()
@@ -364,6 +394,38 @@ impl Settings {
     }
 }
 
+/// Where the window saves the user's defaults: `settings.env` in the user's config folder
+/// (`~/.config/slopcannon` on Linux), `SLOP_*` lines like a `.env`.
+pub fn user_defaults_path() -> Option<std::path::PathBuf> {
+    directories::ProjectDirs::from("", "", "slopcannon")
+        .map(|d| d.config_dir().join("settings.env"))
+}
+
+/// The `SLOP_*` lines of a settings file: one `NAME=value` per line, values quoted when
+/// they hold spaces or quotes, so [`read_dotenv`] reads back exactly these pairs.
+pub fn write_pairs(pairs: &[(String, String)]) -> String {
+    let mut out =
+        String::from("# slopcannon settings saved from the window (see config.example.env)\n");
+    for (k, v) in pairs {
+        let plain = !v.is_empty()
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-/:+,@%".contains(c));
+        if plain {
+            out += &format!("{k}={v}\n");
+        } else if !v.contains('\'') {
+            // Single quotes: taken literally ($, \ and " included).
+            out += &format!("{k}='{v}'\n");
+        } else {
+            let escaped = v
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('$', "\\$");
+            out += &format!("{k}=\"{escaped}\"\n");
+        }
+    }
+    out
+}
+
 /// Reads the `SLOP_*` lines of a `.env` file without touching the process environment.
 /// Other lines belong to other tools (a desktop launch runs in `$HOME`, where they keep
 /// theirs) and are never parsed, so their syntax cannot stop this program. A missing file is
@@ -473,6 +535,50 @@ fn one_of<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn saved_defaults_read_back_and_rank_below_dotenv_and_the_environment() {
+        let pairs = vec![
+            ("SLOP_FFMPEG_CRF".to_string(), "20".to_string()),
+            (
+                "SLOP_WHISPER_MODEL".to_string(),
+                "/models/my model $HOME \\ \"x\".bin".to_string(),
+            ),
+            ("SLOP_FFMPEG_PRESET".to_string(), "it's".to_string()),
+        ];
+        let dir = std::env::temp_dir().join(format!("slop-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("settings.env");
+        std::fs::write(&file, write_pairs(&pairs)).expect("write");
+        assert_eq!(read_dotenv(&file).expect("read back"), pairs);
+        std::fs::remove_dir_all(&dir).ok();
+        // The user's defaults lose to .env, which loses to the environment and the session.
+        let s = Settings::from_layers(vec![
+            (
+                Source::UserDefaults,
+                vec![
+                    ("SLOP_FFMPEG_CRF".into(), "20".into()),
+                    ("SLOP_EXPORT_RETRIES".into(), "3".into()),
+                ],
+            ),
+            (
+                Source::DotEnv,
+                vec![("SLOP_FFMPEG_CRF".into(), "21".into())],
+            ),
+            (
+                Source::Session,
+                vec![("SLOP_MAX_EXPORT_WORKERS".into(), "1".into())],
+            ),
+        ])
+        .expect("valid");
+        assert_eq!(
+            (s.ffmpeg_crf, s.export_retries, s.max_export_workers),
+            (21, 3, 1)
+        );
+        assert_eq!(s.sources["SLOP_FFMPEG_CRF"], Source::DotEnv);
+        assert_eq!(s.sources["SLOP_EXPORT_RETRIES"], Source::UserDefaults);
+        assert_eq!(s.sources["SLOP_MAX_EXPORT_WORKERS"], Source::Session);
+    }
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs

@@ -111,3 +111,76 @@ fn gui_the_models_window_downloads_with_progress_and_rejects_a_corrupt_file() {
         "the window says so"
     );
 }
+
+#[test]
+fn gui_the_settings_window_rejects_a_bad_value_applies_a_good_one_and_saves_it() {
+    use slopcannon::settings::{read_dotenv, Source};
+    let dir = test_dir("gui_settings");
+    let file = dir.join("config/settings.env");
+    let mut deps = AppDeps::new(Arc::new(|_| None));
+    deps.user_defaults = Some(file.clone());
+    deps.settings_layers = vec![(
+        Source::UserDefaults,
+        vec![("SLOP_EXPORT_RETRIES".into(), "3".into())],
+    )];
+    deps.settings =
+        slopcannon::settings::Settings::from_layers(deps.settings_layers.clone()).expect("valid");
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_step_dt(1.0 / 60.0)
+        .build_eframe(|cc| SlopApp::new(cc, deps));
+    h.run_steps(2);
+    h.get_by_label("Settings…").click();
+    h.run_steps(3);
+    // Every setting, with where it came from.
+    for var in slopcannon::settings::VARIABLES {
+        assert!(h.query_by_label(var).is_some(), "{var} listed");
+    }
+    assert!(h.query_all_by_label("your defaults").next().is_some());
+    // CRF 99 is refused with the message a bad variable gives at start.
+    h.state_mut()
+        .send(Command::EditSetting("SLOP_FFMPEG_CRF", "99".into()));
+    h.run_steps(2);
+    h.get_by_label("Apply for this session").click();
+    h.run_steps(3);
+    let err = h
+        .state()
+        .state
+        .settings_view
+        .error
+        .clone()
+        .expect("refused");
+    assert!(
+        err.contains("SLOP_FFMPEG_CRF=\"99\"") && err.contains("0–51"),
+        "{err}"
+    );
+    assert!(h
+        .query_by_label_contains("expected an integer 0–51")
+        .is_some());
+    assert_eq!(h.state().settings().ffmpeg_crf, 23, "unchanged");
+    // 20 is taken for the session…
+    h.state_mut()
+        .send(Command::EditSetting("SLOP_FFMPEG_CRF", "20".into()));
+    h.run_steps(2);
+    h.get_by_label("Apply for this session").click();
+    h.run_steps(3);
+    assert!(h.state().state.settings_view.error.is_none());
+    assert_eq!(h.state().settings().ffmpeg_crf, 20);
+    assert_eq!(
+        h.state().settings().sources["SLOP_FFMPEG_CRF"],
+        Source::Session
+    );
+    // … and saved as the defaults, next to what was there.
+    h.get_by_label("Save as my defaults").click();
+    run_until(&mut h, "the save", |app| {
+        app.state.settings_view.saved.is_some()
+    });
+    let saved = read_dotenv(&file).expect("the defaults file");
+    assert_eq!(
+        saved,
+        vec![
+            ("SLOP_EXPORT_RETRIES".to_string(), "3".to_string()),
+            ("SLOP_FFMPEG_CRF".to_string(), "20".to_string()),
+        ]
+    );
+}

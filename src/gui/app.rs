@@ -42,6 +42,10 @@ pub struct AppDeps {
     pub bench: Option<super::bench::BenchPlan>,
     /// Where the models window downloads from (tests point it at a local server).
     pub model_base_url: String,
+    /// The layers the settings were read from (the settings window adds its edits on top).
+    pub settings_layers: Vec<crate::settings::Layer>,
+    /// Where "Save as my defaults" writes (None: no config folder).
+    pub user_defaults: Option<PathBuf>,
 }
 
 impl AppDeps {
@@ -60,6 +64,8 @@ impl AppDeps {
             export_dir: None,
             bench: None,
             model_base_url: slopcannon_engine::speech::download::DEFAULT_BASE_URL.to_string(),
+            settings_layers: Vec::new(),
+            user_defaults: None,
         }
     }
 }
@@ -78,6 +84,8 @@ pub struct SlopApp {
     pub timeline: Option<crate::gui::widgets::timeline::Geometry>,
     bench: Option<super::bench::Bench>,
     model_base_url: String,
+    settings_layers: Vec<crate::settings::Layer>,
+    user_defaults: Option<PathBuf>,
     /// When this frame's `logic` started (the benchmark's UI frame time).
     frame_started: Instant,
     rx: Receiver<Msg>,
@@ -106,6 +114,8 @@ impl SlopApp {
             timeline: None,
             bench: deps.bench.map(super::bench::Bench::new),
             model_base_url: deps.model_base_url,
+            settings_layers: deps.settings_layers,
+            user_defaults: deps.user_defaults,
             frame_started: Instant::now(),
             rx: deps.rx,
             commands: Vec::new(),
@@ -117,6 +127,11 @@ impl SlopApp {
     }
 
     /// Queues a command; it runs at the start of the next frame.
+    /// The settings in use (the settings window can change them for the session).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
     pub fn send(&mut self, cmd: Command) {
         self.commands.push(cmd);
     }
@@ -279,6 +294,50 @@ impl SlopApp {
                 }
             }
             Command::ToggleTranscript => self.state.show_transcript = !self.state.show_transcript,
+            Command::ToggleSettings => {
+                let v = &mut self.state.settings_view;
+                v.open = !v.open;
+                v.effective = self.settings.effective();
+                v.draft = v
+                    .effective
+                    .iter()
+                    .map(|(k, val, _)| (*k, val.clone()))
+                    .collect();
+                v.error = None;
+            }
+            Command::EditSetting(var, value) => {
+                self.state.settings_view.draft.insert(var, value);
+            }
+            Command::ApplySettings => {
+                self.apply_settings();
+            }
+            Command::SaveSettings => {
+                if self.apply_settings() {
+                    match self.user_defaults.clone() {
+                        Some(path) => {
+                            // What the user has in their defaults, with this session's on top.
+                            let mut pairs: std::collections::BTreeMap<String, String> = self
+                                .settings_layers
+                                .iter()
+                                .filter(|(s, _)| *s == crate::settings::Source::UserDefaults)
+                                .flat_map(|(_, p)| p.iter().cloned())
+                                .collect();
+                            for (var, value, source) in self.settings.effective() {
+                                if source == crate::settings::Source::Session {
+                                    pairs.insert(var.to_string(), value);
+                                }
+                            }
+                            let pairs: Vec<(String, String)> = pairs.into_iter().collect();
+                            self.jobs
+                                .save_settings(path, crate::settings::write_pairs(&pairs));
+                        }
+                        None => {
+                            self.state.settings_view.saved =
+                                Some(Err("No config folder to save the defaults in".into()));
+                        }
+                    }
+                }
+            }
             Command::ToggleModels => {
                 self.state.models.open = !self.state.models.open;
                 if self.state.models.open {
@@ -477,6 +536,53 @@ impl SlopApp {
                     let what = format!("Trim segment #{n}");
                     self.edit_coalescing(&what, id, |s, d| s.trim(id, start, end, d));
                 }
+            }
+        }
+    }
+
+    /// The settings window's draft, validated like the settings at start and used for this
+    /// session; false (and the message in the window) when a value is refused.
+    fn apply_settings(&mut self) -> bool {
+        let view = &self.state.settings_view;
+        let changed: Vec<(String, String)> = view
+            .draft
+            .iter()
+            .filter(|(var, value)| {
+                view.effective
+                    .iter()
+                    .find(|(v, _, _)| v == *var)
+                    .is_none_or(|(_, now, _)| now != *value)
+            })
+            .map(|(var, value)| (var.to_string(), value.clone()))
+            .collect();
+        let mut layers = self.settings_layers.clone();
+        // Earlier session edits stay under the new ones.
+        let earlier: Vec<(String, String)> = self
+            .settings
+            .effective()
+            .into_iter()
+            .filter(|(_, _, s)| *s == crate::settings::Source::Session)
+            .map(|(k, v, _)| (k.to_string(), v))
+            .collect();
+        layers.push((crate::settings::Source::Session, earlier));
+        layers.push((crate::settings::Source::Session, changed));
+        match Settings::from_layers(layers) {
+            Ok(s) => {
+                self.settings = s;
+                let v = &mut self.state.settings_view;
+                v.error = None;
+                v.effective = self.settings.effective();
+                v.draft = v
+                    .effective
+                    .iter()
+                    .map(|(k, val, _)| (*k, val.clone()))
+                    .collect();
+                tracing::info!("settings changed for this session");
+                true
+            }
+            Err(e) => {
+                self.state.settings_view.error = Some(e.to_string());
+                false
             }
         }
     }
@@ -885,6 +991,7 @@ impl eframe::App for SlopApp {
             panels::log::log_ui(ui, &self.state, &mut cmds);
         }
         panels::models::models_ui(ui.ctx(), &self.state, &mut cmds);
+        panels::settings::settings_ui(ui.ctx(), &self.state, &mut cmds);
         if self.state.show_transcript {
             panels::transcript::transcript_ui(ui, &self.state, &mut cmds);
         }

@@ -108,6 +108,14 @@ pub enum Command {
     },
     /// Show / hide the transcript panel (Ctrl+T).
     ToggleTranscript,
+    /// Show / hide the settings window.
+    ToggleSettings,
+    /// Edit a setting's value in the settings window (not applied yet).
+    EditSetting(&'static str, String),
+    /// Use the edited settings for this session (validated like at start).
+    ApplySettings,
+    /// Save the settings as the user's defaults (applied first).
+    SaveSettings,
     /// Show / hide the models window.
     ToggleModels,
     /// Read the installed models again.
@@ -231,6 +239,10 @@ impl Command {
             Command::ClipWords { .. } => "Clip these words".into(),
             Command::CorrectWord { .. } => "Correct a word".into(),
             Command::ToggleTranscript => "Show/hide the transcript".into(),
+            Command::ToggleSettings => "Settings…".into(),
+            Command::EditSetting(var, _) => format!("Edit {var}"),
+            Command::ApplySettings => "Apply for this session".into(),
+            Command::SaveSettings => "Save as my defaults".into(),
             Command::ToggleModels => "Models…".into(),
             Command::ListModels => "Installed models".into(),
             Command::ChooseModel(m) => format!("Model {m}"),

@@ -54,6 +54,8 @@ pub enum Msg {
         generation: u64,
         result: Result<Arc<slopcannon_engine::media::waveform::Waveform>, String>,
     },
+    /// The settings were saved as the user's defaults (the file), or why not.
+    SettingsSaved(Result<PathBuf, String>),
     /// The whisper models installed.
     Models(Vec<slopcannon_engine::speech::model::ModelFile>),
     /// A model download ended: the installed file, or why not.
@@ -470,6 +472,33 @@ impl Jobs {
         if let Some(tx) = &self.tx_detail {
             tx.send((generation, path, times)).ok();
         }
+    }
+
+    /// Writes `text` to `path` (the user's default settings) on a worker: temporary file,
+    /// fsync, rename.
+    pub fn save_settings(&self, path: PathBuf, text: String) {
+        spawn_job(
+            "settings",
+            self.msgs.clone(),
+            move || {
+                let result = path
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| {
+                        slopcannon_engine::temp_file::write_file(
+                            &path,
+                            text.as_bytes(),
+                            slopcannon_engine::temp_file::Replace::Atomically,
+                        )
+                        .map_err(|e| e.to_string())
+                    })
+                    .map(|()| path.clone())
+                    .map_err(|e| format!("cannot save the settings ({e}): {}", path.display()));
+                Msg::SettingsSaved(result)
+            },
+            |why| Msg::SettingsSaved(Err(why)),
+        );
     }
 
     /// Lists the models installed in `dir` (a directory read, so on a worker).

@@ -70,6 +70,8 @@ pub fn run(
     }
     deps.open = file;
     deps.data_dir = slopcannon_engine::project::data_dir();
+    deps.user_defaults = crate::settings::user_defaults_path();
+    deps.settings_layers = Settings::load_layers().unwrap_or_default();
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("slopcannon")
         .with_inner_size([1280.0, 800.0])

@@ -102,6 +102,21 @@ pub struct ClipList {
     pub curves: Option<std::sync::Arc<slopcannon_engine::analysis::Curves>>,
 }
 
+/// The settings window: every `SLOP_*` setting, its value and where it came from, edited
+/// for the session or saved as the user's defaults.
+#[derive(Debug, Default)]
+pub struct SettingsView {
+    pub open: bool,
+    /// (variable, effective value, where it came from), in `VARIABLES` order.
+    pub effective: Vec<(&'static str, String, crate::settings::Source)>,
+    /// The values being edited (variable → text).
+    pub draft: std::collections::BTreeMap<&'static str, String>,
+    /// Why the draft was refused (the same message a bad variable gives at start).
+    pub error: Option<String>,
+    /// Where the defaults were saved, or why not.
+    pub saved: Option<Result<String, String>>,
+}
+
 /// The models window.
 #[derive(Debug, Default)]
 pub struct ModelsView {
@@ -208,6 +223,7 @@ pub struct AppState {
     pub log: VecDeque<LogLine>,
     pub log_view: LogView,
     pub models: ModelsView,
+    pub settings_view: SettingsView,
     pub show_log: bool,
     pub show_transcript: bool,
     pub status: String,
@@ -460,6 +476,10 @@ impl AppState {
                 }
             }
             Msg::Models(list) => self.models.installed = list,
+            Msg::SettingsSaved(result) => {
+                self.settings_view.saved =
+                    Some(result.map(|p| format!("Saved as your defaults in {}", p.display())));
+            }
             Msg::Engine(Event::Progress(p))
                 if self
                     .models

@@ -5,6 +5,7 @@ pub mod clips;
 pub mod log;
 pub mod models;
 pub mod preview;
+pub mod settings;
 pub mod status_bar;
 pub mod top_bar;
 pub mod transcript;

@@ -75,6 +75,13 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) 
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
+                    .button(Command::ToggleSettings.label())
+                    .on_hover_text("Every SLOP_* setting: see, change, save as your defaults")
+                    .clicked()
+                {
+                    cmds.push(Command::ToggleSettings);
+                }
+                if ui
                     .button(Command::ToggleModels.label())
                     .on_hover_text("Whisper models: installed, download one")
                     .clicked()
