@@ -76,6 +76,23 @@ impl Progress {
 #[non_exhaustive]
 pub enum Event {
     Progress(Progress),
+    /// One item of a batch (an export's clip) moved on.
+    Item(ItemUpdate),
+}
+
+/// How far one item of a batch job is (an export's clip): sent when it starts, as it
+/// advances (every percent or so) and when it ends, with its outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemUpdate {
+    pub job: JobId,
+    /// Position in the request list.
+    pub index: usize,
+    /// 0..=1.
+    pub fraction: f64,
+    /// Attempts made so far (1 while the first runs).
+    pub attempts: u32,
+    /// Set once the item has ended: a one-line result (the file and what it is), or why not.
+    pub outcome: Option<Result<String, String>>,
 }
 
 /// Where engine events go. Cheap to clone; `emit` never blocks on the receiver.

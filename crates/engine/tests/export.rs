@@ -892,3 +892,61 @@ fn captions_use_the_bundled_font_that_is_not_installed() {
         "{family} looks like fontconfig's fallback: {vs_fallback}"
     );
 }
+
+#[test]
+fn one_clip_can_be_cancelled_and_every_clip_reports_its_progress_and_outcome() {
+    // The window's export queue: a row per clip with its progress and result; cancel one.
+    use slopcannon_engine::progress::ItemUpdate;
+    use std::sync::{Arc, Mutex};
+    let dir = test_dir("export_items");
+    let clips: Vec<ClipRequest> = (0..3)
+        .map(|i| clip(f64::from(i) * 3.0, f64::from(i) * 3.0 + 3.0))
+        .collect();
+    let updates: Arc<Mutex<Vec<ItemUpdate>>> = Arc::default();
+    let seen = updates.clone();
+    let sink = EventSink::new(move |ev| {
+        if let Event::Item(u) = ev {
+            seen.lock().expect("lock").push(u);
+        }
+    });
+    let tokens: Vec<CancelToken> = (0..3).map(|_| CancelToken::new()).collect();
+    tokens[1].cancel();
+    let o = ExportOptions {
+        portrait: Some(Portrait::Pad),
+        workers: 1,
+        clip_cancels: tokens,
+        ..opts(&dir)
+    };
+    let results = export_clips(
+        &fixture("cfr.mp4"),
+        &clips,
+        &o,
+        JobId::next(),
+        &sink,
+        &CancelToken::new(),
+    )
+    .expect("export");
+    assert!(results[0].output.is_some() && results[2].output.is_some());
+    assert_eq!(results[1].error_kind, Some(ExportErrorKind::Cancelled));
+    assert!(results[1].output.is_none());
+    assert_eq!(std::fs::read_dir(&dir).expect("dir").count(), 2);
+    let updates = updates.lock().expect("lock").clone();
+    for i in 0..3 {
+        let mine: Vec<&ItemUpdate> = updates.iter().filter(|u| u.index == i).collect();
+        assert_eq!(mine.first().map(|u| u.fraction), Some(0.0), "clip {i} starts at 0");
+        let last = mine.last().expect("updates");
+        assert_eq!(last.fraction, 1.0);
+        let outcome = last.outcome.clone().expect("an outcome at the end");
+        if i == 1 {
+            assert_eq!(outcome, Err("cancelled".to_string()));
+        } else {
+            let line = outcome.expect("written");
+            assert!(line.contains(".mp4: 3.0") && line.contains(" s, 1080×1920, "), "{line}");
+            // In between, it moved.
+            assert!(
+                mine.iter().any(|u| u.fraction > 0.0 && u.fraction < 1.0),
+                "clip {i} reported progress"
+            );
+        }
+    }
+}

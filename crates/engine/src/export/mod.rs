@@ -24,7 +24,7 @@ pub mod smartcut;
 mod source;
 pub mod transcode;
 
-use crate::progress::{CancelToken, EventSink, JobId, ProgressReporter, Stage};
+use crate::progress::{CancelToken, Event, EventSink, ItemUpdate, JobId, ProgressReporter, Stage};
 use crate::temp_file::{Replace, TempFile};
 use backon::{BlockingRetryable as _, ExponentialBuilder};
 pub use error::{ExportError, ExportErrorKind};
@@ -89,6 +89,8 @@ pub struct ExportOptions {
     /// Burn word-by-word karaoke subtitles made from this transcript into every clip that has
     /// no subtitle file of its own.
     pub captions: Option<std::sync::Arc<crate::speech::Transcript>>,
+    /// One token per clip (empty: none): cancelling one stops (or skips) that clip only.
+    pub clip_cancels: Vec<CancelToken>,
 }
 
 /// libx264's preset when nothing else is asked for.
@@ -122,6 +124,56 @@ impl Default for ExportOptions {
             backoff: Duration::from_millis(200),
             fail_attempts: 0,
             captions: None,
+            clip_cancels: Vec::new(),
+        }
+    }
+}
+
+impl JobResult {
+    /// A clip that was cancelled before it started.
+    fn cancelled(index: usize, clip: &ClipRequest) -> JobResult {
+        JobResult {
+            index,
+            start: clip.start,
+            end: clip.end,
+            output: None,
+            error: Some("cancelled".into()),
+            error_kind: Some(ExportErrorKind::Cancelled),
+            attempts: 0,
+            fallbacks: Vec::new(),
+            mode: String::new(),
+            width: 0,
+            height: 0,
+            frames: 0,
+            duration_secs: 0.0,
+            started_secs: 0.0,
+            finished_secs: 0.0,
+        }
+    }
+
+    /// One line for a person: `clip_01.mp4: 15.00 s, 1080×1920, 3.2 MB (reencode; …)`, or
+    /// why it was not written.
+    pub fn outcome_line(&self) -> Result<String, String> {
+        match &self.output {
+            Some(path) => {
+                let name = path
+                    .file_name()
+                    .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+                let size = std::fs::metadata(path).map_or(0, |m| m.len());
+                let mut line = format!(
+                    "{name}: {:.2} s, {}×{}, {:.1} MB ({})",
+                    self.duration_secs,
+                    self.width,
+                    self.height,
+                    size as f64 / 1e6,
+                    self.mode
+                );
+                if !self.fallbacks.is_empty() {
+                    line += &format!("; {}", self.fallbacks.join("; "));
+                }
+                Ok(line)
+            }
+            None => Err(self.error.clone().unwrap_or_else(|| "not written".into())),
         }
     }
 }
@@ -188,15 +240,48 @@ pub fn export_clips(
     }
     drop(tx);
     let results = Mutex::new(Vec::with_capacity(clips.len()));
+    let clip_tokens: Vec<CancelToken> = clips.iter().map(|_| CancelToken::new()).collect();
+    let workers_done = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
+        // Passes the batch's cancel and each clip's own on to the clips' tokens (within 20 ms),
+        // so the C callbacks that poll a token's flag see either.
+        scope.spawn(|| {
+            while workers_done.load(std::sync::atomic::Ordering::Acquire) < workers {
+                for (i, t) in clip_tokens.iter().enumerate() {
+                    let own = opts.clip_cancels.get(i).is_some_and(CancelToken::is_cancelled);
+                    if own || cancel.is_cancelled() {
+                        t.cancel();
+                    }
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        });
         for _ in 0..workers {
             scope.spawn(|| {
+                // Counted as done even if the worker panics, so the watcher always ends.
+                let _done = CountOnDrop(&workers_done);
                 while let Ok(i) = rx.recv() {
                     let (Some(clip), Some(final_path)) = (clips.get(i), finals.get(i)) else {
                         continue;
                     };
                     let n = started.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let threads = job_threads(opts.cores, workers, clips.len() - n);
+                    // This clip's own token, which the watcher below cancels when the batch
+                    // or this clip is cancelled.
+                    let Some(clip_cancel) = clip_tokens.get(i) else {
+                        continue;
+                    };
+                    let item = |fraction: f64, attempts: u32, outcome| {
+                        sink.emit(Event::Item(ItemUpdate {
+                            job,
+                            index: i,
+                            fraction,
+                            attempts,
+                            outcome,
+                        }));
+                    };
+                    item(0.0, 1, None);
+                    let mut reported = 0.0f64;
                     let mut on_fraction = |f: f64| {
                         if let Ok(mut fr) = fractions.lock() {
                             if let Some(slot) = fr.get_mut(i) {
@@ -204,21 +289,34 @@ pub fn export_clips(
                             }
                             progress.set_done((fr.iter().sum::<f64>() * 1000.0) as u64);
                         }
+                        if f - reported >= 0.01 && f < 1.0 {
+                            reported = f;
+                            item(f, 1, None);
+                        }
                     };
-                    let r = run_job(
-                        source,
-                        i,
-                        clip,
-                        final_path,
-                        opts,
-                        threads,
-                        background.as_ref(),
-                        batch_start,
-                        &progress,
-                        cancel,
-                        &mut on_fraction,
-                    );
+                    let asked = opts.clip_cancels.get(i).is_some_and(CancelToken::is_cancelled);
+                    if asked || cancel.is_cancelled() {
+                        clip_cancel.cancel();
+                    }
+                    let r = if clip_cancel.is_cancelled() {
+                        JobResult::cancelled(i, clip)
+                    } else {
+                        run_job(
+                            source,
+                            i,
+                            clip,
+                            final_path,
+                            opts,
+                            threads,
+                            background.as_ref(),
+                            batch_start,
+                            &progress,
+                            clip_cancel,
+                            &mut on_fraction,
+                        )
+                    };
                     on_fraction(1.0);
+                    item(1.0, r.attempts, Some(r.outcome_line()));
                     if r.output.is_none() && r.error_kind != Some(ExportErrorKind::Cancelled) {
                         progress.add_failed();
                     }
@@ -235,6 +333,15 @@ pub fn export_clips(
     // A cancelled batch still answers for every clip: the ones written before the cancel have
     // their file, the rest `ExportErrorKind::Cancelled` (and nothing on disk).
     Ok(results)
+}
+
+/// Adds one to a counter when dropped (a worker that ends, or unwinds).
+struct CountOnDrop<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for CountOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Release);
+    }
 }
 
 /// Encoder threads for a job that starts with `unstarted` jobs (itself included) not yet
