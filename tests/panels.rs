@@ -184,3 +184,65 @@ fn gui_the_settings_window_rejects_a_bad_value_applies_a_good_one_and_saves_it()
         ]
     );
 }
+
+#[test]
+fn gui_the_export_queue_shows_each_clip_and_cancels_one() {
+    use slopcannon_testkit::fixture;
+    let out = test_dir("gui_export_queue");
+    let mut deps = AppDeps::new(Arc::new(|_| None));
+    deps.open = Some(fixture("cfr.mp4"));
+    deps.export_dir = Some(out.clone());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_step_dt(1.0 / 60.0)
+        .build_eframe(|cc| SlopApp::new(cc, deps));
+    run_until(&mut h, "the file", |app| app.state.preview_secs.is_some());
+    for t in [0.0, 3.0, 6.0] {
+        h.state_mut()
+            .state
+            .clips
+            .segments
+            .add(t, t + 2.0, 10.0)
+            .expect("add");
+    }
+    assert_eq!(h.state().state.segments().len(), 3);
+    h.state_mut().send(Command::ExportClips);
+    h.state_mut().send(Command::CancelExportClip(2));
+    h.step();
+    let rows = h.state().state.export.as_ref().map(|e| e.rows.len());
+    assert_eq!(rows, Some(3), "a row per clip");
+    run_until(&mut h, "the export", |app| app.state.export.is_none());
+    let done = h
+        .state()
+        .state
+        .last_export
+        .clone()
+        .expect("the finished queue");
+    assert_eq!(done.dir, out);
+    let outcomes: Vec<_> = done.rows.iter().map(|r| r.outcome.clone()).collect();
+    assert!(
+        matches!(&outcomes[0], Some(Ok(l)) if l.contains(".mp4: 2.0")),
+        "{outcomes:?}"
+    );
+    assert!(matches!(&outcomes[1], Some(Ok(_))), "{outcomes:?}");
+    assert_eq!(outcomes[2], Some(Err("cancelled".into())));
+    assert_eq!(
+        std::fs::read_dir(&out).expect("dir").count(),
+        2,
+        "two files written"
+    );
+    h.run_steps(2);
+    assert!(h.query_by_label("Show in folder").is_some());
+    assert!(h
+        .query_all_by_label_contains("not written: cancelled")
+        .next()
+        .is_some());
+    assert!(
+        h.state()
+            .state
+            .status
+            .contains("Export cancelled: 2 of 3 clips written"),
+        "{}",
+        h.state().state.status
+    );
+}

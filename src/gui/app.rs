@@ -442,6 +442,13 @@ impl SlopApp {
             }
             Command::SetExportChoices(c) => self.state.export_choices = c,
             Command::ExportClips => self.export_clips(),
+            Command::CancelExportClip(i) => {
+                if let Some(row) = self.state.export.as_mut().and_then(|e| e.rows.get_mut(i)) {
+                    row.cancelling = true;
+                    self.jobs.cancel_export_clip(i);
+                }
+            }
+            Command::ShowInFolder(dir) => self.jobs.show_in_folder(dir),
             Command::CancelExport => {
                 if let Some(run) = self.state.export.as_mut() {
                     run.cancelling = true;
@@ -687,11 +694,35 @@ impl SlopApp {
         };
         let n = clips.len();
         let job = self.jobs.export(path, clips, opts);
+        let rows = self
+            .state
+            .clips
+            .segments
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.chosen)
+            .map(|(i, s)| super::state::ExportRow {
+                title: format!(
+                    "#{}  {} – {}",
+                    i + 1,
+                    slopcannon_engine::media::format_secs(s.start),
+                    slopcannon_engine::media::format_secs(s.end)
+                ),
+                fraction: 0.0,
+                attempts: 0,
+                started: None,
+                outcome: None,
+                cancelling: false,
+            })
+            .collect();
+        self.state.last_export = None;
         self.state.export = Some(RunningExport {
             job,
             clips: n,
             progress: None,
             cancelling: false,
+            rows,
         });
         self.state.status = format!("Exporting {n} clips…");
     }

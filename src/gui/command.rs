@@ -132,6 +132,10 @@ pub enum Command {
     /// Export the ticked clips.
     ExportClips,
     CancelExport,
+    /// Cancel one clip of the running export.
+    CancelExportClip(usize),
+    /// Open the folder the clips went to.
+    ShowInFolder(PathBuf),
     /// Change how clips are exported.
     SetExportChoices(super::state::ExportChoices),
     /// Ask for a background video for the stacked layout.
@@ -250,6 +254,8 @@ impl Command {
             Command::CancelDownload => "Cancel download".into(),
             Command::ExportClips => "Export clips".into(),
             Command::CancelExport => "Cancel export".into(),
+            Command::CancelExportClip(_) => "Cancel this clip".into(),
+            Command::ShowInFolder(_) => "Show in folder".into(),
             Command::SetExportChoices(_) => "Export settings".into(),
             Command::PickBackground => "Background video…".into(),
             Command::SetBackground(Some(p)) => format!("Stack over {}", p.display()),

@@ -199,6 +199,8 @@ pub struct Jobs {
     analysis: Option<(JobId, CancelToken)>,
     /// The running export and its cancel token.
     export: Option<(JobId, CancelToken)>,
+    /// The running export's clips' own cancel tokens.
+    export_clips: Vec<CancelToken>,
     /// The running model download and its cancel token.
     download: Option<(JobId, CancelToken)>,
     /// The running timeline-tracks jobs (thumbnails, waveform) of the open file.
@@ -240,6 +242,7 @@ impl Jobs {
             tx_detail: None,
             analysis: None,
             export: None,
+            export_clips: Vec::new(),
             download: None,
             data_dir,
             tx_save,
@@ -291,6 +294,11 @@ impl Jobs {
         let job = JobId::next();
         let cancel = CancelToken::new();
         self.export = Some((job, cancel.clone()));
+        self.export_clips = clips.iter().map(|_| CancelToken::new()).collect();
+        let opts = ExportOptions {
+            clip_cancels: self.export_clips.clone(),
+            ..opts
+        };
         let msgs = self.msgs.clone();
         let events = msgs.clone();
         let sink = EventSink::new(move |ev| events.send(Msg::Engine(ev)));
@@ -309,6 +317,41 @@ impl Jobs {
             },
         );
         job
+    }
+
+    /// Cancels clip `i` of the running export only (the rest go on).
+    pub fn cancel_export_clip(&self, i: usize) {
+        if let Some(t) = self.export_clips.get(i) {
+            t.cancel();
+        }
+    }
+
+    /// Opens `dir` in the desktop's file manager (`xdg-open`, no shell), on a worker.
+    pub fn show_in_folder(&self, dir: PathBuf) {
+        spawn_job(
+            "show in folder",
+            self.msgs.clone(),
+            move || {
+                let line = match std::process::Command::new("xdg-open").arg(&dir).status() {
+                    Ok(s) if s.success() => {
+                        LogLine::new(tracing::Level::INFO, format!("opened {}", dir.display()))
+                    }
+                    Ok(s) => LogLine::new(
+                        tracing::Level::WARN,
+                        format!("xdg-open {} ended with {s}", dir.display()),
+                    ),
+                    Err(e) => LogLine::new(
+                        tracing::Level::WARN,
+                        format!(
+                            "cannot open {} ({e}): is xdg-utils installed?",
+                            dir.display()
+                        ),
+                    ),
+                };
+                Msg::Log(line)
+            },
+            |why| Msg::Log(LogLine::new(tracing::Level::WARN, why)),
+        );
     }
 
     pub fn cancel_export(&mut self) {

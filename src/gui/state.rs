@@ -73,6 +73,43 @@ pub struct RunningExport {
     pub clips: usize,
     pub progress: Option<Progress>,
     pub cancelling: bool,
+    /// One row per clip, in export order.
+    pub rows: Vec<ExportRow>,
+}
+
+/// A clip in the export queue.
+#[derive(Clone, Debug)]
+pub struct ExportRow {
+    /// `#2  1:05.000 – 1:20.000`.
+    pub title: String,
+    pub fraction: f64,
+    pub attempts: u32,
+    /// When it started (for its ETA).
+    pub started: Option<Instant>,
+    /// Set when it ended: what was written, or why not.
+    pub outcome: Option<Result<String, String>>,
+    pub cancelling: bool,
+}
+
+impl ExportRow {
+    /// Time left, from how fast it has gone so far.
+    pub fn eta(&self) -> Option<std::time::Duration> {
+        let started = self.started?;
+        if self.outcome.is_some() || self.fraction < 0.02 {
+            return None;
+        }
+        let spent = started.elapsed().as_secs_f64();
+        Some(std::time::Duration::from_secs_f64(
+            spent * (1.0 - self.fraction) / self.fraction,
+        ))
+    }
+}
+
+/// The last export's rows and folder, kept after it ends ("show in folder").
+#[derive(Clone, Debug)]
+pub struct FinishedExport {
+    pub dir: PathBuf,
+    pub rows: Vec<ExportRow>,
 }
 
 /// How clips are exported (the export panel's choices).
@@ -233,6 +270,8 @@ pub struct AppState {
     pub export_choices: ExportChoices,
     /// Undo / redo of the segment edits.
     pub history: History,
+    /// The last export's queue, after it ended.
+    pub last_export: Option<FinishedExport>,
     /// Find Viral Clips was asked for while there are edited segments: the window asks
     /// whether to keep them.
     pub confirm_find: bool,
@@ -513,6 +552,18 @@ impl AppState {
             Msg::Picked(PickFor::Background, path) => {
                 return path.map(|p| Command::SetBackground(Some(p)))
             }
+            Msg::Engine(Event::Item(u)) if self.export.as_ref().is_some_and(|e| e.job == u.job) => {
+                if let Some(row) = self.export.as_mut().and_then(|e| e.rows.get_mut(u.index)) {
+                    if row.started.is_none() {
+                        row.started = Some(Instant::now());
+                    }
+                    row.fraction = u.fraction;
+                    row.attempts = u.attempts;
+                    if u.outcome.is_some() {
+                        row.outcome = u.outcome;
+                    }
+                }
+            }
             Msg::Engine(Event::Progress(p))
                 if self.export.as_ref().is_some_and(|e| e.job == p.job) =>
             {
@@ -524,6 +575,16 @@ impl AppState {
                 let run = self.export.take_if(|r| r.job == job)?;
                 match result {
                     Ok((dir, results)) => {
+                        let mut rows = run.rows.clone();
+                        for (row, r) in rows.iter_mut().zip(&results) {
+                            row.outcome.get_or_insert_with(|| r.outcome_line());
+                            row.fraction = 1.0;
+                            row.attempts = r.attempts;
+                        }
+                        self.last_export = Some(FinishedExport {
+                            dir: dir.clone(),
+                            rows,
+                        });
                         // The last error line was about something before: this one finished.
                         self.error = None;
                         let ok = results.iter().filter(|r| r.output.is_some()).count();
@@ -753,6 +814,7 @@ mod tests {
             clips: 1,
             progress: None,
             cancelling: false,
+            rows: Vec::new(),
         });
         let _ = s.apply(Msg::Exported {
             job: failed,
@@ -765,6 +827,7 @@ mod tests {
             clips: 0,
             progress: None,
             cancelling: false,
+            rows: Vec::new(),
         });
         let _ = s.apply(Msg::Exported {
             job: next,

@@ -365,8 +365,9 @@ mod tests {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let seen2 = seen.clone();
         let sink = EventSink::new(move |ev| {
-            let Event::Progress(p) = ev;
-            seen2.lock().expect("lock").push(p);
+            if let Event::Progress(p) = ev {
+                seen2.lock().expect("lock").push(p);
+            }
         });
         let r = ProgressReporter::new(&sink, JobId(7), Stage::Decode, Some(1000));
         for i in 0..1000 {

@@ -933,7 +933,11 @@ fn one_clip_can_be_cancelled_and_every_clip_reports_its_progress_and_outcome() {
     let updates = updates.lock().expect("lock").clone();
     for i in 0..3 {
         let mine: Vec<&ItemUpdate> = updates.iter().filter(|u| u.index == i).collect();
-        assert_eq!(mine.first().map(|u| u.fraction), Some(0.0), "clip {i} starts at 0");
+        assert_eq!(
+            mine.first().map(|u| u.fraction),
+            Some(0.0),
+            "clip {i} starts at 0"
+        );
         let last = mine.last().expect("updates");
         assert_eq!(last.fraction, 1.0);
         let outcome = last.outcome.clone().expect("an outcome at the end");
@@ -941,7 +945,10 @@ fn one_clip_can_be_cancelled_and_every_clip_reports_its_progress_and_outcome() {
             assert_eq!(outcome, Err("cancelled".to_string()));
         } else {
             let line = outcome.expect("written");
-            assert!(line.contains(".mp4: 3.0") && line.contains(" s, 1080×1920, "), "{line}");
+            assert!(
+                line.contains(".mp4: 3.0") && line.contains(" s, 1080×1920, "),
+                "{line}"
+            );
             // In between, it moved.
             assert!(
                 mine.iter().any(|u| u.fraction > 0.0 && u.fraction < 1.0),

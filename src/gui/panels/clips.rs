@@ -199,6 +199,72 @@ fn confirm_find_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>)
         });
 }
 
+/// The export queue: a row per clip with its progress and ETA, then what was written (or
+/// why not); a running clip can be cancelled on its own.
+fn queue_ui(
+    ui: &mut egui::Ui,
+    rows: &[crate::gui::state::ExportRow],
+    running: bool,
+    cmds: &mut Vec<Command>,
+) {
+    egui::ScrollArea::vertical()
+        .id_salt("export queue")
+        .max_height(160.0)
+        .show(ui, |ui| {
+            for (i, row) in rows.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    ui.label(egui::RichText::new(&row.title).small());
+                    match &row.outcome {
+                        Some(Ok(line)) => {
+                            ui.label(egui::RichText::new(format!("written: {line}")).small());
+                        }
+                        Some(Err(why)) => {
+                            ui.label(
+                                egui::RichText::new(format!("not written: {why}"))
+                                    .small()
+                                    .color(ui.visuals().error_fg_color),
+                            );
+                        }
+                        None => {
+                            let eta = row
+                                .eta()
+                                .map(|e| {
+                                    format!(" · {}", slopcannon_engine::progress::format_hms(e))
+                                })
+                                .unwrap_or_default();
+                            let attempt = if row.attempts > 1 {
+                                format!(" · attempt {}", row.attempts)
+                            } else {
+                                String::new()
+                            };
+                            let text = if row.started.is_none() {
+                                "waiting".to_string()
+                            } else {
+                                format!("{:.0}%{eta}{attempt}", row.fraction * 100.0)
+                            };
+                            ui.add(
+                                egui::ProgressBar::new(row.fraction as f32)
+                                    .desired_width(120.0)
+                                    .text(text),
+                            );
+                            if running
+                                && ui
+                                    .add_enabled(
+                                        !row.cancelling,
+                                        egui::Button::new("Cancel").small(),
+                                    )
+                                    .on_hover_text("Cancel this clip only")
+                                    .clicked()
+                            {
+                                cmds.push(Command::CancelExportClip(i));
+                            }
+                        }
+                    }
+                });
+            }
+        });
+}
+
 /// Export choices, the Export button, and the export's progress.
 fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     use slopcannon_engine::export::Portrait;
@@ -220,16 +286,25 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
             )
         };
         ui.add(egui::ProgressBar::new(fraction).text(text));
+        queue_ui(ui, &run.rows, true, cmds);
         if ui
-            .add_enabled(
-                !run.cancelling,
-                egui::Button::new(Command::CancelExport.label()),
-            )
+            .add_enabled(!run.cancelling, egui::Button::new("Cancel all (Esc)"))
             .clicked()
         {
             cmds.push(Command::CancelExport);
         }
         return;
+    }
+    if let Some(done) = &state.last_export {
+        queue_ui(ui, &done.rows, false, cmds);
+        if ui
+            .small_button(Command::ShowInFolder(done.dir.clone()).label())
+            .on_hover_text(done.dir.display().to_string())
+            .clicked()
+        {
+            cmds.push(Command::ShowInFolder(done.dir.clone()));
+        }
+        ui.separator();
     }
     let mut choices = state.export_choices.clone();
     let label = |p: Option<Portrait>| match p {

@@ -156,9 +156,10 @@ impl JobResult {
     pub fn outcome_line(&self) -> Result<String, String> {
         match &self.output {
             Some(path) => {
-                let name = path
-                    .file_name()
-                    .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+                let name = path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
                 let size = std::fs::metadata(path).map_or(0, |m| m.len());
                 let mut line = format!(
                     "{name}: {:.2} s, {}×{}, {:.1} MB ({})",
@@ -248,7 +249,10 @@ pub fn export_clips(
         scope.spawn(|| {
             while workers_done.load(std::sync::atomic::Ordering::Acquire) < workers {
                 for (i, t) in clip_tokens.iter().enumerate() {
-                    let own = opts.clip_cancels.get(i).is_some_and(CancelToken::is_cancelled);
+                    let own = opts
+                        .clip_cancels
+                        .get(i)
+                        .is_some_and(CancelToken::is_cancelled);
                     if own || cancel.is_cancelled() {
                         t.cancel();
                     }
@@ -294,7 +298,10 @@ pub fn export_clips(
                             item(f, 1, None);
                         }
                     };
-                    let asked = opts.clip_cancels.get(i).is_some_and(CancelToken::is_cancelled);
+                    let asked = opts
+                        .clip_cancels
+                        .get(i)
+                        .is_some_and(CancelToken::is_cancelled);
                     if asked || cancel.is_cancelled() {
                         clip_cancel.cancel();
                     }
