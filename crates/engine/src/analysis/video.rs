@@ -3,7 +3,7 @@
 //! (small luma frames at the stride). Results are merged in order; cuts that fall in frames
 //! the decoder skipped are located exactly by decoding just that gap.
 
-use super::scenes::{Cut, FramePoint};
+use super::scenes::{Cut, Distribution, FramePoint};
 use crate::media::sampler::{
     sample_frames, sample_frames_with_signatures, FrameSignature, SampledFrame, SamplerOptions,
     Stride,
@@ -127,24 +127,32 @@ fn worker(
         fps,
         ..VideoPass::default()
     };
-    let mut prev_sig: Option<FrameSignature> = None;
+    let mut prev_sig: Option<(FrameSignature, Distribution)> = None;
     let mut on_sig = |sig: FrameSignature| {
-        let (diff, prev_idx, prev_secs) = match &prev_sig {
-            Some(p) => (sig.diff(p), p.frame_idx, p.pts_secs),
-            None => (0.0, sig.frame_idx.saturating_sub(1), sig.pts_secs),
+        let distribution = Distribution::of(&sig.yuv, &sig.detail);
+        let (diff, dist, prev_idx, prev_secs) = match &prev_sig {
+            Some((p, pd)) => (
+                sig.diff(p),
+                distribution.distance(pd),
+                p.frame_idx,
+                p.pts_secs,
+            ),
+            None => (0.0, 0.0, sig.frame_idx.saturating_sub(1), sig.pts_secs),
         };
         if mine(sig.frame_idx) {
             out.points.push(FramePoint {
                 frame_idx: sig.frame_idx,
                 pts_secs: sig.pts_secs,
                 diff,
+                dist,
+                distribution,
                 luma: sig.mean_luma(),
                 prev_idx,
                 prev_secs,
             });
             progress.add_done(1);
         }
-        prev_sig = Some(sig);
+        prev_sig = Some((sig, distribution));
     };
     let mut prev_frame: Option<SampledFrame> = None;
     let mut motion = Vec::new();
@@ -179,7 +187,8 @@ pub fn mad(a: &[u8], b: &[u8]) -> f32 {
 }
 
 /// Locates a cut that lies in frames the decoder skipped: decodes `(prev, cut]` exactly and
-/// moves the cut to the frame with the largest change.
+/// moves the cut to the frame with the largest change (picture + distribution, the two
+/// changes the detector weighs).
 pub fn refine_cut(
     path: &Path,
     cut: &mut Cut,
@@ -198,7 +207,9 @@ pub fn refine_cut(
     let mut prev: Option<FrameSignature> = None;
     let mut on_sig = |sig: FrameSignature| {
         if let Some(p) = &prev {
-            let d = sig.diff(p);
+            let d = sig.diff(p)
+                + Distribution::of(&sig.yuv, &sig.detail)
+                    .distance(&Distribution::of(&p.yuv, &p.detail));
             if best.is_none_or(|(bd, _, _)| d > bd) {
                 best = Some((d, sig.frame_idx, sig.pts_secs));
             }

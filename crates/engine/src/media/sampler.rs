@@ -121,7 +121,9 @@ const SIG_SUB: u32 = 4;
 /// A tiny picture of every decoded frame: a 32×18 grid of Y, U and V, each cell the mean of
 /// 4 × 4 points sampled straight from the decoded frame (averaging keeps grain and noise from
 /// looking like change). Cheap enough for every frame; enough to find hard cuts and fades to
-/// the exact frame even when only every n-th frame is fully sampled.
+/// the exact frame even when only every n-th frame is fully sampled. Beside it, the fine
+/// detail of each cell (how far its 16 luma points spread), which tells noise, grain and sharp
+/// patterns from smooth pictures whatever their motion.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FrameSignature {
     pub frame_idx: u64,
@@ -129,6 +131,9 @@ pub struct FrameSignature {
     pub key: bool,
     /// Y plane, then U, then V: `3 × 32 × 18` bytes.
     pub yuv: Vec<u8>,
+    /// Per cell, twice the mean absolute deviation of its 16 luma points from their mean
+    /// (0–255, clamped): `32 × 18` bytes.
+    pub detail: Vec<u8>,
 }
 
 impl FrameSignature {
@@ -248,11 +253,12 @@ pub fn sample_frames_with_signatures(
                     },
                 };
                 match sc.signature(frame, path) {
-                    Ok(yuv) => on_sig(FrameSignature {
+                    Ok((yuv, detail)) => on_sig(FrameSignature {
                         frame_idx: idx,
                         pts_secs,
                         key: frame.is_key(),
                         yuv,
+                        detail,
                     }),
                     Err(e) => {
                         scale_error = Some(e);
@@ -421,27 +427,50 @@ impl SigScaler {
         self.src == (frame.format(), frame.width(), frame.height())
     }
 
-    fn signature(&mut self, frame: &ff::frame::Video, path: &Path) -> Result<Vec<u8>, MediaError> {
+    /// The 3 × 32 × 18 grid of cell means and the 32 × 18 grid of luma detail.
+    fn signature(
+        &mut self,
+        frame: &ff::frame::Video,
+        path: &Path,
+    ) -> Result<(Vec<u8>, Vec<u8>), MediaError> {
         self.ctx
             .run(frame, &mut self.out)
             .map_err(|e| MediaError::ffmpeg(path, e))?;
         let (w, h, sub) = (SIG_W as usize, SIG_H as usize, SIG_SUB as usize);
+        let n = (sub * sub) as u32;
         let mut yuv = Vec::with_capacity(3 * w * h);
+        let mut detail = Vec::new();
         for plane in 0..3 {
             let stride = self.out.stride(plane);
             let data = self.out.data(plane);
+            let rows = || data.chunks(stride).take(h * sub).enumerate();
             let mut sums = vec![0u32; w * h];
-            for (y, row) in data.chunks(stride).take(h * sub).enumerate() {
+            for (y, row) in rows() {
                 for (x, v) in row.iter().take(w * sub).enumerate() {
                     if let Some(s) = sums.get_mut((y / sub) * w + x / sub) {
                         *s += u32::from(*v);
                     }
                 }
             }
-            let n = (sub * sub) as u32;
-            yuv.extend(sums.iter().map(|s| ((s + n / 2) / n) as u8));
+            let means: Vec<u8> = sums.iter().map(|s| ((s + n / 2) / n) as u8).collect();
+            if plane == 0 {
+                let mut spread = vec![0u32; w * h];
+                for (y, row) in rows() {
+                    for (x, v) in row.iter().take(w * sub).enumerate() {
+                        let cell = (y / sub) * w + x / sub;
+                        if let (Some(s), Some(m)) = (spread.get_mut(cell), means.get(cell)) {
+                            *s += u32::from(v.abs_diff(*m));
+                        }
+                    }
+                }
+                detail = spread
+                    .iter()
+                    .map(|s| ((2 * s + n / 2) / n).min(255) as u8)
+                    .collect();
+            }
+            yuv.extend(means);
         }
-        Ok(yuv)
+        Ok((yuv, detail))
     }
 }
 
