@@ -20,8 +20,8 @@ pub struct SceneTruth {
     pub frames: u64,
     /// First frames of new content (hard cuts, including cuts into and out of black).
     pub cuts: Vec<u64>,
-    /// Fades through black: the frames `[first, last]` the fade's cut lies in (the black between
-    /// the fade out and in, and their darkest frames).
+    /// Fades through black: the frames `[first, last]` the fade's cut may be on (the first
+    /// frame of the new content after the black).
     pub fades: Vec<(u64, u64)>,
 }
 
@@ -216,9 +216,9 @@ pub fn real_truth(name: &str) -> Option<SceneTruth> {
         // Shot 7 is the black between the fade out (shot 6) and the fade in (shot 8).
         let (black, after) = (starts[7], starts[8]);
         cuts.retain(|c| *c != black && *c != after);
-        // Where the fade's cut may lie: the black, and the darkest frames of the fade out and
-        // the fade in beside it.
-        fades.push((black - 2, after + 2));
+        // The fade in's first frame is black too: the new content shows from the next one
+        // (where PySceneDetect's content detector puts the cut).
+        fades.push((after + 1, after + 1));
     }
     Some(SceneTruth {
         fps,

@@ -20,8 +20,8 @@
 //! neighbours'.
 //!
 //! Cuts into and out of black are hard cuts at the first frame of the new content (a black
-//! title card is a scene); a black run entered and left gradually is a fade, reported at the
-//! middle of the black.
+//! title card is a scene); a black run entered and left gradually is a fade, reported on the
+//! first frame of the new content after the black.
 
 use serde::{Deserialize, Serialize};
 
@@ -194,7 +194,7 @@ pub struct Cut {
 impl Cut {
     /// True when the frames before this cut were all decoded, so `frame` is exact.
     pub fn is_exact(&self) -> bool {
-        self.kind == CutKind::Fade || self.prev_idx + 1 >= self.frame
+        self.prev_idx + 1 >= self.frame
     }
 }
 
@@ -244,8 +244,12 @@ fn hard_cuts(points: &[FramePoint], opts: &SceneOptions) -> Vec<Cut> {
     cuts
 }
 
+/// How far above a black run's black level (mean luma) a frame must be to show new content.
+pub const FADE_RISE: f32 = 2.0;
+
 /// Black runs with a bright picture less than a second before and after them, entered and
-/// left gradually: a fade out and in, with the cut at the middle of the black. (A dark scene
+/// left gradually: a fade out and in, with the cut on the first frame of the new content (the
+/// first frame brighter than the black by [`FADE_RISE`], where PySceneDetect puts it too). (A dark scene
 /// that hovers near black is not a fade: there is no bright picture on both sides. A run
 /// entered or left by a hard cut is a black scene of its own, or the start of a shot that
 /// fades in: its cuts are the hard ones, at the first frame of the new content.)
@@ -280,15 +284,25 @@ fn detect_fades(points: &[FramePoint], hard: &[Cut], opts: &SceneOptions) -> Vec
         let after = points.get(end).map_or(u64::MAX, |p| p.frame_idx);
         let cut_at_edge = hard.iter().any(|c| c.frame >= first && c.frame <= after);
         if bright_before && bright_after && !cut_at_edge {
-            let mid = &points[(start + end - 1) / 2];
-            cuts.push(Cut {
-                frame: mid.frame_idx,
-                time: mid.pts_secs,
-                kind: CutKind::Fade,
-                strength: opts.fade_luma - mid.luma,
-                prev_idx: mid.prev_idx,
-                prev_secs: mid.prev_secs,
-            });
+            // The new content starts after the last frame at the run's black level.
+            let black = points[start..end]
+                .iter()
+                .map(|p| p.luma)
+                .fold(f32::INFINITY, f32::min);
+            let last_black = (start..end)
+                .rev()
+                .find(|&j| points[j].luma <= black + FADE_RISE)
+                .unwrap_or(end - 1);
+            if let Some(new) = points.get(last_black + 1) {
+                cuts.push(Cut {
+                    frame: new.frame_idx,
+                    time: new.pts_secs,
+                    kind: CutKind::Fade,
+                    strength: opts.fade_luma - black,
+                    prev_idx: new.prev_idx,
+                    prev_secs: new.prev_secs,
+                });
+            }
         }
     }
     cuts
@@ -390,7 +404,8 @@ mod tests {
         let cuts = detect_cuts(&points(&diffs, &lumas), &SceneOptions::default());
         assert_eq!(cuts.len(), 1, "{cuts:?}");
         assert_eq!(cuts[0].kind, CutKind::Fade);
-        assert!(lumas[cuts[0].frame as usize] < 24.0);
+        // Black (16) up to 65; the fade in shows the new picture from 66.
+        assert_eq!(cuts[0].frame, 66);
     }
 
     #[test]

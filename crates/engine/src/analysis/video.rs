@@ -3,7 +3,7 @@
 //! (small luma frames at the stride). Results are merged in order; cuts that fall in frames
 //! the decoder skipped are located exactly by decoding just that gap.
 
-use super::scenes::{Cut, Distribution, FramePoint};
+use super::scenes::{Cut, CutKind, Distribution, FramePoint, FADE_RISE};
 use crate::media::sampler::{
     sample_frames, sample_frames_with_signatures, FrameSignature, SampledFrame, SamplerOptions,
     Stride,
@@ -187,8 +187,9 @@ pub fn mad(a: &[u8], b: &[u8]) -> f32 {
 }
 
 /// Locates a cut that lies in frames the decoder skipped: decodes `(prev, cut]` exactly and
-/// moves the cut to the frame with the largest change (picture + distribution, the two
-/// changes the detector weighs).
+/// moves a hard cut to the frame with the largest change (picture + distribution, the two
+/// changes the detector weighs), a fade to the first frame brighter than the black before it
+/// by [`FADE_RISE`](super::scenes::FADE_RISE).
 pub fn refine_cut(
     path: &Path,
     cut: &mut Cut,
@@ -203,18 +204,28 @@ pub fn refine_cut(
         threads: 1,
         exact: true,
     };
+    let fade = cut.kind == CutKind::Fade;
     let mut best: Option<(f32, u64, f64)> = None;
-    let mut prev: Option<FrameSignature> = None;
+    let mut black: Option<f32> = None;
+    let mut prev: Option<(FrameSignature, Distribution)> = None;
     let mut on_sig = |sig: FrameSignature| {
-        if let Some(p) = &prev {
-            let d = sig.diff(p)
-                + Distribution::of(&sig.yuv, &sig.detail)
-                    .distance(&Distribution::of(&p.yuv, &p.detail));
+        let distribution = Distribution::of(&sig.yuv, &sig.detail);
+        if fade {
+            let luma = sig.mean_luma();
+            match black {
+                None => black = Some(luma),
+                Some(b) if best.is_none() && luma > b + FADE_RISE => {
+                    best = Some((luma, sig.frame_idx, sig.pts_secs));
+                }
+                Some(_) => {}
+            }
+        } else if let Some((p, pd)) = &prev {
+            let d = sig.diff(p) + distribution.distance(pd);
             if best.is_none_or(|(bd, _, _)| d > bd) {
                 best = Some((d, sig.frame_idx, sig.pts_secs));
             }
         }
-        prev = Some(sig);
+        prev = Some((sig, distribution));
     };
     sample_frames_with_signatures(path, &opts, cancel, Some(&mut on_sig), |_| {
         ControlFlow::Continue(())
@@ -250,7 +261,7 @@ pub fn keyframe_pass(
                 cuts.push(Cut {
                     frame: f.frame_idx,
                     time: f.pts_secs,
-                    kind: super::scenes::CutKind::Hard,
+                    kind: CutKind::Hard,
                     strength: luma.max(hue),
                     prev_idx: p.frame_idx,
                     prev_secs: p.pts_secs,
