@@ -2,22 +2,20 @@
 //! frame's change against the median change of its neighbours, so sustained fast motion is
 //! not mistaken for cuts), fades by a luma threshold, and a minimum scene length.
 //!
-//! Two changes are measured between consecutive frames: the *picture* change (mean absolute
-//! difference of the signature grids: what moved where) and the *distribution* change (how far
-//! the values of the grid moved as a set, per plane, the cells' fine detail being a plane too:
-//! [`Distribution::distance`]). In busy footage
-//! (noise, confetti, fractal zooms, gameplay) every frame's picture changes a lot, so a cut
-//! between two busy shots is not an outlier of the picture change; but each shot keeps its
-//! distribution of brightness, colour and texture, so the cut is an outlier of the
-//! distribution change.
-//! Motion that rearranges a picture (a fast spiral, a pan) hardly changes the distribution.
-//! Busy shots still wobble in distribution from frame to frame, so that test uses the
-//! *separation* of a frame ([`separation`]): the smallest distribution change between any of
-//! the three frames before it and any of it and the two after it. Only at a cut does every such
-//! pair straddle two shots, so the separation peaks there, on the exact frame, while a wobble
-//! inside a shot always leaves some close pair.
-//! A frame is a hard cut when its picture change or its separation stands out from its
-//! neighbours'.
+//! Two changes are measured between frames: the *picture* change (mean absolute difference of
+//! the signature grids: what moved where) and the *distribution* change (how far the values of
+//! the grid moved as a set, per plane, the cells' fine detail being a plane too:
+//! [`Distribution::distance`]). In busy footage (noise, confetti, fractal zooms, gameplay)
+//! every frame's picture changes a lot, so a cut between two busy shots is not an outlier of
+//! the picture change; but each shot keeps its distribution of brightness, colour and texture,
+//! so the cut is an outlier of the distribution change. Motion that rearranges a picture (a
+//! fast spiral, a pan) hardly changes the distribution. Busy shots still wobble in
+//! distribution from frame to frame, so that test uses the *separation* of a frame
+//! ([`separation`]): the smallest distribution change between any of the three frames before
+//! it and any of it and the two after it. Only at a cut does every such pair straddle two
+//! shots, so the separation peaks there, on the exact frame, while a wobble inside a shot
+//! leaves some close pair. A frame is a hard cut when its picture change or its separation
+//! stands out from its neighbours'.
 //!
 //! Cuts into and out of black are hard cuts at the first frame of the new content (a black
 //! title card is a scene); a black run entered and left gradually is a fade, reported on the

@@ -9,7 +9,7 @@
 //! Frame numbers are `round((pts − stream start) × nominal frame rate)`, so they are the same
 //! whether a pass starts at 0 or seeks to a range start, and a range can be split across workers.
 
-use super::decode::decode_stream;
+use super::decode::decode_stream_filtered;
 use super::error::MediaError;
 use super::open::{best_stream, open_input, open_video_decoder, seek_before, stream_origin};
 use crate::progress::CancelToken;
@@ -173,18 +173,82 @@ pub fn sample_frames_with_signatures(
     path: &Path,
     opts: &SamplerOptions,
     cancel: &CancelToken,
+    on_signature: Option<&mut dyn FnMut(FrameSignature)>,
+    on_frame: impl FnMut(SampledFrame) -> ControlFlow<()>,
+) -> Result<SampleStats, MediaError> {
+    sample(path, opts, None, cancel, on_signature, on_frame)
+}
+
+/// Signatures of the frames shown in `ranges` (seconds `(from, to]`, ascending) within the
+/// options' time range, every one of them decoded; outside the ranges, H.264 pictures that no
+/// other picture references are not even sent to the decoder (what locating cuts in skipped
+/// frames needs: a few frames here and there, each GOP decoded at most once).
+pub fn signatures_in_ranges(
+    path: &Path,
+    opts: &SamplerOptions,
+    ranges: &[(f64, f64)],
+    cancel: &CancelToken,
+    on_signature: &mut dyn FnMut(FrameSignature),
+) -> Result<SampleStats, MediaError> {
+    let opts = SamplerOptions {
+        stride: Stride::Every(u32::MAX),
+        exact: true,
+        ..opts.clone()
+    };
+    sample(
+        path,
+        &opts,
+        Some(ranges),
+        cancel,
+        Some(on_signature),
+        |_| ControlFlow::Continue(()),
+    )
+}
+
+fn sample(
+    path: &Path,
+    opts: &SamplerOptions,
+    ranges: Option<&[(f64, f64)]>,
+    cancel: &CancelToken,
     mut on_signature: Option<&mut dyn FnMut(FrameSignature)>,
     mut on_frame: impl FnMut(SampledFrame) -> ControlFlow<()>,
 ) -> Result<SampleStats, MediaError> {
     let mut input = open_input(path)?;
     let index = best_stream(&input, ff::media::Type::Video, path)?;
-    let (tb, fps, origin) = {
+    let (tb, fps, origin, length_size) = {
         let stream = input.stream(index).ok_or(MediaError::NoStream {
             path: path.to_path_buf(),
             kind: "video",
         })?;
         let fps = super::frame_rate::stream_fps(&stream);
-        (f64::from(stream.time_base()), fps, stream_origin(&stream))
+        // Disposable pictures can only be told apart in H.264 with length-prefixed samples.
+        let length_size = (stream.parameters().id() == ff::codec::Id::H264)
+            .then(|| crate::export::h264::AvcConfig::of_stream(&stream.parameters()))
+            .flatten()
+            .map(|c| c.length_size);
+        (
+            f64::from(stream.time_base()),
+            fps,
+            stream_origin(&stream),
+            length_size,
+        )
+    };
+    let half_frame = 0.5 / fps;
+    let wanted_packet = |packet: &ff::Packet| -> bool {
+        let (Some(ranges), Some(length_size)) = (ranges, length_size) else {
+            return true;
+        };
+        let Some(pts) = packet.pts() else {
+            return true;
+        };
+        let t = (pts - origin) as f64 * tb;
+        let inside = ranges
+            .iter()
+            .any(|(from, to)| t > from - half_frame && t < to + half_frame);
+        inside
+            || packet
+                .data()
+                .is_none_or(|d| !crate::export::h264::is_disposable(d, length_size))
     };
     let mut decoder = open_video_decoder(&input, index, opts.threads, path)?;
     let stride = opts.stride.frames(fps);
@@ -216,13 +280,14 @@ pub fn sample_frames_with_signatures(
     let mut last_sig_idx: Option<u64> = None;
     let mut scale_error: Option<MediaError> = None;
 
-    let decode = decode_stream(
+    let decode = decode_stream_filtered(
         &mut input,
         index,
         &mut decoder,
         &mut frame,
         cancel,
         path,
+        wanted_packet,
         |frame| {
             stats.decoded += 1;
             // The packet's pts, not the best-effort guess: when the decoder drops frames, the
