@@ -9,6 +9,9 @@
 # F1 counts a cut found on its exact frame (and, in brackets, within ±1 frame). A fade through
 # black counts as one cut on the first frame of the new content (where PySceneDetect puts it);
 # ours are reported as fades and scored as cuts.
+# The long video runs once per tool; each short fixture RUNS times (default 5), the tools
+# alternating, and the median wall time is reported (a second-long run is at the mercy of
+# whatever else the machine does).
 # Usage: scripts/bench-analyze.sh [VIDEO] [KNOWN_CUT_EVERY_SECS]
 # Environment: CARGO_TARGET_DIR (where the release binary is built), FIXTURES (the folder of
 # the test fixtures; default: target/tmp/fixtures of that target dir), BENCH (work folder,
@@ -60,20 +63,26 @@ run_all() { # key, file
 run_all long "$video"
 measure long.slopcannon_quick "$bin" analyze "$video" --no-speech --quick --json "$out/long/quick.json"
 measure long.ffmpeg_select ffmpeg -hide_banner -nostats -i "$video" -map 0:v:0 -vf "select='gt(scene,0.3)'" -f null -
-for f in "${scene_fixtures[@]}"; do
-  key=${f%.mp4}
-  run_all "$key" "$fixtures/$f"
-  cp "$fixtures/$f.truth.json" "$out/$key/truth.json"
+for _ in $(seq "${RUNS:-5}"); do
+  for f in "${scene_fixtures[@]}"; do
+    key=${f%.mp4}
+    run_all "$key" "$fixtures/$f"
+    cp "$fixtures/$f.truth.json" "$out/$key/truth.json"
+  done
 done
 
 python3 - "$out" "$every" "${scene_fixtures[@]}" <<'PY'
 import csv, glob, json, sys
 out, every, fixtures = sys.argv[1], float(sys.argv[2]), [f[:-4] for f in sys.argv[3:]]
-res = {}
+import statistics
+runs = {}
 for line in open(f"{out}/results.txt"):
     n, w, r = line.split()
     key, tool = n.split(".", 1)
-    res.setdefault(key, {})[tool] = (float(w), int(r) / 1024)
+    runs.setdefault(key, {}).setdefault(tool, []).append((float(w), int(r) / 1024))
+# Median wall time and the largest peak RSS of each tool's runs.
+res = {k: {t: (statistics.median(w for w, _ in v), max(r for _, r in v)) for t, v in tools.items()}
+       for k, tools in runs.items()}
 
 def pyscenedetect_cuts(folder):
     # list-scenes -s: a header row, then one row per scene; "Start Frame" counts from 1.
@@ -101,7 +110,9 @@ def report(key, title, cuts, fades=()):
         "pyscenedetect_adaptive": pyscenedetect_cuts(f"{out}/{key}/adaptive"),
     }
     ref = res[key]["pyscenedetect_content"][0]
-    print(f"\n{title}: {len(cuts)} known cuts" + (f", fades on {list(fades)}" if fades else ""))
+    n = len(runs[key]["slopcannon"])
+    print(f"\n{title}: {len(cuts)} known cuts" + (f", fades on {list(fades)}" if fades else "")
+          + (f"; median of {n} runs" if n > 1 else ""))
     print(f"{'tool':<26} {'wall s':>7} {'RSS MB':>7} {'vs content':>11} {'F1 exact':>9} {'(±1)':>7} {'P':>6} {'R':>6}  cuts")
     for tool, (w, rss) in res[key].items():
         if tool in found:
