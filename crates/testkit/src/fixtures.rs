@@ -204,6 +204,7 @@ fn make(name: &str, out: &Path) {
             std::fs::write(out, patched).expect("write");
         }
         other if crate::fixtures_analysis::make(other, out) => {}
+        other if crate::fixtures_real::make(other, out) => {}
         other => panic!("unknown fixture {other}"),
     }
 }

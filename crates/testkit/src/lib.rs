@@ -4,6 +4,7 @@
 
 pub mod fixtures;
 pub mod fixtures_analysis;
+pub mod fixtures_real;
 pub mod http;
 
 pub use fixtures::fixture;

@@ -347,11 +347,8 @@ pub fn analyze(
 
             let t = Instant::now();
             let mut cuts = detect_cuts(&pass.points, &opts.scenes);
-            let mut refined = 0;
-            for cut in cuts.iter_mut().filter(|c| !c.is_exact()) {
-                video::refine_cut(path, cut, fps, cancel)?;
-                refined += 1;
-            }
+            let refined =
+                video::refine_cuts(path, &mut cuts, &pass.keyframes, fps, opts.cores, cancel)?;
             timings.insert("scenes".to_string(), t.elapsed().as_secs_f64());
             tracing::debug!(
                 "{} cuts ({refined} located in skipped frames), {} frames decoded, {} sampled",

@@ -3,10 +3,10 @@
 //! (small luma frames at the stride). Results are merged in order; cuts that fall in frames
 //! the decoder skipped are located exactly by decoding just that gap.
 
-use super::scenes::{Cut, FramePoint};
+use super::scenes::{Cut, CutKind, Distribution, FramePoint, FADE_RISE};
 use crate::media::sampler::{
-    sample_frames, sample_frames_with_signatures, FrameSignature, SampledFrame, SamplerOptions,
-    Stride,
+    sample_frames, sample_frames_with_signatures, signatures_in_ranges, FrameSignature,
+    SampledFrame, SamplerOptions, Stride,
 };
 use crate::media::MediaError;
 use crate::progress::{CancelToken, ProgressReporter};
@@ -43,6 +43,8 @@ pub struct VideoPass {
     pub decoded: u64,
     pub sampled: u64,
     pub fps: f64,
+    /// Frame numbers of the keyframes, ascending (where a refinement's decode can start).
+    pub keyframes: Vec<u64>,
 }
 
 /// Seconds each worker decodes before its range, so its first frame has a predecessor.
@@ -92,6 +94,7 @@ pub fn video_pass(
     for r in results {
         let part = r?;
         merged.points.extend(part.points);
+        merged.keyframes.extend(part.keyframes);
         merged.motion.extend(part.motion);
         merged.decoded += part.decoded;
         merged.sampled += part.sampled;
@@ -127,24 +130,35 @@ fn worker(
         fps,
         ..VideoPass::default()
     };
-    let mut prev_sig: Option<FrameSignature> = None;
+    let mut prev_sig: Option<(FrameSignature, Distribution)> = None;
     let mut on_sig = |sig: FrameSignature| {
-        let (diff, prev_idx, prev_secs) = match &prev_sig {
-            Some(p) => (sig.diff(p), p.frame_idx, p.pts_secs),
-            None => (0.0, sig.frame_idx.saturating_sub(1), sig.pts_secs),
+        let distribution = Distribution::of(&sig.yuv, &sig.detail);
+        let (diff, dist, prev_idx, prev_secs) = match &prev_sig {
+            Some((p, pd)) => (
+                sig.diff(p),
+                distribution.distance(pd),
+                p.frame_idx,
+                p.pts_secs,
+            ),
+            None => (0.0, 0.0, sig.frame_idx.saturating_sub(1), sig.pts_secs),
         };
         if mine(sig.frame_idx) {
+            if sig.key {
+                out.keyframes.push(sig.frame_idx);
+            }
             out.points.push(FramePoint {
                 frame_idx: sig.frame_idx,
                 pts_secs: sig.pts_secs,
                 diff,
+                dist,
+                distribution,
                 luma: sig.mean_luma(),
                 prev_idx,
                 prev_secs,
             });
             progress.add_done(1);
         }
-        prev_sig = Some(sig);
+        prev_sig = Some((sig, distribution));
     };
     let mut prev_frame: Option<SampledFrame> = None;
     let mut motion = Vec::new();
@@ -178,42 +192,157 @@ pub fn mad(a: &[u8], b: &[u8]) -> f32 {
     sum as f32 / n as f32
 }
 
-/// Locates a cut that lies in frames the decoder skipped: decodes `(prev, cut]` exactly and
-/// moves the cut to the frame with the largest change.
-pub fn refine_cut(
+/// Locates the cuts that lie in frames the decoder skipped (`!is_exact()`): decodes their gaps
+/// `(prev, cut]` exactly and moves a hard cut to the frame with the largest change (picture +
+/// distribution, the two changes the detector weighs), a fade to the first frame brighter than
+/// the black before it by [`FADE_RISE`](super::scenes::FADE_RISE). A decode starts at the
+/// keyframe before a gap; the next gap joins it when no keyframe lies between (decoding on
+/// costs no more than seeking), so each GOP is decoded at most once. Independent decodes run
+/// on up to `threads` threads. `keyframes`: the frame numbers of the keyframes, ascending.
+/// Returns how many cuts were located.
+pub fn refine_cuts(
     path: &Path,
-    cut: &mut Cut,
+    cuts: &mut [Cut],
+    keyframes: &[u64],
+    fps: f64,
+    threads: usize,
+    cancel: &CancelToken,
+) -> Result<usize, MediaError> {
+    let inexact: Vec<usize> = (0..cuts.len()).filter(|&i| !cuts[i].is_exact()).collect();
+    let keyframe_before = |frame: u64| {
+        let n = keyframes.partition_point(|&k| k <= frame);
+        n.checked_sub(1).map_or(0, |i| keyframes[i])
+    };
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for &i in &inexact {
+        match groups.last_mut() {
+            Some(g)
+                if g.last()
+                    .is_some_and(|&j| keyframe_before(cuts[i].prev_idx) <= cuts[j].frame) =>
+            {
+                g.push(i)
+            }
+            _ => groups.push(vec![i]),
+        }
+    }
+    let threads = threads.clamp(1, groups.len().max(1));
+    let snapshot: &[Cut] = cuts;
+    let found: Vec<Result<Located, MediaError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let groups = &groups;
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for g in groups.iter().skip(t).step_by(threads) {
+                        out.extend(refine_group(path, snapshot, g, fps, cancel)?);
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(MediaError::Ffmpeg {
+                        path: path.to_path_buf(),
+                        reason: "a cut refinement panicked".into(),
+                    })
+                })
+            })
+            .collect()
+    });
+    for r in found {
+        for (i, frame, time) in r? {
+            let cut = &mut cuts[i];
+            cut.frame = frame;
+            cut.time = time;
+            cut.prev_idx = frame.saturating_sub(1);
+        }
+    }
+    Ok(inexact.len())
+}
+
+/// Where cuts are: (index into the cuts, frame, time).
+type Located = Vec<(usize, u64, f64)>;
+
+/// One decode over the gaps of the cuts `group` (indices into `cuts`, in order): where each
+/// cut is.
+fn refine_group(
+    path: &Path,
+    cuts: &[Cut],
+    group: &[usize],
     fps: f64,
     cancel: &CancelToken,
-) -> Result<(), MediaError> {
+) -> Result<Located, MediaError> {
+    let (Some(&first), Some(&last)) = (group.first(), group.last()) else {
+        return Ok(Vec::new());
+    };
     let opts = SamplerOptions {
-        start_secs: (cut.prev_secs - 0.25 / fps).max(0.0),
-        end_secs: Some(cut.time + 1.0 / fps),
+        start_secs: (cuts[first].prev_secs - 0.25 / fps).max(0.0),
+        end_secs: Some(cuts[last].time + 1.0 / fps),
         stride: Stride::Every(u32::MAX),
         max_width: 16,
         threads: 1,
         exact: true,
     };
-    let mut best: Option<(f32, u64, f64)> = None;
-    let mut prev: Option<FrameSignature> = None;
+    // Each gap with the frame before it (the change into the gap's first frame counts).
+    let ranges: Vec<(f64, f64)> = group
+        .iter()
+        .map(|&i| (cuts[i].prev_secs - 1.0 / fps, cuts[i].time))
+        .collect();
+    // Per cut: its gap, kind, the black before it (fades) and the best frame so far.
+    struct Gap {
+        prev_idx: u64,
+        frame: u64,
+        fade: bool,
+        black: Option<f32>,
+        best: Option<(f32, u64, f64)>,
+    }
+    let mut gaps: Vec<Gap> = group
+        .iter()
+        .map(|&i| Gap {
+            prev_idx: cuts[i].prev_idx,
+            frame: cuts[i].frame,
+            fade: cuts[i].kind == CutKind::Fade,
+            black: None,
+            best: None,
+        })
+        .collect();
+    let mut prev: Option<(FrameSignature, Distribution)> = None;
     let mut on_sig = |sig: FrameSignature| {
-        if let Some(p) = &prev {
-            let d = sig.diff(p);
-            if best.is_none_or(|(bd, _, _)| d > bd) {
-                best = Some((d, sig.frame_idx, sig.pts_secs));
+        let idx = sig.frame_idx;
+        if !gaps.iter().any(|g| idx >= g.prev_idx && idx <= g.frame) {
+            prev = None;
+            return;
+        }
+        let distribution = Distribution::of(&sig.yuv, &sig.detail);
+        for gap in gaps
+            .iter_mut()
+            .filter(|g| idx >= g.prev_idx && idx <= g.frame)
+        {
+            if idx == gap.prev_idx {
+                gap.black = Some(sig.mean_luma());
+            } else if gap.fade {
+                let luma = sig.mean_luma();
+                if gap.best.is_none() && gap.black.is_some_and(|b| luma > b + FADE_RISE) {
+                    gap.best = Some((luma, idx, sig.pts_secs));
+                }
+            } else if let Some((p, pd)) = &prev {
+                let d = sig.diff(p) + distribution.distance(pd);
+                if gap.best.is_none_or(|(bd, _, _)| d > bd) {
+                    gap.best = Some((d, idx, sig.pts_secs));
+                }
             }
         }
-        prev = Some(sig);
+        prev = Some((sig, distribution));
     };
-    sample_frames_with_signatures(path, &opts, cancel, Some(&mut on_sig), |_| {
-        ControlFlow::Continue(())
-    })?;
-    if let Some((_, frame, time)) = best {
-        cut.frame = frame;
-        cut.time = time;
-        cut.prev_idx = frame.saturating_sub(1);
-    }
-    Ok(())
+    signatures_in_ranges(path, &opts, &ranges, cancel, &mut on_sig)?;
+    Ok(group
+        .iter()
+        .zip(&gaps)
+        .filter_map(|(&i, g)| g.best.map(|(_, frame, time)| (i, frame, time)))
+        .collect())
 }
 
 /// The quick pass: keyframes only. Returns approximate cuts (keyframes whose picture differs
@@ -239,7 +368,7 @@ pub fn keyframe_pass(
                 cuts.push(Cut {
                     frame: f.frame_idx,
                     time: f.pts_secs,
-                    kind: super::scenes::CutKind::Hard,
+                    kind: CutKind::Hard,
                     strength: luma.max(hue),
                     prev_idx: p.frame_idx,
                     prev_secs: p.pts_secs,

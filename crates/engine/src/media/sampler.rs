@@ -9,7 +9,7 @@
 //! Frame numbers are `round((pts − stream start) × nominal frame rate)`, so they are the same
 //! whether a pass starts at 0 or seeks to a range start, and a range can be split across workers.
 
-use super::decode::decode_stream;
+use super::decode::decode_stream_filtered;
 use super::error::MediaError;
 use super::open::{best_stream, open_input, open_video_decoder, seek_before, stream_origin};
 use crate::progress::CancelToken;
@@ -121,7 +121,9 @@ const SIG_SUB: u32 = 4;
 /// A tiny picture of every decoded frame: a 32×18 grid of Y, U and V, each cell the mean of
 /// 4 × 4 points sampled straight from the decoded frame (averaging keeps grain and noise from
 /// looking like change). Cheap enough for every frame; enough to find hard cuts and fades to
-/// the exact frame even when only every n-th frame is fully sampled.
+/// the exact frame even when only every n-th frame is fully sampled. Beside it, the fine
+/// detail of each cell (how far its 16 luma points spread), which tells noise, grain and sharp
+/// patterns from smooth pictures whatever their motion.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FrameSignature {
     pub frame_idx: u64,
@@ -129,6 +131,9 @@ pub struct FrameSignature {
     pub key: bool,
     /// Y plane, then U, then V: `3 × 32 × 18` bytes.
     pub yuv: Vec<u8>,
+    /// Per cell, twice the mean absolute deviation of its 16 luma points from their mean
+    /// (0–255, clamped): `32 × 18` bytes.
+    pub detail: Vec<u8>,
 }
 
 impl FrameSignature {
@@ -168,18 +173,82 @@ pub fn sample_frames_with_signatures(
     path: &Path,
     opts: &SamplerOptions,
     cancel: &CancelToken,
+    on_signature: Option<&mut dyn FnMut(FrameSignature)>,
+    on_frame: impl FnMut(SampledFrame) -> ControlFlow<()>,
+) -> Result<SampleStats, MediaError> {
+    sample(path, opts, None, cancel, on_signature, on_frame)
+}
+
+/// Signatures of the frames shown in `ranges` (seconds `(from, to]`, ascending) within the
+/// options' time range, every one of them decoded; outside the ranges, H.264 pictures that no
+/// other picture references are not even sent to the decoder (what locating cuts in skipped
+/// frames needs: a few frames here and there, each GOP decoded at most once).
+pub fn signatures_in_ranges(
+    path: &Path,
+    opts: &SamplerOptions,
+    ranges: &[(f64, f64)],
+    cancel: &CancelToken,
+    on_signature: &mut dyn FnMut(FrameSignature),
+) -> Result<SampleStats, MediaError> {
+    let opts = SamplerOptions {
+        stride: Stride::Every(u32::MAX),
+        exact: true,
+        ..opts.clone()
+    };
+    sample(
+        path,
+        &opts,
+        Some(ranges),
+        cancel,
+        Some(on_signature),
+        |_| ControlFlow::Continue(()),
+    )
+}
+
+fn sample(
+    path: &Path,
+    opts: &SamplerOptions,
+    ranges: Option<&[(f64, f64)]>,
+    cancel: &CancelToken,
     mut on_signature: Option<&mut dyn FnMut(FrameSignature)>,
     mut on_frame: impl FnMut(SampledFrame) -> ControlFlow<()>,
 ) -> Result<SampleStats, MediaError> {
     let mut input = open_input(path)?;
     let index = best_stream(&input, ff::media::Type::Video, path)?;
-    let (tb, fps, origin) = {
+    let (tb, fps, origin, length_size) = {
         let stream = input.stream(index).ok_or(MediaError::NoStream {
             path: path.to_path_buf(),
             kind: "video",
         })?;
         let fps = super::frame_rate::stream_fps(&stream);
-        (f64::from(stream.time_base()), fps, stream_origin(&stream))
+        // Disposable pictures can only be told apart in H.264 with length-prefixed samples.
+        let length_size = (stream.parameters().id() == ff::codec::Id::H264)
+            .then(|| crate::export::h264::AvcConfig::of_stream(&stream.parameters()))
+            .flatten()
+            .map(|c| c.length_size);
+        (
+            f64::from(stream.time_base()),
+            fps,
+            stream_origin(&stream),
+            length_size,
+        )
+    };
+    let half_frame = 0.5 / fps;
+    let wanted_packet = |packet: &ff::Packet| -> bool {
+        let (Some(ranges), Some(length_size)) = (ranges, length_size) else {
+            return true;
+        };
+        let Some(pts) = packet.pts() else {
+            return true;
+        };
+        let t = (pts - origin) as f64 * tb;
+        let inside = ranges
+            .iter()
+            .any(|(from, to)| t > from - half_frame && t < to + half_frame);
+        inside
+            || packet
+                .data()
+                .is_none_or(|d| !crate::export::h264::is_disposable(d, length_size))
     };
     let mut decoder = open_video_decoder(&input, index, opts.threads, path)?;
     let stride = opts.stride.frames(fps);
@@ -211,13 +280,14 @@ pub fn sample_frames_with_signatures(
     let mut last_sig_idx: Option<u64> = None;
     let mut scale_error: Option<MediaError> = None;
 
-    let decode = decode_stream(
+    let decode = decode_stream_filtered(
         &mut input,
         index,
         &mut decoder,
         &mut frame,
         cancel,
         path,
+        wanted_packet,
         |frame| {
             stats.decoded += 1;
             // The packet's pts, not the best-effort guess: when the decoder drops frames, the
@@ -248,11 +318,12 @@ pub fn sample_frames_with_signatures(
                     },
                 };
                 match sc.signature(frame, path) {
-                    Ok(yuv) => on_sig(FrameSignature {
+                    Ok((yuv, detail)) => on_sig(FrameSignature {
                         frame_idx: idx,
                         pts_secs,
                         key: frame.is_key(),
                         yuv,
+                        detail,
                     }),
                     Err(e) => {
                         scale_error = Some(e);
@@ -421,27 +492,50 @@ impl SigScaler {
         self.src == (frame.format(), frame.width(), frame.height())
     }
 
-    fn signature(&mut self, frame: &ff::frame::Video, path: &Path) -> Result<Vec<u8>, MediaError> {
+    /// The 3 × 32 × 18 grid of cell means and the 32 × 18 grid of luma detail.
+    fn signature(
+        &mut self,
+        frame: &ff::frame::Video,
+        path: &Path,
+    ) -> Result<(Vec<u8>, Vec<u8>), MediaError> {
         self.ctx
             .run(frame, &mut self.out)
             .map_err(|e| MediaError::ffmpeg(path, e))?;
         let (w, h, sub) = (SIG_W as usize, SIG_H as usize, SIG_SUB as usize);
+        let n = (sub * sub) as u32;
         let mut yuv = Vec::with_capacity(3 * w * h);
+        let mut detail = Vec::new();
         for plane in 0..3 {
             let stride = self.out.stride(plane);
             let data = self.out.data(plane);
+            let rows = || data.chunks(stride).take(h * sub).enumerate();
             let mut sums = vec![0u32; w * h];
-            for (y, row) in data.chunks(stride).take(h * sub).enumerate() {
+            for (y, row) in rows() {
                 for (x, v) in row.iter().take(w * sub).enumerate() {
                     if let Some(s) = sums.get_mut((y / sub) * w + x / sub) {
                         *s += u32::from(*v);
                     }
                 }
             }
-            let n = (sub * sub) as u32;
-            yuv.extend(sums.iter().map(|s| ((s + n / 2) / n) as u8));
+            let means: Vec<u8> = sums.iter().map(|s| ((s + n / 2) / n) as u8).collect();
+            if plane == 0 {
+                let mut spread = vec![0u32; w * h];
+                for (y, row) in rows() {
+                    for (x, v) in row.iter().take(w * sub).enumerate() {
+                        let cell = (y / sub) * w + x / sub;
+                        if let (Some(s), Some(m)) = (spread.get_mut(cell), means.get(cell)) {
+                            *s += u32::from(v.abs_diff(*m));
+                        }
+                    }
+                }
+                detail = spread
+                    .iter()
+                    .map(|s| ((2 * s + n / 2) / n).min(255) as u8)
+                    .collect();
+            }
+            yuv.extend(means);
         }
-        Ok(yuv)
+        Ok((yuv, detail))
     }
 }
 
