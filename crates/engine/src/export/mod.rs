@@ -129,7 +129,37 @@ impl Default for ExportOptions {
     }
 }
 
+/// The outcome of one clip.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct JobResult {
+    /// Position in the request list (results are in this order).
+    pub index: usize,
+    pub start: f64,
+    pub end: f64,
+    /// The file written (None when the job failed or was cancelled).
+    pub output: Option<PathBuf>,
+    pub error: Option<String>,
+    pub error_kind: Option<ExportErrorKind>,
+    pub attempts: u32,
+    /// What was changed for a retry, and why.
+    pub fallbacks: Vec<String>,
+    /// `reencode`, `portrait-pad`, `stacked`, … as written.
+    pub mode: String,
+    pub width: u32,
+    pub height: u32,
+    pub frames: u64,
+    /// Seconds of the written file (shorter than `end - start` when the source ends first).
+    pub duration_secs: f64,
+    /// Seconds of the batch when this job started and finished.
+    pub started_secs: f64,
+    pub finished_secs: f64,
+}
+
 impl JobResult {
+    pub fn secs(&self) -> f64 {
+        self.finished_secs - self.started_secs
+    }
+
     /// A clip that was cancelled before it started.
     fn cancelled(index: usize, clip: &ClipRequest) -> JobResult {
         JobResult {
@@ -176,38 +206,6 @@ impl JobResult {
             }
             None => Err(self.error.clone().unwrap_or_else(|| "not written".into())),
         }
-    }
-}
-
-/// The outcome of one clip.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct JobResult {
-    /// Position in the request list (results are in this order).
-    pub index: usize,
-    pub start: f64,
-    pub end: f64,
-    /// The file written (None when the job failed or was cancelled).
-    pub output: Option<PathBuf>,
-    pub error: Option<String>,
-    pub error_kind: Option<ExportErrorKind>,
-    pub attempts: u32,
-    /// What was changed for a retry, and why.
-    pub fallbacks: Vec<String>,
-    /// `reencode`, `portrait-pad`, `stacked`, … as written.
-    pub mode: String,
-    pub width: u32,
-    pub height: u32,
-    pub frames: u64,
-    /// Seconds of the written file (shorter than `end - start` when the source ends first).
-    pub duration_secs: f64,
-    /// Seconds of the batch when this job started and finished.
-    pub started_secs: f64,
-    pub finished_secs: f64,
-}
-
-impl JobResult {
-    pub fn secs(&self) -> f64 {
-        self.finished_secs - self.started_secs
     }
 }
 
