@@ -8,6 +8,9 @@ use crate::gui::command::Command;
 use crate::gui::state::AppState;
 use slopcannon_engine::speech::Transcript;
 
+/// Segments laid out at a time (around the playhead).
+const SHOWN: usize = 120;
+
 /// A word's place: (segment, word) indices.
 pub type WordAt = (usize, usize);
 
@@ -56,10 +59,25 @@ pub fn transcript_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command
                 }
             }
             ui.separator();
+            // A long transcript (a 2-hour talk has ~1500 segments, 20 000 words) is laid out
+            // around the playhead only, so the panel costs the same for any length.
+            let at = t
+                .segments
+                .partition_point(|seg| seg.end < state.playhead_secs);
+            let first = at.saturating_sub(SHOWN / 2);
+            let last = (first + SHOWN).min(t.segments.len());
+            if t.segments.len() > SHOWN {
+                ui.weak(format!(
+                    "segments {}–{} of {} (around the playhead; search to go further)",
+                    first + 1,
+                    last,
+                    t.segments.len()
+                ));
+            }
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
-                    for (si, seg) in t.segments.iter().enumerate() {
+                    for (si, seg) in t.segments.iter().enumerate().take(last).skip(first) {
                         paragraph_ui(ui, state, si, seg, &search, cmds);
                     }
                 });
