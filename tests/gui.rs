@@ -269,6 +269,7 @@ fn gui_exports_the_ticked_clips_as_shorts() {
                 loudnorm: false,
                 captions: false,
                 background: None,
+                ..Default::default()
             },
         ));
     h.run_steps(2);

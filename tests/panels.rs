@@ -246,3 +246,50 @@ fn gui_the_export_queue_shows_each_clip_and_cancels_one() {
         h.state().state.status
     );
 }
+
+#[test]
+fn gui_export_goes_to_the_folder_chosen_with_the_names_and_mode_asked_for() {
+    use slopcannon::gui::jobs::PickFor;
+    use slopcannon_testkit::fixture;
+    let out = test_dir("gui_export_folder");
+    let answer = out.clone();
+    let mut deps = AppDeps::new(Arc::new(move |purpose| {
+        (purpose == PickFor::ExportFolder).then(|| answer.clone())
+    }));
+    deps.open = Some(fixture("cfr.mp4"));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_step_dt(1.0 / 60.0)
+        .build_eframe(|cc| SlopApp::new(cc, deps));
+    run_until(&mut h, "the file", |app| app.state.preview_secs.is_some());
+    h.state_mut()
+        .state
+        .clips
+        .segments
+        .add(1.0, 3.0, 10.0)
+        .expect("add");
+    h.run_steps(2);
+    h.get_by_label("Folder…").click();
+    run_until(&mut h, "the folder", |app| {
+        app.state.export_choices.out_dir.as_deref() == Some(out.as_path())
+    });
+    let mut choices = h.state().state.export_choices.clone();
+    choices.template = "{num}-{video}.mp4".into();
+    choices.reencode = true;
+    h.state_mut().send(Command::SetExportChoices(choices));
+    h.state_mut().send(Command::ExportClips);
+    h.step();
+    run_until(&mut h, "the export", |app| app.state.export.is_none());
+    let written = out.join("01-cfr.mp4");
+    assert!(
+        written.is_file(),
+        "{:?}",
+        std::fs::read_dir(&out).map(|d| d.count())
+    );
+    let row = h.state().state.last_export.clone().expect("done").rows[0].clone();
+    let line = row.outcome.expect("outcome").expect("written");
+    assert!(
+        line.starts_with("01-cfr.mp4: 2.0") && line.contains("(reencode)"),
+        "{line}"
+    );
+}

@@ -144,6 +144,8 @@ impl SlopApp {
         match cmd {
             Command::OpenDialog => self.jobs.pick_file(PickFor::Source),
             Command::PickBackground => self.jobs.pick_file(PickFor::Background),
+            Command::PickExportFolder => self.jobs.pick_file(PickFor::ExportFolder),
+            Command::SetExportFolder(dir) => self.state.export_choices.out_dir = dir,
             Command::SetBackground(path) => {
                 if let Some(p) = &path {
                     tracing::info!("stacked shorts over {}", p.display());
@@ -674,13 +676,29 @@ impl SlopApp {
             self.state.status = "No clips ticked for export".into();
             return;
         }
-        let out_dir = self.export_dir.clone().unwrap_or_else(|| {
-            path.parent()
-                .unwrap_or(std::path::Path::new("."))
-                .join("slopcannon-clips")
-        });
+        let choices = &self.state.export_choices;
+        let out_dir = choices
+            .out_dir
+            .clone()
+            .or_else(|| self.export_dir.clone())
+            .unwrap_or_else(|| {
+                path.parent()
+                    .unwrap_or(std::path::Path::new("."))
+                    .join("slopcannon-clips")
+            });
+        let defaults = self.settings.export_options();
         let opts = ExportOptions {
             out_dir,
+            template: if choices.template.trim().is_empty() {
+                defaults.template.clone()
+            } else {
+                choices.template.trim().to_string()
+            },
+            mode: if choices.reencode {
+                slopcannon_engine::export::CutMode::Reencode
+            } else {
+                defaults.mode
+            },
             portrait: self.state.export_choices.portrait,
             stacked: self.state.export_choices.background.clone(),
             loudnorm: self.state.export_choices.loudnorm,
@@ -690,7 +708,7 @@ impl SlopApp {
                 .transcript
                 .clone()
                 .filter(|_| self.state.export_choices.captions),
-            ..self.settings.export_options()
+            ..defaults
         };
         let n = clips.len();
         let job = self.jobs.export(path, clips, opts);

@@ -140,6 +140,10 @@ pub enum Command {
     SetExportChoices(super::state::ExportChoices),
     /// Ask for a background video for the stacked layout.
     PickBackground,
+    /// Ask for the folder exports go to.
+    PickExportFolder,
+    /// Export into this folder (None: beside the video).
+    SetExportFolder(Option<PathBuf>),
     /// Stack the clips over this looping video (None: no background).
     SetBackground(Option<PathBuf>),
 }
@@ -258,6 +262,9 @@ impl Command {
             Command::ShowInFolder(_) => "Show in folder".into(),
             Command::SetExportChoices(_) => "Export settings".into(),
             Command::PickBackground => "Background video…".into(),
+            Command::PickExportFolder => "Folder…".into(),
+            Command::SetExportFolder(Some(p)) => format!("Export to {}", p.display()),
+            Command::SetExportFolder(None) => "Export beside the video".into(),
             Command::SetBackground(Some(p)) => format!("Stack over {}", p.display()),
             Command::SetBackground(None) => "No background".into(),
         }

@@ -158,6 +158,8 @@ pub enum PickFor {
     Source,
     /// The stacked layout's looping background.
     Background,
+    /// The folder exports go to.
+    ExportFolder,
 }
 
 /// How the window asks for a file. The real one shows the system dialog; tests pass one that
@@ -167,10 +169,15 @@ pub type FilePicker = Arc<dyn Fn(PickFor) -> Option<PathBuf> + Send + Sync>;
 /// The system file dialog (GTK through rfd), filtered to common video and audio files.
 pub fn system_file_picker() -> FilePicker {
     Arc::new(|purpose| {
+        if purpose == PickFor::ExportFolder {
+            return rfd::FileDialog::new()
+                .set_title("Folder for the clips")
+                .pick_folder();
+        }
         rfd::FileDialog::new()
             .set_title(match purpose {
                 PickFor::Source => "Open a video",
-                PickFor::Background => "Background video for stacked shorts",
+                _ => "Background video for stacked shorts",
             })
             .add_filter(
                 "Video and audio",

@@ -122,6 +122,12 @@ pub struct ExportChoices {
     pub captions: bool,
     /// Stacked layout: the clip on top, this video looping below (9:16).
     pub background: Option<PathBuf>,
+    /// Where the clips go (None: `slopcannon-clips` beside the video).
+    pub out_dir: Option<PathBuf>,
+    /// File-name template (empty: the default, `{video}_{num}_{start}-{end}.mp4`).
+    pub template: String,
+    /// Re-encode every frame instead of the smart cut (the original layout only).
+    pub reencode: bool,
 }
 
 /// The segments of the open file (found clips and the person's own), the scene cuts, and
@@ -549,6 +555,9 @@ impl AppState {
                 }
             }
             Msg::Picked(PickFor::Source, path) => return path.map(Command::OpenPath),
+            Msg::Picked(PickFor::ExportFolder, path) => {
+                return path.map(|p| Command::SetExportFolder(Some(p)));
+            }
             Msg::Picked(PickFor::Background, path) => {
                 return path.map(|p| Command::SetBackground(Some(p)))
             }

@@ -365,6 +365,33 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
             }
         }
     });
+    if choices.portrait.is_none() && choices.background.is_none() {
+        ui.checkbox(&mut choices.reencode, "Re-encode every frame")
+            .on_hover_text("Off: the smart cut copies the picture and re-encodes only the partial GOPs at the ends");
+    }
+    ui.horizontal(|ui| {
+        let to = choices.out_dir.as_ref().map_or_else(
+            || "slopcannon-clips/ beside the video".to_string(),
+            |d| d.display().to_string(),
+        );
+        ui.label(format!("To {to}"));
+        if ui.small_button(Command::PickExportFolder.label()).clicked() {
+            cmds.push(Command::PickExportFolder);
+        }
+        if choices.out_dir.is_some() && ui.small_button("Reset").clicked() {
+            cmds.push(Command::SetExportFolder(None));
+        }
+    });
+    ui.horizontal(|ui| {
+        let name_label = ui.label("Names");
+        ui.add(
+            egui::TextEdit::singleline(&mut choices.template)
+                .hint_text(slopcannon_engine::export::output::DEFAULT_TEMPLATE)
+                .desired_width(220.0),
+        )
+        .labelled_by(name_label.id)
+        .on_hover_text("Fields: {video} (the source's name), {num} (the clip's number), {start} and {end} (like 05m03s)");
+    });
     ui.checkbox(&mut choices.loudnorm, "Normalise loudness (EBU R128)");
     ui.add_enabled_ui(state.clips.transcript.is_some(), |ui| {
         ui.checkbox(&mut choices.captions, "Burn word-by-word subtitles")
@@ -378,7 +405,7 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     let button = egui::Button::new(format!("Export {chosen} clips"));
     if ui
         .add_enabled(chosen > 0, button)
-        .on_hover_text("Write the ticked clips to slopcannon-clips/ beside the video (Ctrl+E)")
+        .on_hover_text("Write the ticked clips (Ctrl+E)")
         .clicked()
     {
         cmds.push(Command::ExportClips);
