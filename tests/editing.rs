@@ -228,3 +228,34 @@ fn gui_the_transcript_panel_seeks_clips_words_searches_and_corrects() {
     assert_eq!(t.segments[0].text, " ask not whom");
     assert!(h.state().state.clips.version > version, "saved");
 }
+
+#[test]
+fn gui_find_viral_clips_follows_the_options_chosen() {
+    use slopcannon::gui::state::AnalysisChoices;
+    let mut h = open(&fixture("planted.mp4"), false);
+    h.state_mut()
+        .send(Command::SetAnalysisChoices(AnalysisChoices {
+            max_clips: 2,
+            min_len_secs: 20.0,
+            max_len_secs: 25.0,
+            speech: false,
+            model: String::new(),
+        }));
+    h.state_mut().send(Command::FindClips);
+    run_until(&mut h, "the analysis", |app| {
+        app.state.analysis.is_none() && app.state.clips.pass == Some(Pass::Full)
+    });
+    let spans = spans(&h);
+    assert_eq!(spans.len(), 2, "{spans:?}");
+    for (s, e) in &spans {
+        let len = e - s;
+        assert!(
+            (19.0..=26.0).contains(&len),
+            "between the lengths asked for: {len}"
+        );
+    }
+    assert!(
+        h.state().state.clips.transcript.is_none(),
+        "no speech asked for"
+    );
+}

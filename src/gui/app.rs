@@ -443,6 +443,7 @@ impl SlopApp {
                 }
             }
             Command::SetExportChoices(c) => self.state.export_choices = c,
+            Command::SetAnalysisChoices(c) => self.state.analysis_choices = c,
             Command::ExportClips => self.export_clips(),
             Command::CancelExportClip(i) => {
                 if let Some(row) = self.state.export.as_mut().and_then(|e| e.rows.get_mut(i)) {
@@ -757,13 +758,19 @@ impl SlopApp {
         let Some(path) = self.state.file.as_ref().map(|f| f.path.clone()) else {
             return;
         };
-        let speech = self
-            .settings
-            .transcribe_options(self.jobs.data_dir(), None, true);
-        let opts = AnalyzeOptions {
-            speech: Some(speech),
+        let choices = &self.state.analysis_choices;
+        let model = Some(choices.model.trim()).filter(|m| !m.is_empty());
+        let speech = choices.speech.then(|| {
+            self.settings
+                .transcribe_options(self.jobs.data_dir(), model, true)
+        });
+        let mut opts = AnalyzeOptions {
+            speech,
             ..self.settings.analyze_options()
         };
+        opts.select.max_clips = choices.max_clips.max(1);
+        opts.select.min_len_secs = choices.min_len_secs.max(1.0);
+        opts.select.max_len_secs = choices.max_len_secs.max(opts.select.min_len_secs);
         let job = self.jobs.analyze(path, opts);
         self.state.analysis = Some(RunningAnalysis {
             job,

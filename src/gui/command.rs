@@ -136,6 +136,8 @@ pub enum Command {
     CancelExportClip(usize),
     /// Open the folder the clips went to.
     ShowInFolder(PathBuf),
+    /// Change what Find Viral Clips looks for.
+    SetAnalysisChoices(super::state::AnalysisChoices),
     /// Change how clips are exported.
     SetExportChoices(super::state::ExportChoices),
     /// Ask for a background video for the stacked layout.
@@ -261,6 +263,7 @@ impl Command {
             Command::CancelExportClip(_) => "Cancel this clip".into(),
             Command::ShowInFolder(_) => "Show in folder".into(),
             Command::SetExportChoices(_) => "Export settings".into(),
+            Command::SetAnalysisChoices(_) => "Find Viral Clips options".into(),
             Command::PickBackground => "Background video…".into(),
             Command::PickExportFolder => "Folder…".into(),
             Command::SetExportFolder(Some(p)) => format!("Export to {}", p.display()),

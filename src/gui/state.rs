@@ -160,6 +160,31 @@ pub struct SettingsView {
     pub saved: Option<Result<String, String>>,
 }
 
+/// What Find Viral Clips looks for (the options menu beside it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnalysisChoices {
+    pub max_clips: usize,
+    pub min_len_secs: f64,
+    pub max_len_secs: f64,
+    /// Transcribe speech (words, captions, sentence-aware bounds).
+    pub speech: bool,
+    /// The whisper model (a name or a path); empty: `SLOP_WHISPER_MODEL`.
+    pub model: String,
+}
+
+impl Default for AnalysisChoices {
+    fn default() -> Self {
+        let d = slopcannon_engine::analysis::scoring::SelectOptions::default();
+        AnalysisChoices {
+            max_clips: d.max_clips,
+            min_len_secs: d.min_len_secs,
+            max_len_secs: d.max_len_secs,
+            speech: true,
+            model: String::new(),
+        }
+    }
+}
+
 /// The models window.
 #[derive(Debug, Default)]
 pub struct ModelsView {
@@ -274,6 +299,7 @@ pub struct AppState {
     pub clips: ClipList,
     pub export: Option<RunningExport>,
     pub export_choices: ExportChoices,
+    pub analysis_choices: AnalysisChoices,
     /// Undo / redo of the segment edits.
     pub history: History,
     /// The last export's queue, after it ended.

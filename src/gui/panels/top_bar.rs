@@ -38,6 +38,7 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) 
                     if find.clicked() {
                         cmds.push(Command::FindClips);
                     }
+                    ui.menu_button("Options", |ui| analysis_options_ui(ui, state, cmds));
                 }
                 Some(run) => {
                     let eta = run
@@ -156,4 +157,42 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) 
             });
         });
     });
+}
+
+/// What Find Viral Clips looks for: how many clips, how long, speech and its model.
+fn analysis_options_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
+    let mut c = state.analysis_choices.clone();
+    egui::Grid::new("analysis options")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let l = ui.label("clips");
+            ui.add(egui::DragValue::new(&mut c.max_clips).range(1..=200))
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("shortest (s)");
+            ui.add(egui::DragValue::new(&mut c.min_len_secs).range(1.0..=600.0))
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("longest (s)");
+            ui.add(egui::DragValue::new(&mut c.max_len_secs).range(1.0..=1800.0))
+                .labelled_by(l.id);
+            ui.end_row();
+            ui.label("");
+            ui.checkbox(&mut c.speech, "transcribe speech");
+            ui.end_row();
+            let l = ui.label("model");
+            ui.add_enabled(
+                c.speech,
+                egui::TextEdit::singleline(&mut c.model).hint_text("SLOP_WHISPER_MODEL"),
+            )
+            .labelled_by(l.id)
+            .on_hover_text("A model name (tiny.en, base.en-q5_1, …) or a path to a ggml file");
+            ui.end_row();
+        });
+    if c.max_len_secs < c.min_len_secs {
+        c.max_len_secs = c.min_len_secs;
+    }
+    if c != state.analysis_choices {
+        cmds.push(Command::SetAnalysisChoices(c));
+    }
 }
