@@ -612,7 +612,15 @@ impl AppState {
                     Ok((dir, results)) => {
                         let mut rows = run.rows.clone();
                         for (row, r) in rows.iter_mut().zip(&results) {
-                            row.outcome.get_or_insert_with(|| r.outcome_line());
+                            // Each clip's outcome came with its last progress report; a row
+                            // without one says what the result says (no file look-up here:
+                            // this is the UI thread).
+                            row.outcome.get_or_insert_with(|| match &r.output {
+                                Some(p) => Ok(p.display().to_string()),
+                                None => {
+                                    Err(r.error.clone().unwrap_or_else(|| "not written".into()))
+                                }
+                            });
                             row.fraction = 1.0;
                             row.attempts = r.attempts;
                         }
