@@ -377,28 +377,8 @@ impl SlopApp {
                     self.jobs.cancel_download();
                 }
             }
-            Command::Undo => {
-                let now = self.state.clips.segments.clone();
-                match self.state.history.undo(now) {
-                    Some((what, before)) => {
-                        self.state.clips.segments = before;
-                        self.state.clips.version += 1;
-                        self.state.status = format!("Undid: {what}");
-                    }
-                    None => self.state.status = "Nothing to undo".into(),
-                }
-            }
-            Command::Redo => {
-                let now = self.state.clips.segments.clone();
-                match self.state.history.redo(now) {
-                    Some((what, after)) => {
-                        self.state.clips.segments = after;
-                        self.state.clips.version += 1;
-                        self.state.status = format!("Redid: {what}");
-                    }
-                    None => self.state.status = "Nothing to redo".into(),
-                }
-            }
+            Command::Undo => self.step_history(true),
+            Command::Redo => self.step_history(false),
             Command::AddSegment => {
                 let t = self.state.playhead_secs;
                 let (start, end) = match (self.state.mark_in, self.state.mark_out) {
@@ -602,6 +582,26 @@ impl SlopApp {
     fn mark_time(&self) -> f64 {
         let t = self.state.playhead_secs;
         self.state.word_bound_near(t, 0.25).unwrap_or(t)
+    }
+
+    /// Undoes (or redoes) the last edit, saying which.
+    fn step_history(&mut self, undo: bool) {
+        let now = self.state.clips.segments.clone();
+        let h = &mut self.state.history;
+        let step = if undo { h.undo(now) } else { h.redo(now) };
+        let (done, nothing) = if undo {
+            ("Undid", "Nothing to undo")
+        } else {
+            ("Redid", "Nothing to redo")
+        };
+        match step {
+            Some((what, list)) => {
+                self.state.clips.segments = list;
+                self.state.clips.version += 1;
+                self.state.status = format!("{done}: {what}");
+            }
+            None => self.state.status = nothing.into(),
+        }
     }
 
     /// The id of the segment at list position `i`.

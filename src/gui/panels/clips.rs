@@ -270,12 +270,7 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     use slopcannon_engine::export::Portrait;
     let chosen = state.clips.segments.chosen().count();
     if let Some(run) = &state.export {
-        let p = run.progress.as_ref();
-        let fraction = p.and_then(|p| p.fraction()).unwrap_or(0.0) as f32;
-        let eta = p
-            .and_then(|p| p.eta)
-            .map(|e| format!(" · ETA {}", slopcannon_engine::progress::format_hms(e)))
-            .unwrap_or_default();
+        let (fraction, eta) = super::progress_parts(run.progress.as_ref());
         let text = if run.cancelling {
             "cancelling…".to_string()
         } else {

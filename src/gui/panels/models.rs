@@ -35,12 +35,7 @@ pub fn models_ui(ctx: &egui::Context, state: &AppState, cmds: &mut Vec<Command>)
             ui.separator();
             match &state.models.download {
                 Some(run) => {
-                    let p = run.progress.as_ref();
-                    let fraction = p.and_then(|p| p.fraction()).unwrap_or(0.0) as f32;
-                    let eta = p
-                        .and_then(|p| p.eta)
-                        .map(|e| format!(" · ETA {}", slopcannon_engine::progress::format_hms(e)))
-                        .unwrap_or_default();
+                    let (fraction, eta) = super::progress_parts(run.progress.as_ref());
                     let text = if run.cancelling {
                         "cancelling…".to_string()
                     } else {

@@ -49,55 +49,38 @@ mod tests {
         assert_eq!(decide(1.0, None, 5.0), Decision::Show);
     }
 
+    /// Runs a UI at `ui_hz` for `ticks` frames over one second of 30 fps video (a tick lands
+    /// `offset` after its time); returns (shown, dropped).
+    fn run(ui_hz: f64, ticks: u32, offset: f64) -> (u32, u32) {
+        let mut queue: std::collections::VecDeque<f64> =
+            (0..30).map(|i| f64::from(i) * F).collect();
+        let (mut shown, mut dropped) = (0, 0);
+        for tick in 0..ticks {
+            let clock = f64::from(tick) / ui_hz + offset;
+            while let Some(&pts) = queue.front() {
+                match decide(pts, queue.get(1).copied(), clock) {
+                    Decision::Show => {
+                        shown += 1;
+                        queue.pop_front();
+                        break;
+                    }
+                    Decision::Drop => {
+                        dropped += 1;
+                        queue.pop_front();
+                    }
+                    Decision::Wait(_) => break,
+                }
+            }
+        }
+        (shown, dropped)
+    }
+
     #[test]
     fn a_clock_running_through_a_queue_shows_each_frame_once_at_the_frame_rate() {
         // A 60 Hz UI over 30 fps video: every frame shown once, none dropped.
-        let mut queue: std::collections::VecDeque<f64> =
-            (0..30).map(|i| f64::from(i) * F).collect();
-        let (mut shown, mut dropped) = (0, 0);
-        for tick in 0..60 {
-            let clock = f64::from(tick) / 60.0;
-            while let Some(&pts) = queue.front() {
-                match decide(pts, queue.get(1).copied(), clock) {
-                    Decision::Show => {
-                        shown += 1;
-                        queue.pop_front();
-                        break;
-                    }
-                    Decision::Drop => {
-                        dropped += 1;
-                        queue.pop_front();
-                    }
-                    Decision::Wait(_) => break,
-                }
-            }
-        }
-        assert_eq!((shown, dropped), (30, 0));
-        // A 10 Hz UI over the same video shows every third frame and drops the rest.
-        let mut queue: std::collections::VecDeque<f64> =
-            (0..30).map(|i| f64::from(i) * F).collect();
-        let (mut shown, mut dropped) = (0, 0);
-        for tick in 0..10 {
-            let clock = f64::from(tick) / 10.0 + 1e-4;
-            while let Some(&pts) = queue.front() {
-                match decide(pts, queue.get(1).copied(), clock) {
-                    Decision::Show => {
-                        shown += 1;
-                        queue.pop_front();
-                        break;
-                    }
-                    Decision::Drop => {
-                        dropped += 1;
-                        queue.pop_front();
-                    }
-                    Decision::Wait(_) => break,
-                }
-            }
-        }
-        assert_eq!(shown, 10);
-        assert_eq!(
-            dropped, 18,
-            "frames before 0.9 s that were never due at a tick"
-        );
+        assert_eq!(run(60.0, 60, 0.0), (30, 0));
+        // A 10 Hz UI shows every third frame and drops the 18 before 0.9 s that were never
+        // due at a tick.
+        assert_eq!(run(10.0, 10, 1e-4), (10, 18));
     }
 }
