@@ -364,7 +364,7 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
         ui.checkbox(&mut choices.reencode, "Re-encode every frame")
             .on_hover_text("Off: the smart cut copies the picture and re-encodes only the partial GOPs at the ends");
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let to = choices.out_dir.as_ref().map_or_else(
             || "slopcannon-clips/ beside the video".to_string(),
             |d| d.display().to_string(),
