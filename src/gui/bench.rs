@@ -90,15 +90,18 @@ fn load() -> String {
         .unwrap_or_default()
 }
 
-fn ms_stats(v: &[f64]) -> (f64, f64, f64) {
+/// Median, the `q` quantile and the worst of `v` (zeros when empty).
+fn ms_stats(v: &[f64], q: f64) -> (f64, f64, f64) {
     if v.is_empty() {
         return (0.0, 0.0, 0.0);
     }
     let mut s = v.to_vec();
     s.sort_by(f64::total_cmp);
-    let p = |q: f64| s[((s.len() - 1) as f64 * q).round() as usize];
-    let (p99, worst) = (p(0.99), s[s.len() - 1]);
-    (median(&mut s), p99, worst)
+    let (pq, worst) = (
+        s[((s.len() - 1) as f64 * q).round() as usize],
+        s[s.len() - 1],
+    );
+    (median(&mut s), pq, worst)
 }
 
 impl Bench {
@@ -138,7 +141,7 @@ impl Bench {
     }
 
     fn close_phase(&mut self, name: &str, app: &SlopApp) {
-        let (med, p99, worst) = ms_stats(&self.frame_ms);
+        let (med, p99, worst) = ms_stats(&self.frame_ms, 0.99);
         let mut row = Row {
             frames: self.frame_ms.len(),
             ui_median_ms: med,
@@ -151,9 +154,8 @@ impl Bench {
             Phase::Playing | Phase::PlayingDuringAnalysis | Phase::PlayingDuringExport
         ) {
             if let Some(s) = &app.state.last_play {
-                let total = (s.shown + s.dropped).max(1) as f64;
-                row.shown_per_sec = Some(s.shown as f64 / s.wall_secs.max(1e-6));
-                row.dropped_pct = Some(s.dropped as f64 * 100.0 / total);
+                row.shown_per_sec = Some(s.shown_per_sec());
+                row.dropped_pct = Some(s.dropped_pct());
                 row.stats = Some(s.line());
             }
         }
@@ -264,10 +266,7 @@ impl Bench {
                         cmds.push(Command::Seek(t));
                     }
                     None => {
-                        let (med, _, worst) = ms_stats(&self.seek_ms);
-                        let mut sorted = self.seek_ms.clone();
-                        sorted.sort_by(f64::total_cmp);
-                        let p95 = sorted[((sorted.len() - 1) as f64 * 0.95).round() as usize];
+                        let (med, p95, worst) = ms_stats(&self.seek_ms, 0.95);
                         self.report.seek_median_ms = med;
                         self.report.seek_p95_ms = p95;
                         self.report.seek_worst_ms = worst;
@@ -293,7 +292,7 @@ impl Bench {
                     return (cmds, false);
                 }
                 if self.timeline_ms.len() >= 120 {
-                    let (med, _, worst) = ms_stats(&self.timeline_ms);
+                    let (med, _, worst) = ms_stats(&self.timeline_ms, 0.99);
                     self.report.timeline_full_median_ms = med;
                     self.report.timeline_full_worst_ms = worst;
                     self.enter(Phase::TimelineZoomed);
@@ -307,7 +306,7 @@ impl Bench {
             }
             Phase::TimelineZoomed => {
                 if elapsed > 0.2 && self.timeline_ms.len() >= 120 {
-                    let (med, _, worst) = ms_stats(&self.timeline_ms);
+                    let (med, _, worst) = ms_stats(&self.timeline_ms, 0.99);
                     self.report.timeline_zoomed_median_ms = med;
                     self.report.timeline_zoomed_worst_ms = worst;
                     self.report.load_end = load();

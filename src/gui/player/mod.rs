@@ -55,17 +55,26 @@ pub struct PlayStats {
 }
 
 impl PlayStats {
+    /// Frames shown per second of wall time.
+    pub fn shown_per_sec(&self) -> f64 {
+        self.shown as f64 / self.wall_secs.max(1e-6)
+    }
+
+    /// Share of the frames that were dropped, in percent.
+    pub fn dropped_pct(&self) -> f64 {
+        self.dropped as f64 * 100.0 / (self.shown + self.dropped).max(1) as f64
+    }
+
     /// The log line (users paste it into bug reports; the GUI benchmark reads it).
     pub fn line(&self) -> String {
-        let total = (self.shown + self.dropped).max(1);
         format!(
             "playback: {} frames shown, {} dropped ({:.1} %), {:.2} s played in {:.2} s ({:.1} frames/s) from {} at {}, {} clock",
             self.shown,
             self.dropped,
-            self.dropped as f64 * 100.0 / total as f64,
+            self.dropped_pct(),
             (self.to_secs - self.from_secs).abs(),
             self.wall_secs,
-            self.shown as f64 / self.wall_secs.max(1e-6),
+            self.shown_per_sec(),
             format_secs(self.from_secs),
             shuttle::label(self.speed),
             self.clock,

@@ -141,12 +141,7 @@ impl FrameGrabber {
         self.skip_nonref_before = None;
         result?;
         if self.current.is_none() {
-            return Err(MediaError::Decode {
-                path: self.path.clone(),
-                stream: self.index,
-                kind: "video",
-                reason: format!("no frame at {t:.3} s"),
-            });
+            return Err(self.no_frame(format!("no frame at {t:.3} s")));
         }
         self.convert_current(max_width, max_height)
     }
@@ -233,12 +228,17 @@ impl FrameGrabber {
         self.landing = Some(t_secs.max(0.0));
         match self.next_frame(max_width, max_height, cancel)? {
             Some(frame) => Ok(frame),
-            None => Err(MediaError::Decode {
-                path: self.path.clone(),
-                stream: self.index,
-                kind: "video",
-                reason: format!("no frame at {t_secs:.3} s"),
-            }),
+            None => Err(self.no_frame(format!("no frame at {t_secs:.3} s"))),
+        }
+    }
+
+    /// The error for a stream that gave no frame where one was asked for.
+    fn no_frame(&self, reason: String) -> MediaError {
+        MediaError::Decode {
+            path: self.path.clone(),
+            stream: self.index,
+            kind: "video",
+            reason,
         }
     }
 
@@ -249,12 +249,7 @@ impl FrameGrabber {
         max_height: u32,
     ) -> Result<RgbaFrame, MediaError> {
         let Some((frame, secs)) = self.current.as_ref() else {
-            return Err(MediaError::Decode {
-                path: self.path.clone(),
-                stream: self.index,
-                kind: "video",
-                reason: "no frame decoded".into(),
-            });
+            return Err(self.no_frame("no frame decoded".into()));
         };
         let secs = *secs;
         self.converter.convert(
