@@ -26,7 +26,7 @@ pub fn settings_ui(ctx: &egui::Context, state: &AppState, cmds: &mut Vec<Command
                         let label = ui.monospace(*var);
                         let mut value = view.draft.get(var).cloned().unwrap_or_default();
                         if ui
-                            .add(egui::TextEdit::singleline(&mut value).desired_width(220.0))
+                            .add_sized([220.0, 18.0], egui::TextEdit::singleline(&mut value))
                             .labelled_by(label.id)
                             .changed()
                         {
