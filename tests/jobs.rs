@@ -2,7 +2,7 @@
 //! takes analyze output or a plain list, and `--captions` burns the transcript's words.
 
 use crate::util::{run, slopcannon};
-use slopcannon_engine::media::grab::grab_frame;
+use slopcannon_engine::media::grab::{grab_frame, RgbaFrame};
 use slopcannon_testkit::{band_mad, fixture, model, test_dir};
 use std::path::PathBuf;
 
@@ -168,6 +168,74 @@ fn captions_from_the_transcript_are_burned_word_by_word() {
         );
     }
     assert!(differs, "captions visible in the subtitle area");
+
+    // A style file: green spoken word, magenta other words, at the top of the short.
+    std::fs::write(
+        dir.join("mine.toml"),
+        "active_colour = \"#00FF00\"\ntext_colour = \"#FF00FF\"\nposition = \"top\"\npop = 1.0\n",
+    )
+    .expect("style");
+    let (code, _, err) = run(slopcannon(&dir).arg("export").arg(&src).args([
+        "--clips",
+        "a.json",
+        "--out",
+        "styled",
+        "--portrait",
+        "pad",
+        "--captions",
+        "--caption-style",
+        "mine.toml",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let c = only("styled");
+    let dur = |p: &PathBuf| {
+        slopcannon_engine::media::probe(p)
+            .expect("probe")
+            .duration_secs
+            .expect("duration")
+    };
+    assert!((dur(&c) - dur(&a)).abs() < 0.1, "same clip length");
+    let count = |f: &RgbaFrame, y0: u32, y1: u32, want: fn([u8; 4]) -> bool| {
+        (y0..y1)
+            .flat_map(|y| (0..f.width).map(move |x| (x, y)))
+            .filter(|&(x, y)| f.pixel(x, y).is_some_and(want))
+            .count()
+    };
+    let green = |p: [u8; 4]| p[1] > 180 && p[0] < 90 && p[2] < 90;
+    let magenta = |p: [u8; 4]| p[0] > 180 && p[2] > 180 && p[1] < 90;
+    let (mut greens, mut magentas, mut low) = (0, 0, 0);
+    for t in [0.5, 1.0, 1.5, 2.0, 2.5] {
+        let f = grab_frame(&c, t, 1080, 1920).expect("grab");
+        greens += count(&f, 150, 640, green);
+        magentas += count(&f, 150, 640, magenta);
+        low += count(&f, 1280, 1920, magenta);
+    }
+    assert!(
+        greens > 500,
+        "the spoken word in the active colour: {greens} px"
+    );
+    assert!(
+        magentas > 500,
+        "the other words in the text colour: {magentas} px"
+    );
+    assert_eq!(
+        low, 0,
+        "nothing at the bottom: the style put the captions on top"
+    );
+    let (code, _, err) = run(slopcannon(&dir).arg("export").arg(&src).args([
+        "--clips",
+        "a.json",
+        "--out",
+        "x",
+        "--captions",
+        "--caption-style",
+        "shiny",
+    ]));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no caption style named \"shiny\" (presets: karaoke, clean, boxed, classic"),
+        "{err}"
+    );
 
     std::fs::write(dir.join("list.json"), r#"[{"start": 0.5, "end": 1.5}]"#).expect("write");
     let (code, _, err) = run(slopcannon(&dir).arg("export").arg(&src).args([

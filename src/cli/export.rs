@@ -44,6 +44,15 @@ pub struct ExportArgs {
     /// output made without --no-speech).
     #[arg(long)]
     pub captions: bool,
+    /// How the captions look: a preset (karaoke, clean, boxed, classic) or a style file
+    /// (.toml or .json; any field left out takes the karaoke preset's value; see the README).
+    #[arg(
+        long,
+        value_name = "NAME|FILE",
+        default_value = "karaoke",
+        requires = "captions"
+    )]
+    pub caption_style: String,
     /// Normalise loudness (EBU R128, one pass).
     #[arg(long)]
     pub loudnorm: bool,
@@ -126,6 +135,7 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
     } else {
         None
     };
+    let caption_style = slopcannon_engine::captions::CaptionStyle::load(&args.caption_style)?;
     anyhow::ensure!(
         !spans.is_empty(),
         "the clip list is empty: {}",
@@ -148,6 +158,7 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
         loudnorm: args.loudnorm,
         workers: args.workers.unwrap_or(settings.max_export_workers).max(1),
         captions,
+        caption_style,
         ..settings.export_options()
     };
     let clips: Vec<ClipRequest> = spans

@@ -3,11 +3,12 @@
 use super::bars::Bars;
 use crate::settings::Settings;
 use anyhow::Context as _;
+use slopcannon_engine::captions::CaptionStyle;
 use slopcannon_engine::progress::JobId;
 use slopcannon_engine::project::data_dir;
 use slopcannon_engine::speech::download::{download_model, DownloadOptions};
 use slopcannon_engine::speech::model::{installed, models_dir};
-use slopcannon_engine::speech::subtitles::{clip_srt, clip_vtt, AssStyle};
+use slopcannon_engine::speech::subtitles::{clip_srt, clip_vtt};
 use slopcannon_engine::speech::{transcribe as run_transcribe, TranscribeOptions};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -95,7 +96,7 @@ pub fn transcribe(args: &TranscribeArgs, settings: &Settings) -> anyhow::Result<
     let t = &done.transcript;
     let words: Vec<_> = t.words().cloned().collect();
     let end = words.last().map_or(0.0, |w| w.end) + 1.0;
-    let style = AssStyle::default();
+    let style = CaptionStyle::default();
     if let Some(p) = &args.srt {
         std::fs::write(p, clip_srt(&words, 0.0, end, &style))
             .with_context(|| format!("cannot write {}", p.display()))?;

@@ -6,6 +6,7 @@
 //! [`progress::EventSink`] and a [`progress::CancelToken`], and return a typed result.
 
 pub mod analysis;
+pub mod captions;
 pub mod export;
 pub mod media;
 pub mod progress;

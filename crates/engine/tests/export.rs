@@ -2,6 +2,7 @@
 //! subtitles, the looping stacked background, retries with fallbacks, permanent errors,
 //! cancel without partial files, never-overwrite, parallel workers, and the CLI.
 
+use slopcannon_engine::captions::{clip_ass, Canvas, CaptionStyle};
 use slopcannon_engine::export::background::PreparedBackground;
 use slopcannon_engine::export::{
     export_clips, ClipRequest, CutMode, ExportErrorKind, ExportOptions, JobResult, Portrait,
@@ -10,7 +11,6 @@ use slopcannon_engine::media::grab::{grab_frame, RgbaFrame};
 use slopcannon_engine::media::probe;
 use slopcannon_engine::media::sampler::{sample_frames, SamplerOptions, Stride};
 use slopcannon_engine::progress::{CancelToken, Event, EventSink, JobId};
-use slopcannon_engine::speech::subtitles::{clip_ass, AssStyle};
 use slopcannon_engine::speech::Word;
 use slopcannon_testkit::{band_mad, fixture, test_dir};
 use std::ops::ControlFlow;
@@ -816,7 +816,7 @@ fn rotated_sources_are_exported_upright() {
 /// fontconfig gives a family it does not know (what libass would draw without it).
 #[test]
 fn captions_use_the_bundled_font_that_is_not_installed() {
-    let family = AssStyle::default().font;
+    let family = CaptionStyle::default().font;
     let fc_list = std::process::Command::new("fc-list")
         .output()
         .expect("fc-list runs");
@@ -837,11 +837,12 @@ fn captions_use_the_bundled_font_that_is_not_installed() {
         .collect();
     let captioned = |name: &str, font: &str| {
         let ass = dir.join(format!("{name}.ass"));
-        let style = AssStyle {
+        let style = CaptionStyle {
             font: font.into(),
-            ..AssStyle::default()
+            ..CaptionStyle::preset("classic").expect("classic")
         };
-        std::fs::write(&ass, clip_ass(&words, 0.0, 1.0, &style)).expect("write ass");
+        std::fs::write(&ass, clip_ass(&words, 0.0, 1.0, &style, Canvas::PORTRAIT))
+            .expect("write ass");
         ClipRequest {
             start: 2.0,
             end: 3.0,

@@ -59,6 +59,13 @@ impl SubtitleBurner {
         })
     }
 
+    /// The captions script `text` (see [`crate::captions::clip_ass`]), for frames of one size.
+    pub fn from_text(text: &str, width: u32, height: u32) -> Result<SubtitleBurner, ExportError> {
+        Ok(SubtitleBurner {
+            renderer: AssRenderer::from_text(text, width, height)?,
+        })
+    }
+
     /// Draws the subtitles of `ms` (milliseconds into the clip) onto `frame` (YUV 4:2:0),
     /// making the frame's buffers its own first if they are shared.
     pub fn burn(&mut self, frame: &mut ff::frame::Video, ms: i64) -> Result<(), ExportError> {

@@ -88,6 +88,16 @@ fn stack(
     let lower = bg
         .frame(n)
         .ok_or_else(|| ExportError::setup("the prepared background has no frames".into()))?;
+    stack_over(top, lower, out)
+}
+
+/// Puts the upper half `top` over the lower half `lower` (both YUV 4:2:0, one width), into
+/// `out` (allocated on first use); `out` takes `top`'s timestamp.
+pub(super) fn stack_over(
+    top: &ff::frame::Video,
+    lower: &ff::frame::Video,
+    out: &mut ff::frame::Video,
+) -> Result<(), ExportError> {
     let yuv = ff::format::Pixel::YUV420P;
     let (w, top_h, low_h) = (top.width(), top.height(), lower.height());
     if top.format() != yuv || lower.format() != yuv || lower.width() != w || top_h % 2 != 0 {

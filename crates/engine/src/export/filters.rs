@@ -39,6 +39,31 @@ pub fn build_graph(
     Ok(graph)
 }
 
+/// The `buffer` source's arguments for frames of `width`×`height` in `format`, timestamps in
+/// `tb`, pixel aspect `sar` (square when unknown).
+pub fn buffer_args(
+    width: u32,
+    height: u32,
+    format: ff::format::Pixel,
+    tb: ff::Rational,
+    sar: ff::Rational,
+) -> String {
+    let sar = if sar.numerator() > 0 && sar.denominator() > 0 {
+        sar
+    } else {
+        ff::Rational::new(1, 1)
+    };
+    let fmt: ff::ffi::AVPixelFormat = format.into();
+    format!(
+        "video_size={width}x{height}:pix_fmt={}:time_base={}/{}:pixel_aspect={}/{}",
+        fmt as i32,
+        tb.numerator(),
+        tb.denominator(),
+        sar.numerator(),
+        sar.denominator()
+    )
+}
+
 /// Output size of the portrait layouts.
 pub const PORTRAIT_W: u32 = 1080;
 pub const PORTRAIT_H: u32 = 1920;

@@ -67,6 +67,12 @@ extern "C" {
         fname: *mut c_char,
         codepage: *mut c_char,
     ) -> *mut AssTrack;
+    fn ass_read_memory(
+        library: *mut AssLibrary,
+        buf: *mut c_char,
+        bufsize: usize,
+        codepage: *mut c_char,
+    ) -> *mut AssTrack;
     fn ass_free_track(track: *mut AssTrack);
     fn ass_render_frame(
         renderer: *mut AssRendererRaw,
@@ -158,6 +164,38 @@ impl AssRenderer {
         }
         let c_path = CString::new(path.as_os_str().as_encoded_bytes())
             .map_err(|_| bad("subtitle path contains a NUL byte"))?;
+        // SAFETY: `library` is live for the call; the path is NUL-terminated.
+        Self::with_track(width, height, |library| unsafe {
+            ass_read_file(library, c_path.as_ptr().cast_mut(), std::ptr::null_mut())
+        })?
+        .ok_or_else(|| bad("not a readable .ass subtitle file"))
+    }
+
+    /// Loads the script `text` (what [`crate::captions::clip_ass`] writes) for frames of
+    /// `width`×`height` pixels.
+    pub fn from_text(text: &str, width: u32, height: u32) -> Result<AssRenderer, ExportError> {
+        let mut buf = text.as_bytes().to_vec();
+        // SAFETY: `library` is live for the call; libass copies the `buf.len()` bytes.
+        Self::with_track(width, height, |library| unsafe {
+            ass_read_memory(
+                library,
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                std::ptr::null_mut(),
+            )
+        })?
+        .ok_or_else(|| {
+            ExportError::bad_settings("the captions are not a readable .ass script".into())
+        })
+    }
+
+    /// A library and renderer for `width`×`height` with the track `load` reads (`None` when
+    /// it reads none).
+    fn with_track(
+        width: u32,
+        height: u32,
+        load: impl FnOnce(*mut AssLibrary) -> *mut AssTrack,
+    ) -> Result<Option<AssRenderer>, ExportError> {
         // SAFETY: plain libass calls; every pointer is checked before use and owned by the
         // returned value, which frees them in Drop (also on the error paths below).
         unsafe {
@@ -191,11 +229,8 @@ impl AssRenderer {
                 std::ptr::null(),
                 1,
             );
-            me.track = ass_read_file(library, c_path.as_ptr().cast_mut(), std::ptr::null_mut());
-            if me.track.is_null() {
-                return Err(bad("not a readable .ass subtitle file"));
-            }
-            Ok(me)
+            me.track = load(library);
+            Ok((!me.track.is_null()).then_some(me))
         }
     }
 

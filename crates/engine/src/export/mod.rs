@@ -18,8 +18,9 @@ mod encoder;
 pub mod error;
 pub mod filters;
 pub mod h264;
-mod libass;
+pub(crate) mod libass;
 pub mod output;
+pub mod preview;
 pub mod smartcut;
 mod source;
 pub mod transcode;
@@ -89,6 +90,8 @@ pub struct ExportOptions {
     /// Burn word-by-word karaoke subtitles made from this transcript into every clip that has
     /// no subtitle file of its own.
     pub captions: Option<std::sync::Arc<crate::speech::Transcript>>,
+    /// How the captions look.
+    pub caption_style: crate::captions::CaptionStyle,
     /// One token per clip (empty: none): cancelling one stops (or skips) that clip only.
     pub clip_cancels: Vec<CancelToken>,
 }
@@ -124,6 +127,7 @@ impl Default for ExportOptions {
             backoff: Duration::from_millis(200),
             fail_attempts: 0,
             captions: None,
+            caption_style: crate::captions::CaptionStyle::default(),
             clip_cancels: Vec::new(),
         }
     }
@@ -229,6 +233,10 @@ pub fn export_clips(
     }
     let workers = opts.workers.clamp(1, clips.len().max(1));
     let background = prepare_background(source, clips, opts, cancel)?;
+    let canvas = match opts.captions {
+        Some(_) => caption_canvas(source, opts),
+        None => crate::captions::Canvas::PORTRAIT,
+    };
     let started = std::sync::atomic::AtomicUsize::new(0);
     let progress = ProgressReporter::new(sink, job, Stage::Export, Some(clips.len() as u64 * 1000));
     let fractions = Mutex::new(vec![0.0f64; clips.len()]);
@@ -314,6 +322,7 @@ pub fn export_clips(
                             opts,
                             threads,
                             background.as_ref(),
+                            canvas,
                             batch_start,
                             &progress,
                             clip_cancel,
@@ -415,6 +424,7 @@ fn run_job(
     opts: &ExportOptions,
     threads: usize,
     background: Option<&background::PreparedBackground>,
+    canvas: crate::captions::Canvas,
     batch_start: Instant,
     progress: &ProgressReporter,
     cancel: &CancelToken,
@@ -425,8 +435,13 @@ fn run_job(
     let captions = match (&clip.subtitles, &opts.captions) {
         (None, Some(t)) => {
             let words: Vec<_> = t.words().cloned().collect();
-            let style = caption_style(opts);
-            let text = crate::speech::subtitles::clip_ass(&words, clip.start, clip.end, &style);
+            let text = crate::captions::clip_ass(
+                &words,
+                clip.start,
+                clip.end,
+                &opts.caption_style,
+                canvas,
+            );
             let written = TempFile::create(final_path, "ass").and_then(|(tmp, mut file)| {
                 std::io::Write::write_all(&mut file, text.as_bytes()).map(|()| tmp)
             });
@@ -620,23 +635,23 @@ fn run_job(
     r
 }
 
-/// Subtitle style for the output's shape: portrait and stacked are 1080×1920; otherwise a
-/// 16:9 canvas that libass scales to the picture.
-fn caption_style(opts: &ExportOptions) -> crate::speech::subtitles::AssStyle {
-    use crate::speech::subtitles::AssStyle;
+/// The picture captions are drawn on: the 9:16 short, or the source's upright picture.
+pub fn caption_canvas(source: &Path, opts: &ExportOptions) -> crate::captions::Canvas {
+    use crate::captions::Canvas;
     if opts.portrait.is_some() || opts.stacked.is_some() {
-        AssStyle::default()
-    } else {
-        AssStyle {
-            play_res: (1920, 1080),
-            // The bundled League Spartan draws small for its size: 88 matches the height the
-            // old default face had at 64.
-            size: 88,
-            margin_v: 80,
-            words_per_line: 7,
-            ..AssStyle::default()
-        }
+        return Canvas::PORTRAIT;
     }
+    source::open_source(source)
+        .and_then(|(input, vidx, _)| source::SourceVideo::of(&input, vidx, source))
+        .ok()
+        .and_then(|v| v.upright_size)
+        .map_or(
+            Canvas {
+                width: 1920,
+                height: 1080,
+            },
+            |(width, height)| Canvas { width, height },
+        )
 }
 
 /// The preset tried after a failure: a step slower than `preset` (more tolerant), never

@@ -29,6 +29,8 @@ pub(super) struct SourceVideo {
     pub cfr_rate: Option<(i32, i32)>,
     /// Clockwise display rotation in degrees.
     pub rotation: i32,
+    /// Width × height of the picture as shown (after the rotation), when known.
+    pub upright_size: Option<(u32, u32)>,
 }
 
 impl SourceVideo {
@@ -52,12 +54,28 @@ impl SourceVideo {
             && i64::from(avg.numerator()) * i64::from(nominal.denominator())
                 == i64::from(nominal.numerator()) * i64::from(avg.denominator()))
         .then(|| (nominal.numerator(), nominal.denominator()));
+        let rotation = crate::media::probe::rotation_deg(&s);
+        let params = s.parameters();
+        // SAFETY: the parameters belong to the stream, alive for this call.
+        let (w, h) = unsafe {
+            let p = params.as_ptr();
+            ((*p).width, (*p).height)
+        };
+        let upright_size = (w > 0 && h > 0).then(|| {
+            let (w, h) = (w as u32, h as u32);
+            if rotation.rem_euclid(180) == 90 {
+                (h, w)
+            } else {
+                (w, h)
+            }
+        });
         Ok(SourceVideo {
             tb,
             origin_secs,
             frame_rate,
             cfr_rate,
-            rotation: crate::media::probe::rotation_deg(&s),
+            rotation,
+            upright_size,
         })
     }
 }

@@ -9,7 +9,7 @@ use super::clip_audio::{AudioTarget, ClipAudio};
 use super::compose::Compose;
 use super::encoder::{add_encoded_stream, open_x264, write_packets, X264Settings};
 use super::error::ExportError;
-use super::filters::{build_graph, video_graph, VideoLayout, PORTRAIT_H};
+use super::filters::{buffer_args, build_graph, video_graph, VideoLayout, PORTRAIT_H};
 use super::h264::{self, AvcConfig};
 use super::source::{open_source, SourceVideo};
 use crate::media::open::{init, open_video_decoder, secs_to_ts, seek_before};
@@ -66,6 +66,7 @@ pub fn transcode(
         frame_rate,
         cfr_rate,
         rotation,
+        ..
     } = SourceVideo::of(&input, vidx, src)?;
     let mut vdec = open_video_decoder(&input, vidx, 1, src)?;
     let (start_abs, end_abs) = (origin_secs + spec.start, origin_secs + spec.end);
@@ -77,22 +78,12 @@ pub fn transcode(
     seek_before(&mut input, start_abs, src)?;
 
     // Video graph, from the decoder's parameters.
-    let sar = vdec.aspect_ratio();
-    let sar = if sar.numerator() > 0 && sar.denominator() > 0 {
-        sar
-    } else {
-        ff::Rational::new(1, 1)
-    };
-    let fmt: ff::ffi::AVPixelFormat = vdec.format().into();
-    let args = format!(
-        "video_size={}x{}:pix_fmt={}:time_base={}/{}:pixel_aspect={}/{}",
+    let args = buffer_args(
         vdec.width(),
         vdec.height(),
-        fmt as i32,
-        vtb.numerator(),
-        vtb.denominator(),
-        sar.numerator(),
-        sar.denominator()
+        vdec.format(),
+        vtb,
+        vdec.aspect_ratio(),
     );
     let background = spec
         .background

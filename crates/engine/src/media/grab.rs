@@ -127,6 +127,18 @@ impl FrameGrabber {
                 });
             }
         }
+        self.decoded_at(t, cancel)?;
+        self.convert_current(max_width, max_height)
+    }
+
+    /// The decoded frame shown at `t_secs` (as FFmpeg gave it: not scaled, not turned) and its
+    /// time in seconds from the start of the stream; what [`FrameGrabber::grab`] converts.
+    pub(crate) fn decoded_at(
+        &mut self,
+        t_secs: f64,
+        cancel: &CancelToken,
+    ) -> Result<(&ff::frame::Video, f64), MediaError> {
+        let t = t_secs.max(0.0);
         let eps = 0.25 / self.fps;
         let seek = self.needs_seek(t);
         self.landing = None;
@@ -140,10 +152,10 @@ impl FrameGrabber {
         let result = self.decode_to(t, eps, cancel);
         self.skip_nonref_before = None;
         result?;
-        if self.current.is_none() {
-            return Err(self.no_frame(format!("no frame at {t:.3} s")));
+        match self.current.as_ref() {
+            Some((frame, secs)) => Ok((frame, *secs)),
+            None => Err(self.no_frame(format!("no frame at {t:.3} s"))),
         }
-        self.convert_current(max_width, max_height)
     }
 
     /// Decodes forward until the next frame would be after `t` (the frame shown at `t` is

@@ -27,7 +27,7 @@ macro_rules! bundled {
 }
 
 /// The bundled fonts: League Spartan Bold, the default caption face
-/// ([`AssStyle`](crate::speech::subtitles::AssStyle)), and Inter as a clean sans.
+/// ([`CaptionStyle`](crate::captions::CaptionStyle)), and Inter as a clean sans.
 pub(super) static FONTS: &[BundledFont] = &[
     bundled!("League Spartan", "LeagueSpartan-Bold.otf"),
     bundled!("Inter", "Inter-Regular.otf"),
@@ -37,15 +37,19 @@ pub(super) static FONTS: &[BundledFont] = &[
 #[cfg(test)]
 mod tests {
     use super::FONTS;
-    use crate::speech::subtitles::AssStyle;
+    use crate::captions::{CaptionStyle, PRESETS};
 
     #[test]
-    fn the_default_caption_font_is_bundled() {
-        let font = AssStyle::default().font;
-        assert!(
-            FONTS.iter().any(|f| f.family == font),
-            "{font} is not bundled"
-        );
+    fn every_preset_font_is_bundled() {
+        for name in PRESETS {
+            let font = CaptionStyle::preset(name)
+                .map(|s| s.font)
+                .unwrap_or_default();
+            assert!(
+                FONTS.iter().any(|f| f.family == font),
+                "{name}: {font} is not bundled"
+            );
+        }
     }
 
     #[test]
