@@ -958,3 +958,139 @@ fn one_clip_can_be_cancelled_and_every_clip_reports_its_progress_and_outcome() {
         }
     }
 }
+
+/// Mean absolute RGB difference of two pictures of one size.
+fn rgb_mad(a: &RgbaFrame, b: &RgbaFrame) -> f64 {
+    assert_eq!((a.width, a.height), (b.width, b.height), "same size");
+    let sum: u64 = a
+        .pixels
+        .chunks_exact(4)
+        .zip(b.pixels.chunks_exact(4))
+        .map(|(p, q)| (0..3).map(|i| u64::from(p[i].abs_diff(q[i]))).sum::<u64>())
+        .sum();
+    sum as f64 / (a.pixels.len() / 4 * 3) as f64
+}
+
+/// A preview of the clip 1.0–3.0 s at `at`, 540×960 at most.
+fn request<'a>(
+    at: f64,
+    portrait: Option<Portrait>,
+    stacked: Option<&'a Path>,
+    words: &'a [Word],
+    style: &'a CaptionStyle,
+) -> slopcannon_engine::export::preview::PreviewRequest<'a> {
+    slopcannon_engine::export::preview::PreviewRequest {
+        clip_start: 1.0,
+        clip_end: 3.0,
+        at,
+        portrait,
+        stacked,
+        captions: Some((words, style)),
+        max_width: 540,
+        max_height: 960,
+    }
+}
+
+/// The window's live preview is the export's frame: blur and stacked layouts with captions,
+/// previewed at a playhead inside the clip, equal the frame decoded from the exported file
+/// at that clip time (up to the encoder's loss), and differ clearly from a wrong layout,
+/// style or moment.
+#[test]
+fn the_preview_frame_equals_the_exported_frame() {
+    use slopcannon_engine::export::preview::Previewer;
+    let dir = test_dir("export_preview_equals");
+    let src = fixture("cfr.mp4");
+    let words: Vec<Word> = ["Previews", "never", "lie", "about", "captions"]
+        .iter()
+        .enumerate()
+        .map(|(i, w)| Word {
+            start: 1.2 + i as f64 * 0.35,
+            end: 1.5 + i as f64 * 0.35,
+            word: format!(" {w}"),
+        })
+        .collect();
+    let transcript = slopcannon_engine::speech::Transcript {
+        segments: vec![slopcannon_engine::speech::Segment {
+            start: 1.2,
+            end: 3.0,
+            text: String::new(),
+            words: words.clone(),
+        }],
+        ..Default::default()
+    };
+    let style = CaptionStyle::preset("boxed").expect("boxed");
+    let bg = fixture("loop_1s.mp4");
+    let (start, end) = (1.0, 3.0);
+    let mut previewer = Previewer::open(&src).expect("previewer");
+    for (name, portrait, stacked) in [
+        ("blur", Some(Portrait::Blur), None),
+        ("stacked", None, Some(bg.as_path())),
+    ] {
+        let out = dir.join(name);
+        let r = export(
+            &src,
+            &[ClipRequest {
+                start,
+                end,
+                subtitles: None,
+            }],
+            &ExportOptions {
+                portrait,
+                stacked: stacked.map(Path::to_path_buf),
+                captions: Some(std::sync::Arc::new(transcript.clone())),
+                caption_style: style.clone(),
+                ..opts(&out)
+            },
+        );
+        let file = r[0].output.clone().expect("written");
+        for at in [1.0, 1.5, 2.2, 2.95] {
+            let p = previewer
+                .render(
+                    &request(at, portrait, stacked, &words, &style),
+                    &CancelToken::new(),
+                )
+                .expect("preview");
+            assert_eq!(p.export_size, (1080, 1920));
+            let exported = grab_frame(&file, p.clip_secs, 540, 960).expect("exported frame");
+            let same = rgb_mad(&p.image, &exported);
+            assert!(
+                same < 2.5,
+                "{name} at {at}: preview differs from the export by {same:.2}"
+            );
+            // A moment a third of a second away, another style or another layout is visibly
+            // different, so the bound above says something.
+            let later = previewer
+                .render(
+                    &request(at - 0.33, portrait, stacked, &words, &style),
+                    &CancelToken::new(),
+                )
+                .expect("preview");
+            let other_style = CaptionStyle::preset("karaoke").expect("karaoke");
+            let restyled = previewer
+                .render(
+                    &request(at, portrait, stacked, &words, &other_style),
+                    &CancelToken::new(),
+                )
+                .expect("preview");
+            let relaid = previewer
+                .render(
+                    &request(at, Some(Portrait::Crop), stacked, &words, &style),
+                    &CancelToken::new(),
+                )
+                .expect("preview");
+            for (what, other) in [("time", &later), ("style", &restyled), ("layout", &relaid)] {
+                if matches!(what, "time" | "style") && at == 1.0 {
+                    continue; // the clip's first frame (clamped), before the first word
+                }
+                if what == "layout" && stacked.is_some() {
+                    continue; // stacked ignores the fit
+                }
+                let d = rgb_mad(&other.image, &exported);
+                assert!(
+                    d > same * 2.0 + 1.0,
+                    "{name} at {at}: another {what} differs by only {d:.2} (same: {same:.2})"
+                );
+            }
+        }
+    }
+}

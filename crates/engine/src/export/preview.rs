@@ -130,7 +130,9 @@ impl Previewer {
                 .get("in")
                 .ok_or_else(|| ExportError::setup("no video source".into()))?;
             let mut source = input.source();
-            source.add(frame).map_err(filter_err)?;
+            // The buffer source takes the frame's buffers: give it a new reference, the grabber
+            // keeps its frame for the next preview.
+            source.add(&frame.clone()).map_err(filter_err)?;
             source.flush().map_err(filter_err)?;
         }
         let mut top = ff::frame::Video::empty();
