@@ -6,6 +6,7 @@ mod util;
 
 mod cli;
 mod editing;
+mod export_panel;
 mod gui;
 mod invariants;
 mod jobs;

@@ -90,6 +90,8 @@ pub struct SlopApp {
     frame_started: Instant,
     rx: Receiver<Msg>,
     commands: Vec<Command>,
+    /// Renders the export panel's preview.
+    export_preview: super::export_preview::ExportPreviewWorker,
 }
 
 impl SlopApp {
@@ -106,6 +108,7 @@ impl SlopApp {
         let mut app = SlopApp {
             state,
             player: Player::new(msgs.clone(), deps.settings.audio_output),
+            export_preview: super::export_preview::ExportPreviewWorker::start(msgs.clone()),
             settings: deps.settings,
             saved_version: 0,
             export_dir: deps.export_dir,
@@ -145,6 +148,22 @@ impl SlopApp {
             Command::OpenDialog => self.jobs.pick_file(PickFor::Source),
             Command::PickBackground => self.jobs.pick_file(PickFor::Background),
             Command::PickExportFolder => self.jobs.pick_file(PickFor::ExportFolder),
+            Command::PickCaptionStyle => self.jobs.pick_file(PickFor::CaptionStyle),
+            Command::LoadCaptionStyle(path) => {
+                // A style file is a few hundred bytes: read here.
+                match slopcannon_engine::captions::CaptionStyle::load(&path.to_string_lossy()) {
+                    Ok(style) => {
+                        tracing::info!("caption style from {}", path.display());
+                        self.state.export_choices.caption_style = style;
+                        self.state.export_choices.caption_style_name = path.display().to_string();
+                        self.state.export_choices.captions = true;
+                    }
+                    Err(e) => {
+                        tracing::warn!("{e}");
+                        self.state.error = Some(e.to_string());
+                    }
+                }
+            }
             Command::SetExportFolder(dir) => self.state.export_choices.out_dir = dir,
             Command::SetBackground(path) => {
                 if let Some(p) = &path {
@@ -709,6 +728,7 @@ impl SlopApp {
                 .transcript
                 .clone()
                 .filter(|_| self.state.export_choices.captions),
+            caption_style: self.state.export_choices.caption_style.clone(),
             ..defaults
         };
         let n = clips.len();
@@ -870,6 +890,48 @@ impl SlopApp {
     }
 
     /// Moves playback on: the playhead, the frame that is due, the end.
+    /// Asks the preview worker for the export panel's frame when what it shows changed: the
+    /// clip under the playhead (else the selected one), the layout, the captions' style. Not
+    /// while playing (the player needs the cores); the frame follows when playback stops.
+    fn want_export_preview(&mut self) {
+        let s = &self.state;
+        let choices = &s.export_choices;
+        let (Some(file), false) = (&s.file, s.playback.is_some()) else {
+            return;
+        };
+        if s.export.is_some()
+            || s.info().and_then(|i| i.video()).is_none()
+            || !choices.changes_picture(s.clips.transcript.is_some())
+        {
+            return;
+        }
+        let t = s.playhead_secs;
+        let seg = s
+            .segments()
+            .iter()
+            .find(|g| g.start <= t && t < g.end)
+            .or_else(|| s.selected_segment());
+        let Some(seg) = seg else {
+            return;
+        };
+        let job = super::export_preview::PreviewJob {
+            path: file.path.clone(),
+            clip: (seg.start, seg.end),
+            at: t.clamp(seg.start, seg.end),
+            portrait: choices.portrait,
+            stacked: choices.background.clone(),
+            captions: s
+                .clips
+                .transcript
+                .clone()
+                .filter(|_| choices.captions)
+                .map(|tr| (tr, choices.caption_style.clone())),
+        };
+        if let Some(id) = self.export_preview.want(job) {
+            self.state.export_preview.asked = Some(id);
+        }
+    }
+
     fn tick_player(&mut self, ctx: &egui::Context) {
         let Some(tick) = self.player.tick(Instant::now()) else {
             return;
@@ -968,6 +1030,23 @@ impl eframe::App for SlopApp {
             self.run(cmd);
         }
         self.tick_player(ctx);
+        self.want_export_preview();
+        if let Some(frame) = self.state.export_preview.pending.take() {
+            let image = egui::ColorImage::from_rgba_premultiplied(
+                [frame.width as usize, frame.height as usize],
+                &frame.pixels,
+            );
+            match self.state.export_preview.texture.as_mut() {
+                Some(tex) => tex.set(image, egui::TextureOptions::LINEAR),
+                None => {
+                    self.state.export_preview.texture = Some(ctx.load_texture(
+                        "export preview",
+                        image,
+                        egui::TextureOptions::LINEAR,
+                    ));
+                }
+            }
+        }
         if let Some(frame) = self.state.pending_frame.take() {
             // Video frames are opaque: unmultiplied is premultiplied, and this is a plain copy
             // (the unmultiplied constructor converts every pixel).

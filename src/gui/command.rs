@@ -148,6 +148,10 @@ pub enum Command {
     SetExportFolder(Option<PathBuf>),
     /// Stack the clips over this looping video (None: no background).
     SetBackground(Option<PathBuf>),
+    /// Ask for a caption style file (.toml / .json).
+    PickCaptionStyle,
+    /// Use the caption style in this file.
+    LoadCaptionStyle(PathBuf),
 }
 
 /// The commands that have a fixed label and shortcut. Shift+arrow comes before the plain
@@ -270,6 +274,8 @@ impl Command {
             Command::SetExportFolder(None) => "Export beside the video".into(),
             Command::SetBackground(Some(p)) => format!("Stack over {}", p.display()),
             Command::SetBackground(None) => "No background".into(),
+            Command::PickCaptionStyle => "Style file…".into(),
+            Command::LoadCaptionStyle(p) => format!("Caption style {}", p.display()),
         }
     }
 

@@ -74,6 +74,11 @@ pub enum Msg {
         job: JobId,
         result: Result<(PathBuf, Vec<JobResult>), String>,
     },
+    /// The export preview asked for as `id`: the frame as it will be exported, or why not.
+    ExportPreview {
+        id: u64,
+        result: Result<RgbaFrame, String>,
+    },
     /// An analysis ended.
     Analyzed {
         job: JobId,
@@ -160,6 +165,8 @@ pub enum PickFor {
     Background,
     /// The folder exports go to.
     ExportFolder,
+    /// A caption style file.
+    CaptionStyle,
 }
 
 /// How the window asks for a file. The real one shows the system dialog; tests pass one that
@@ -173,6 +180,12 @@ pub fn system_file_picker() -> FilePicker {
             return rfd::FileDialog::new()
                 .set_title("Folder for the clips")
                 .pick_folder();
+        }
+        if purpose == PickFor::CaptionStyle {
+            return rfd::FileDialog::new()
+                .set_title("Caption style file")
+                .add_filter("Caption style", &["toml", "json"])
+                .pick_file();
         }
         rfd::FileDialog::new()
             .set_title(match purpose {

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod bench;
 pub mod command;
+pub mod export_preview;
 pub mod jobs;
 pub mod panels;
 pub mod player;

@@ -128,6 +128,43 @@ pub struct ExportChoices {
     pub template: String,
     /// Re-encode every frame instead of the smart cut (the original layout only).
     pub reencode: bool,
+    /// How burned-in captions look.
+    pub caption_style: slopcannon_engine::captions::CaptionStyle,
+    /// The preset or file it came from ("custom" once changed here).
+    pub caption_style_name: String,
+}
+
+impl ExportChoices {
+    /// Whether the export's picture differs from the source's (a layout or captions): the
+    /// export panel previews it then.
+    pub fn changes_picture(&self, has_transcript: bool) -> bool {
+        self.portrait.is_some() || self.background.is_some() || (self.captions && has_transcript)
+    }
+}
+
+/// The export panel's preview: the frame at the playhead as the export will write it.
+#[derive(Default)]
+pub struct ExportPreviewView {
+    /// The newest preview asked for.
+    pub asked: Option<u64>,
+    /// The id of the one on screen.
+    pub shown: Option<u64>,
+    /// Rendered, not yet uploaded as a texture (done on the UI thread).
+    pub pending: Option<RgbaFrame>,
+    /// The frame on screen (what the texture holds; tests compare it with the export).
+    pub frame: Option<std::sync::Arc<RgbaFrame>>,
+    pub texture: Option<egui::TextureHandle>,
+    pub error: Option<String>,
+}
+
+impl std::fmt::Debug for ExportPreviewView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportPreviewView")
+            .field("asked", &self.asked)
+            .field("shown", &self.shown)
+            .field("error", &self.error)
+            .finish()
+    }
 }
 
 /// The segments of the open file (found clips and the person's own), the scene cuts, and
@@ -299,6 +336,7 @@ pub struct AppState {
     pub clips: ClipList,
     pub export: Option<RunningExport>,
     pub export_choices: ExportChoices,
+    pub export_preview: ExportPreviewView,
     pub analysis_choices: AnalysisChoices,
     /// Undo / redo of the segment edits.
     pub history: History,
@@ -370,6 +408,7 @@ impl AppState {
         self.error = None;
         self.playhead_secs = 0.0;
         self.preview = None;
+        self.export_preview = ExportPreviewView::default();
         self.preview_secs = None;
         self.pending_frame = None;
         self.playback = None;
@@ -586,6 +625,24 @@ impl AppState {
             }
             Msg::Picked(PickFor::Background, path) => {
                 return path.map(|p| Command::SetBackground(Some(p)))
+            }
+            Msg::Picked(PickFor::CaptionStyle, path) => return path.map(Command::LoadCaptionStyle),
+            Msg::ExportPreview { id, result } => {
+                if self.export_preview.shown.is_some_and(|s| s > id) {
+                    return None; // a newer one is on screen
+                }
+                match result {
+                    Ok(frame) => {
+                        self.export_preview.shown = Some(id);
+                        self.export_preview.frame = Some(std::sync::Arc::new(frame.clone()));
+                        self.export_preview.pending = Some(frame);
+                        self.export_preview.error = None;
+                    }
+                    Err(e) => {
+                        tracing::warn!("export preview: {e}");
+                        self.export_preview.error = Some(e);
+                    }
+                }
             }
             Msg::Engine(Event::Item(u)) if self.export.as_ref().is_some_and(|e| e.job == u.job) => {
                 if let Some(row) = self.export.as_mut().and_then(|e| e.rows.get_mut(u.index)) {

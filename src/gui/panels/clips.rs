@@ -62,7 +62,15 @@ pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
                 }
                 return;
             }
-            egui::Panel::bottom("export").show(ui, |ui| export_ui(ui, state, cmds));
+            // The export choices scroll when they are taller than about half the panel
+            // (the caption style and the preview are tall), so the list stays visible.
+            let max_h = ui.available_height() * 0.6;
+            egui::Panel::bottom("export").show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("export choices")
+                    .max_height(max_h)
+                    .show(ui, |ui| export_ui(ui, state, cmds));
+            });
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
@@ -114,6 +122,42 @@ pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
                 });
         });
     confirm_find_ui(ui, state, cmds);
+}
+
+/// The frame at the playhead as the export will write it (layout, background, captions).
+fn preview_ui(ui: &mut egui::Ui, state: &AppState) {
+    egui::CollapsingHeader::new("Preview (as exported)")
+        .id_salt("export preview")
+        .default_open(true)
+        .show(ui, |ui| match &state.export_preview.texture {
+            Some(tex) => {
+                let size = tex.size_vec2();
+                let h = 300.0f32.min(size.y);
+                let w = h * size.x / size.y.max(1.0);
+                ui.add(
+                    egui::Image::new(tex)
+                        .fit_to_exact_size(egui::vec2(w, h))
+                        .alt_text("Export preview"),
+                )
+                .on_hover_text(
+                    "The clip under the playhead (or the selected one), exactly as exported",
+                );
+                if let Some(e) = &state.export_preview.error {
+                    ui.colored_label(ui.visuals().error_fg_color, e);
+                }
+            }
+            None => match &state.export_preview.error {
+                Some(e) => {
+                    ui.colored_label(ui.visuals().error_fg_color, e);
+                }
+                None => {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Rendering the preview…");
+                    });
+                }
+            },
+        });
 }
 
 /// The selected segment's bounds (typed as `m:ss.fff`, or dragged) and label.
@@ -389,11 +433,17 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     });
     ui.checkbox(&mut choices.loudnorm, "Normalise loudness (EBU R128)");
     ui.add_enabled_ui(state.clips.transcript.is_some(), |ui| {
-        ui.checkbox(&mut choices.captions, "Burn word-by-word subtitles")
+        ui.checkbox(&mut choices.captions, "Burn word-by-word captions")
             .on_disabled_hover_text(
                 "Needs a transcript: install a whisper model and find clips again",
             );
     });
+    if choices.captions && state.clips.transcript.is_some() {
+        super::caption_style::caption_style_ui(ui, &mut choices, cmds);
+    }
+    if choices.changes_picture(state.clips.transcript.is_some()) {
+        preview_ui(ui, state);
+    }
     if choices != state.export_choices {
         cmds.push(Command::SetExportChoices(choices));
     }

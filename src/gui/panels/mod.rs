@@ -1,6 +1,7 @@
 //! The window's panels. Each `*_ui` function draws from `&AppState` and pushes the commands
 //! the person asked for; none of them changes state or starts work itself.
 
+pub mod caption_style;
 pub mod clips;
 pub mod log;
 pub mod models;

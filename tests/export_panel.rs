@@ -1,0 +1,149 @@
+//! The export panel, headless (egui_kittest) on a real file: with a 9:16 layout and styled
+//! captions it previews the clip under the playhead, and that preview is the exported file's
+//! frame at the same moment; a change of style brings a new preview.
+
+use crate::player::run_until;
+use egui_kittest::kittest::Queryable as _;
+use egui_kittest::Harness;
+use slopcannon::gui::app::{AppDeps, SlopApp};
+use slopcannon::gui::command::Command;
+use slopcannon_engine::captions::{CaptionStyle, Colour};
+use slopcannon_engine::export::Portrait;
+use slopcannon_engine::media::grab::{grab_frame, RgbaFrame};
+use slopcannon_engine::speech::{Segment, Transcript, Word};
+use slopcannon_testkit::{fixture, test_dir};
+use std::sync::Arc;
+use std::time::Instant;
+
+fn rgb_mad(a: &RgbaFrame, b: &RgbaFrame) -> f64 {
+    assert_eq!((a.width, a.height), (b.width, b.height), "same size");
+    let sum: u64 = a
+        .pixels
+        .chunks_exact(4)
+        .zip(b.pixels.chunks_exact(4))
+        .map(|(p, q)| (0..3).map(|i| u64::from(p[i].abs_diff(q[i]))).sum::<u64>())
+        .sum();
+    sum as f64 / (a.pixels.len() / 4 * 3) as f64
+}
+
+/// Pixels near pure green below the picture (on the padding, where the captions are).
+fn greens(f: &RgbaFrame) -> usize {
+    f.pixels
+        .chunks_exact(4)
+        .skip(700 * f.width as usize)
+        .filter(|p| p[1] > 180 && p[0] < 90 && p[2] < 90)
+        .count()
+}
+
+#[test]
+fn gui_the_export_panel_previews_the_short_as_it_is_exported() {
+    let dir = test_dir("gui_export_preview");
+    let out = dir.join("out");
+    let mut deps = AppDeps::new(Arc::new(|_| None));
+    deps.open = Some(fixture("cfr.mp4"));
+    deps.export_dir = Some(out.clone());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .with_step_dt(1.0 / 60.0)
+        .build_eframe(|cc| SlopApp::new(cc, deps));
+    run_until(&mut h, "the file to open", |app| {
+        app.state.preview_secs.is_some()
+    });
+    let words: Vec<Word> = ["Previews", "never", "lie"]
+        .iter()
+        .enumerate()
+        .map(|(i, w)| Word {
+            start: 1.5 + i as f64 * 0.5,
+            end: 1.9 + i as f64 * 0.5,
+            word: format!(" {w}"),
+        })
+        .collect();
+    h.state_mut().state.clips.transcript = Some(Arc::new(Transcript {
+        language: "en".into(),
+        model: "test".into(),
+        segments: vec![Segment {
+            start: 1.5,
+            end: 3.0,
+            text: " Previews never lie".into(),
+            words,
+        }],
+    }));
+    // A clip from the I/O marks, 9:16 with bars, captions with a green spoken word.
+    h.state_mut().state.mark_in = Some(1.0);
+    h.state_mut().state.mark_out = Some(4.0);
+    h.state_mut().send(Command::AddSegment);
+    let mut choices = h.state().state.export_choices.clone();
+    choices.portrait = Some(Portrait::Pad);
+    choices.captions = true;
+    choices.caption_style = CaptionStyle {
+        active_colour: Colour::rgb(0, 255, 0),
+        ..CaptionStyle::preset("boxed").expect("boxed")
+    };
+    choices.caption_style_name = "custom".into();
+    h.state_mut()
+        .send(Command::SetExportChoices(choices.clone()));
+    h.state_mut().send(Command::Seek(2.1));
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("Caption style").is_some(),
+        "the style control is shown"
+    );
+    run_until(&mut h, "the export preview", |app| {
+        let p = &app.state.export_preview;
+        p.frame.is_some() && p.asked.is_some() && p.asked == p.shown
+    });
+    assert!(
+        h.query_by_label("Export preview").is_some(),
+        "drawn in the panel"
+    );
+    let preview = h
+        .state()
+        .state
+        .export_preview
+        .frame
+        .clone()
+        .expect("preview");
+    assert_eq!((preview.width, preview.height), (540, 960));
+    assert!(
+        greens(&preview) > 200,
+        "the spoken word is green in the preview"
+    );
+
+    // Export the clip: its frame at the same moment is the preview.
+    assert!(h.query_by_label("Export 1 clips").is_some());
+    h.state_mut().send(Command::ExportClips);
+    run_until(&mut h, "the export", |app| {
+        app.state.export.is_none() && app.state.status.starts_with("Exported")
+    });
+    let file = std::fs::read_dir(&out)
+        .expect("out")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .next()
+        .expect("a file");
+    let exported = grab_frame(&file, preview.pts_secs, 540, 960).expect("exported frame");
+    let d = rgb_mad(&preview, &exported);
+    assert!(d < 2.5, "the preview differs from the export by {d:.2}");
+
+    // Another style: a new preview comes, and it is visibly different.
+    choices.caption_style = CaptionStyle::preset("karaoke").expect("karaoke");
+    h.state_mut().send(Command::SetExportChoices(choices));
+    let changed = Instant::now();
+    run_until(&mut h, "the restyled preview", |app| {
+        let p = &app.state.export_preview;
+        p.asked == p.shown && p.frame.as_ref().is_some_and(|f| !Arc::ptr_eq(f, &preview))
+    });
+    println!(
+        "restyled export preview on screen {:.0} ms after the change",
+        changed.elapsed().as_secs_f64() * 1000.0
+    );
+    let restyled = h
+        .state()
+        .state
+        .export_preview
+        .frame
+        .clone()
+        .expect("preview");
+    assert_eq!(greens(&restyled), 0, "no green word in the karaoke style");
+    assert!(rgb_mad(&restyled, &preview) > 1.0);
+}
