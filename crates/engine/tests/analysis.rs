@@ -467,3 +467,66 @@ fn the_real_bikes_clip_cuts_are_where_pyscenedetect_and_the_eye_put_them() {
         }
     }
 }
+
+/// How many seconds of `[a, b)` a clip holds.
+fn held(c: &slopcannon_engine::analysis::scoring::Clip, a: f64, b: f64) -> f64 {
+    (c.end.min(b) - c.start.max(a)).max(0.0)
+}
+
+#[test]
+fn highlights_rank_by_strength_one_clip_each_and_filler_scores_far_below() {
+    use slopcannon_testkit::fixtures_analysis::RANKED;
+    let mut opts = AnalyzeOptions::default();
+    opts.select.min_len_secs = 10.0;
+    opts.select.max_len_secs = 25.0;
+    opts.select.max_clips = 6;
+    let a = run_analysis(&fixture("ranked.mp4"), &opts);
+    let summary: Vec<String> = a
+        .clips
+        .iter()
+        .map(|c| format!("{:.1}–{:.1} score {:.1}", c.start, c.end, c.score))
+        .collect();
+    eprintln!("{summary:#?}");
+    assert_eq!(a.clips.len(), 6, "{summary:#?}");
+    // The highlights come first, strongest first, each as one clip.
+    for (rank, h) in RANKED.iter().enumerate() {
+        let (from, to) = (h.start, h.start + h.secs);
+        let c = &a.clips[rank];
+        let want = h.secs.min(opts.select.max_len_secs) * 0.8;
+        assert!(
+            held(c, from, to) >= want,
+            "#{} should hold the highlight at {from}–{to} s: {summary:#?}",
+            rank + 1
+        );
+        let holding: Vec<&String> = a
+            .clips
+            .iter()
+            .zip(&summary)
+            .filter(|(c, _)| held(c, from, to) > 0.0)
+            .map(|(_, s)| s)
+            .collect();
+        assert_eq!(
+            holding.len(),
+            1,
+            "the highlight at {from}–{to} s is one clip, not two halves: {holding:?}"
+        );
+    }
+    // 100 only for the best; scores fall with strength.
+    assert_eq!(a.clips[0].score, 100.0, "{summary:#?}");
+    assert!(a.clips[1..].iter().all(|c| c.score < 100.0), "{summary:#?}");
+    for pair in a.clips[..RANKED.len()].windows(2) {
+        assert!(pair[0].score > pair[1].score, "{summary:#?}");
+    }
+    // Filler: a clear gap below the weakest highlight.
+    const GAP: f64 = 20.0;
+    let weakest = a.clips[RANKED.len() - 1].score;
+    for c in &a.clips[RANKED.len()..] {
+        assert!(
+            c.score <= weakest - GAP,
+            "filler at {:.1}–{:.1} scores {:.1}, the weakest highlight {weakest:.1}",
+            c.start,
+            c.end,
+            c.score
+        );
+    }
+}
