@@ -530,3 +530,57 @@ fn highlights_rank_by_strength_one_clip_each_and_filler_scores_far_below() {
         );
     }
 }
+
+/// Other weights, fewer and shorter clips.
+fn other_ranking_options(opts: &mut AnalyzeOptions) {
+    let w = &mut opts.select.weights;
+    w.motion = 0.0;
+    w.cuts = 3.0;
+    w.loudness_peak = 0.2;
+    w.speech = 2.0;
+    opts.select.max_clips = 3;
+    opts.select.min_len_secs = 5.0;
+    opts.select.max_len_secs = 20.0;
+}
+
+/// Runs an analysis, returning it and the rankings it reported.
+fn analysis_and_rankings(path: &Path, opts: &AnalyzeOptions) -> (Analysis, Vec<Ranking>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let a = analyze(
+        path,
+        opts,
+        JobId::next(),
+        &EventSink::discard(),
+        &move |r: Ranking| sink.lock().expect("lock").push(r),
+        &CancelToken::new(),
+    )
+    .expect("analysis works");
+    let rankings = seen.lock().expect("lock").clone();
+    (a, rankings)
+}
+
+#[test]
+fn ranking_again_from_the_cached_features_equals_a_fresh_analysis_with_those_options() {
+    let dir = test_dir("analysis_rerank");
+    for (name, first) in [
+        ("ranked.mp4", AnalyzeOptions::default()),
+        ("speech.mp4", with_speech(&dir)),
+    ] {
+        let path = fixture(name);
+        let (a, rankings) = analysis_and_rankings(&path, &first);
+        let mut second = first.clone();
+        other_ranking_options(&mut second);
+        let (fresh, fresh_rankings) = analysis_and_rankings(&path, &second);
+        let again = a.rerank(&second.select);
+        assert_eq!(again.clips, fresh.clips, "{name}");
+        assert_eq!(again.curves, fresh.curves, "{name}");
+        assert_eq!(again.scenes, fresh.scenes, "{name}");
+        assert_ne!(again.clips, a.clips, "{name}: the options change the clips");
+        // The quick ranking too, from the features it came with.
+        let (quick, fresh_quick) = (&rankings[0], &fresh_rankings[0]);
+        assert_eq!(quick.pass, Pass::Quick);
+        let quick_again = quick.features.rank(None, &second.select);
+        assert_eq!(quick_again.clips, fresh_quick.clips, "{name}: quick");
+    }
+}

@@ -6,6 +6,7 @@
 //! `workers` time ranges } → exact scene cuts → motion curve → *full* ranking.
 
 pub mod audio_features;
+pub mod ranking;
 pub mod scenes;
 pub mod scoring;
 pub mod video;
@@ -17,13 +18,15 @@ use crate::media::MediaError;
 use crate::progress::{CancelToken, Cancelled, EventSink, JobId, ProgressReporter, Stage};
 use audio_features::{AudioCurves, AudioFeatureAccumulator};
 use scenes::{detect_cuts, Cut, SceneOptions};
-use scoring::{score_curves, select_clips, Clip, ScoreInput, SelectOptions};
+use scoring::{Clip, SelectOptions};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
+pub use ranking::{Features, Ranked};
 pub use scoring::Weights;
 
 /// Which ranking a [`Ranking`] carries.
@@ -105,10 +108,29 @@ pub struct Analysis {
     /// What was said, with word timings (absent with `--no-speech` or without a model).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transcript: Option<crate::speech::Transcript>,
+    /// What the clips were ranked from: [`Analysis::rerank`] ranks again from it.
+    #[serde(skip)]
+    pub features: Arc<Features>,
     #[serde(skip)]
     pub frames_decoded: u64,
     #[serde(skip)]
     pub frames_sampled: u64,
+}
+
+impl Analysis {
+    /// The same analysis ranked with other weights, clip count or lengths, from its cached
+    /// features: exactly what a fresh analysis with `select` gives, without reading the video.
+    pub fn rerank(&self, select: &SelectOptions) -> Analysis {
+        let ranked = self.features.rank(self.transcript.as_ref(), select);
+        Analysis {
+            clips: ranked.clips,
+            curves: Curves {
+                score: ranked.interest,
+                ..self.curves.clone()
+            },
+            ..self.clone()
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -138,6 +160,9 @@ pub struct Ranking {
     pub job: JobId,
     pub pass: Pass,
     pub clips: Vec<Clip>,
+    /// What they were ranked from (with no transcript: the quick pass has none, the full
+    /// pass's is in the [`Analysis`]); [`Features::rank`] ranks them again.
+    pub features: Arc<Features>,
 }
 
 /// Analyses `path`: hands each ranking to `rankings` as soon as it exists (the quick one
@@ -291,6 +316,7 @@ pub fn analyze(
                 job,
                 pass: Pass::Quick,
                 clips: quick.clips.clone(),
+                features: quick.features.clone(),
             });
             let mut transcript = None;
             let join_speech = |timings: &mut BTreeMap<String, f64>,
@@ -380,6 +406,7 @@ pub fn analyze(
                 job,
                 pass: Pass::Full,
                 clips: full.clips.clone(),
+                features: full.features.clone(),
             });
             Ok(full)
         })();
@@ -420,17 +447,15 @@ fn rank(
     transcript: Option<&crate::speech::Transcript>,
     opts: &AnalyzeOptions,
 ) -> Analysis {
-    let input = ScoreInput {
+    let features = Features {
         duration_secs: duration,
         step: opts.step,
-        audio,
-        motion,
-        cuts,
+        audio: audio.cloned(),
+        motion: motion.map(<[f32]>::to_vec),
+        cuts: cuts.to_vec(),
         approximate_cuts: pass == Pass::Quick,
-        transcript,
     };
-    let curves = score_curves(&input, &opts.select.weights);
-    let clips = select_clips(&input, &curves, &opts.select);
+    let ranked = features.rank(transcript, &opts.select);
     Analysis {
         video: info.clone(),
         pass,
@@ -442,16 +467,17 @@ fn rank(
                 kind: c.kind,
             })
             .collect(),
-        clips,
+        clips: ranked.clips,
         curves: Curves {
             step: opts.step,
             loudness: audio.map(|a| a.loudness_db.clone()).unwrap_or_default(),
             motion: motion.map(<[f32]>::to_vec).unwrap_or_default(),
-            score: curves.interest,
+            score: ranked.interest,
         },
         timings: BTreeMap::new(),
         warnings: Vec::new(),
         transcript: None,
+        features: Arc::new(features),
         frames_decoded: 0,
         frames_sampled: 0,
     }
