@@ -63,7 +63,16 @@ impl Weights {
 
     /// Sets one weight by name; false when the name is unknown.
     pub fn set(&mut self, name: &str, value: f32) -> bool {
-        let slot = match name {
+        self.slot(name).map(|w| *w = value).is_some()
+    }
+
+    /// One weight by name; None when the name is unknown.
+    pub fn get(&self, name: &str) -> Option<f32> {
+        self.clone().slot(name).map(|w| *w)
+    }
+
+    fn slot(&mut self, name: &str) -> Option<&mut f32> {
+        Some(match name {
             "loudness" => &mut self.loudness,
             "loudness_peak" => &mut self.loudness_peak,
             "onsets" => &mut self.onsets,
@@ -72,10 +81,23 @@ impl Weights {
             "silence" => &mut self.silence,
             "speech" => &mut self.speech,
             "emphasis" => &mut self.emphasis,
-            _ => return false,
-        };
-        *slot = value;
-        true
+            _ => return None,
+        })
+    }
+
+    /// What each weight of [`Weights::NAMES`] rewards, in a few words (the window's hints).
+    pub fn describe(name: &str) -> &'static str {
+        match name {
+            "loudness" => "loud stretches",
+            "loudness_peak" => "louder than the surrounding minutes",
+            "onsets" => "sudden sounds (onsets)",
+            "motion" => "motion in the picture",
+            "cuts" => "many scene cuts",
+            "silence" => "penalty for silence",
+            "speech" => "many words per second",
+            "emphasis" => "questions and exclamations",
+            _ => "",
+        }
     }
 }
 
@@ -778,6 +800,8 @@ mod tests {
         assert!(w.set("motion", 2.5));
         assert_eq!(w.motion, 2.5);
         assert!(!w.set("nonsense", 1.0));
+        assert_eq!(w.get("motion"), Some(2.5));
+        assert_eq!(w.get("nonsense"), None);
         for name in Weights::NAMES {
             assert!(w.clone().set(name, 0.0), "{name}");
         }
