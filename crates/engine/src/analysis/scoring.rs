@@ -386,9 +386,14 @@ pub fn select_clips(
     let best = picked.first().map_or(typical, |(v, _)| *v);
     picked
         .into_iter()
-        .map(|(value, clip)| Clip {
-            score: score_of(value, best, typical),
-            ..clip
+        .enumerate()
+        .map(|(i, (value, clip))| {
+            let score = score_of(value, best, typical);
+            Clip {
+                // 100 is the best clip's alone, even when another is as good to a rounding.
+                score: if i == 0 { score } else { score.min(99.9) },
+                ..clip
+            }
         })
         .collect()
 }
@@ -730,6 +735,9 @@ mod tests {
                 "{planted} in {clips:?}"
             );
         }
+        // Three equal highlights: all score high, but only the first is 100.
+        assert_eq!(clips[0].score, 100.0);
+        assert_eq!(clips.iter().filter(|c| c.score == 100.0).count(), 1);
         for c in &clips {
             assert!(c.score > 80.0, "{c:?}");
             assert!(c.end - c.start >= 15.0 - 1e-9 && c.end - c.start <= 60.0 + 1e-9);
