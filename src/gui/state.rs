@@ -735,9 +735,7 @@ impl AppState {
                 clips,
                 features,
             }) => {
-                let Some(run) = self.analysis.as_ref().filter(|r| r.job == job) else {
-                    return None;
-                };
+                let run = self.analysis.as_ref().filter(|r| r.job == job)?;
                 let select = run.select.clone();
                 self.clips.read = Some(run.read.clone());
                 self.clips.features = Some(features);

@@ -388,6 +388,7 @@ pub fn analyze(
             timings
                 .entry("first_quick".to_string())
                 .or_insert(t_total.elapsed().as_secs_f64());
+            timings.insert("last_quick".to_string(), t_total.elapsed().as_secs_f64());
             rankings(Ranking {
                 job,
                 pass: Pass::Quick,
