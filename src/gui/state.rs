@@ -833,8 +833,13 @@ impl AppState {
             return false;
         };
         let select = self.analysis_choices.select_options();
-        // A running analysis' quick ranking has no transcript yet; its full one will.
-        let transcript = self.clips.transcript.clone().filter(|_| pass == Pass::Full);
+        // A running analysis' rankings have no transcript yet (it comes with the result; the
+        // one here is an earlier run's).
+        let transcript = self
+            .clips
+            .transcript
+            .clone()
+            .filter(|_| pass == Pass::Full && self.analysis.is_none());
         let clips = self.rank_from(&features, transcript.as_deref(), &select);
         let n = clips.len();
         let kept = self.set_clips(pass, clips, None);
