@@ -240,6 +240,7 @@ fn gui_find_viral_clips_follows_the_options_chosen() {
             max_len_secs: 25.0,
             speech: false,
             model: String::new(),
+            ..AnalysisChoices::default()
         }));
     h.state_mut().send(Command::FindClips);
     run_until(&mut h, "the analysis", |app| {
@@ -258,4 +259,119 @@ fn gui_find_viral_clips_follows_the_options_chosen() {
         h.state().state.clips.transcript.is_none(),
         "no speech asked for"
     );
+}
+
+/// The segments as the list shows them: bounds and score.
+fn listed(h: &Harness<'static, SlopApp>) -> Vec<(f64, f64, f64)> {
+    h.state()
+        .state
+        .segments()
+        .iter()
+        .map(|s| (s.start, s.end, s.score))
+        .collect()
+}
+
+#[test]
+fn gui_moving_a_weight_ranks_again_at_once_without_reading_the_video() {
+    use slopcannon::gui::state::AnalysisChoices;
+    let mut h = open(&fixture("planted.mp4"), false);
+    h.state_mut()
+        .send(Command::SetAnalysisChoices(AnalysisChoices {
+            speech: false,
+            ..AnalysisChoices::default()
+        }));
+    h.state_mut().send(Command::FindClips);
+    run_until(&mut h, "the analysis", |app| {
+        app.state.analysis.is_none() && app.state.clips.pass == Some(Pass::Full)
+    });
+    // Untick the last one: an edit the new ranking must keep.
+    let last = h.state().state.segments().len() - 1;
+    let unticked = h.state().state.segments()[last].clone();
+    h.state_mut().send(Command::ToggleChosen(last));
+    h.run_steps(2);
+    let before = listed(&h);
+
+    // Options → the "loudness_peak" slider to 0: the list changes at once.
+    h.get_by_label("Options").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::accesskit::Role::Slider, "loudness_peak")
+        .set_value_accesskit(0.0);
+    h.step();
+    assert!(
+        h.state().state.analysis.is_none(),
+        "no analysis started: the cached features ranked again"
+    );
+    h.run_steps(2);
+    assert!(h.state().state.analysis.is_none());
+    assert_eq!(
+        h.state().state.analysis_choices.weights.loudness_peak,
+        0.0,
+        "the slider moved the weight"
+    );
+    let after = listed(&h);
+    assert_ne!(after, before, "the clip list changed");
+    let kept = h
+        .state()
+        .state
+        .clips
+        .segments
+        .get(unticked.id)
+        .cloned()
+        .expect("the edited segment is kept");
+    assert!(!kept.chosen && (kept.start, kept.end) == (unticked.start, unticked.end));
+    assert!(h
+        .query_by_label_contains("clips again with the new options")
+        .is_some());
+    // The list is what a fresh analysis with that weight gives (less what overlaps the edit).
+    let mut opts = slopcannon_engine::analysis::AnalyzeOptions::default();
+    opts.select.weights.loudness_peak = 0.0;
+    let fresh = slopcannon_engine::analysis::analyze(
+        &fixture("planted.mp4"),
+        &opts,
+        slopcannon_engine::progress::JobId::next(),
+        &slopcannon_engine::progress::EventSink::discard(),
+        &|_| {},
+        &slopcannon_engine::progress::CancelToken::new(),
+    )
+    .expect("analysis");
+    let found: Vec<(f64, f64, f64)> = h
+        .state()
+        .state
+        .segments()
+        .iter()
+        .filter(|s| s.id != unticked.id)
+        .map(|s| (s.start, s.end, s.score))
+        .collect();
+    let expected: Vec<(f64, f64, f64)> = fresh
+        .clips
+        .iter()
+        .filter(|c| !(c.start < unticked.end && unticked.start < c.end))
+        .map(|c| (c.start, c.end, c.score))
+        .collect();
+    assert_eq!(found, expected);
+
+    // Find Viral Clips with nothing to read again ranks from the cache too.
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    h.state_mut()
+        .send(Command::FindClipsKeeping { keep_edits: true });
+    h.step();
+    assert!(h.state().state.analysis.is_none(), "no new analysis");
+    assert!(h
+        .state()
+        .state
+        .status
+        .contains("Ranked again from the last analysis"));
+    // Speech on: the video must be read again, so a new analysis starts.
+    let choices = AnalysisChoices {
+        speech: true,
+        ..h.state().state.analysis_choices.clone()
+    };
+    h.state_mut().send(Command::SetAnalysisChoices(choices));
+    h.state_mut()
+        .send(Command::FindClipsKeeping { keep_edits: true });
+    h.step();
+    assert!(h.state().state.analysis.is_some(), "a new analysis runs");
+    h.state_mut().send(Command::CancelAnalysis);
+    run_until(&mut h, "the cancel", |app| app.state.analysis.is_none());
 }

@@ -85,7 +85,11 @@ pub fn analyze(args: &AnalyzeArgs, settings: &Settings) -> anyhow::Result<ExitCo
     let sink = bars.sink(|_| {});
     let rankings = |r: Ranking| {
         if r.pass == Pass::Quick {
-            tracing::info!("quick pass: {} clips ranked", r.clips.len());
+            tracing::info!(
+                "quick pass: {} clips ranked over the first {}",
+                r.clips.len(),
+                format_secs(r.features.duration_secs)
+            );
         }
     };
     let result = run_analysis(

@@ -442,7 +442,15 @@ impl SlopApp {
                 }
             }
             Command::SetExportChoices(c) => self.state.export_choices = c,
-            Command::SetAnalysisChoices(c) => self.state.analysis_choices = c,
+            Command::SetAnalysisChoices(c) => {
+                let rerank = c.select_options() != self.state.analysis_choices.select_options();
+                self.state.analysis_choices = c;
+                // Weights, count and lengths rank again at once from the cached features
+                // (the segments the person edited stay).
+                if rerank {
+                    self.state.rerank();
+                }
+            }
             Command::ExportClips => self.export_clips(),
             Command::CancelExportClip(i) => {
                 if let Some(row) = self.state.export.as_mut().and_then(|e| e.rows.get_mut(i)) {
@@ -779,18 +787,27 @@ impl SlopApp {
             return;
         };
         let choices = &self.state.analysis_choices;
-        let model = Some(choices.model.trim()).filter(|m| !m.is_empty());
-        let speech = choices.speech.then(|| {
+        let defaults = self.settings.analyze_options();
+        let read = choices.read_choices(defaults.stride);
+        if self.state.can_rank_from_cache(&read) {
+            // Nothing to read again: the cached features rank with the current choices.
+            self.state.rerank();
+            self.state.status = "Ranked again from the last analysis (the video needs no new \
+                 reading; change speech or the model to read it again)"
+                .into();
+            return;
+        }
+        let model = Some(read.model.as_str()).filter(|m| !m.is_empty());
+        let speech = read.speech.then(|| {
             self.settings
                 .transcribe_options(self.jobs.data_dir(), model, true)
         });
-        let mut opts = AnalyzeOptions {
+        let opts = AnalyzeOptions {
             speech,
-            ..self.settings.analyze_options()
+            select: choices.select_options(),
+            ..defaults
         };
-        opts.select.max_clips = choices.max_clips.max(1);
-        opts.select.min_len_secs = choices.min_len_secs.max(1.0);
-        opts.select.max_len_secs = choices.max_len_secs.max(opts.select.min_len_secs);
+        let select = opts.select.clone();
         let job = self.jobs.analyze(path, opts);
         self.state.analysis = Some(RunningAnalysis {
             job,
@@ -798,6 +815,8 @@ impl SlopApp {
             started: Instant::now(),
             progress: Vec::new(),
             cancelling: false,
+            select,
+            read,
         });
         self.state.status = "Finding clips…".into();
     }

@@ -5,8 +5,8 @@ use super::command::Command;
 use super::jobs::{Msg, PickFor};
 use super::segments::{History, Segments};
 use crate::logging::LogLine;
-use slopcannon_engine::analysis::scoring::Clip;
-use slopcannon_engine::analysis::{Pass, Ranking, Scene};
+use slopcannon_engine::analysis::scoring::{Clip, SelectOptions};
+use slopcannon_engine::analysis::{Features, Pass, Ranking, Scene, Weights};
 use slopcannon_engine::export::ExportErrorKind;
 use slopcannon_engine::media::frame_rate;
 use slopcannon_engine::media::grab::RgbaFrame;
@@ -40,6 +40,11 @@ pub struct RunningAnalysis {
     /// The newest progress per stage, in the order stages first reported.
     pub progress: Vec<Progress>,
     pub cancelling: bool,
+    /// How it ranks (the choices when it started): a ranking it sends is ranked again from
+    /// its features when the choices have changed since.
+    pub select: SelectOptions,
+    /// How it reads the video.
+    pub read: ReadChoices,
 }
 
 impl RunningAnalysis {
@@ -180,6 +185,11 @@ pub struct ClipList {
     pub transcript: Option<std::sync::Arc<slopcannon_engine::speech::Transcript>>,
     /// The analysis' curves (score, loudness, motion), for the timeline.
     pub curves: Option<std::sync::Arc<slopcannon_engine::analysis::Curves>>,
+    /// What the last ranking was made from: a change of weights, count or lengths ranks again
+    /// from it at once.
+    pub features: Option<std::sync::Arc<Features>>,
+    /// How the video was read for those features (a change needs a new analysis).
+    pub read: Option<ReadChoices>,
 }
 
 /// The settings window: every `SLOP_*` setting, its value and where it came from, edited
@@ -203,6 +213,8 @@ pub struct AnalysisChoices {
     pub max_clips: usize,
     pub min_len_secs: f64,
     pub max_len_secs: f64,
+    /// How much each feature counts.
+    pub weights: Weights,
     /// Transcribe speech (words, captions, sentence-aware bounds).
     pub speech: bool,
     /// The whisper model (a name or a path); empty: `SLOP_WHISPER_MODEL`.
@@ -211,15 +223,48 @@ pub struct AnalysisChoices {
 
 impl Default for AnalysisChoices {
     fn default() -> Self {
-        let d = slopcannon_engine::analysis::scoring::SelectOptions::default();
+        let d = SelectOptions::default();
         AnalysisChoices {
             max_clips: d.max_clips,
             min_len_secs: d.min_len_secs,
             max_len_secs: d.max_len_secs,
+            weights: d.weights,
             speech: true,
             model: String::new(),
         }
     }
+}
+
+impl AnalysisChoices {
+    /// How clips are ranked: what can change without reading the video again.
+    pub fn select_options(&self) -> SelectOptions {
+        let min_len_secs = self.min_len_secs.max(1.0);
+        SelectOptions {
+            max_clips: self.max_clips.max(1),
+            min_len_secs,
+            max_len_secs: self.max_len_secs.max(min_len_secs),
+            weights: self.weights.clone(),
+            ..SelectOptions::default()
+        }
+    }
+
+    /// How the video is read (with the frame stride from the settings): a change here needs a
+    /// new analysis.
+    pub fn read_choices(&self, stride: slopcannon_engine::media::sampler::Stride) -> ReadChoices {
+        ReadChoices {
+            speech: self.speech,
+            model: self.model.trim().to_string(),
+            stride,
+        }
+    }
+}
+
+/// What decides the features an analysis reads from the video.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadChoices {
+    pub speech: bool,
+    pub model: String,
+    pub stride: slopcannon_engine::media::sampler::Stride,
 }
 
 /// The models window.
@@ -530,6 +575,8 @@ impl AppState {
                                 version: self.clips.version,
                                 transcript: project.transcript.map(std::sync::Arc::new),
                                 curves: None,
+                                features: None,
+                                read: None,
                             };
                             if has_video {
                                 return Some(Command::SelectClip(0));
@@ -739,10 +786,19 @@ impl AppState {
             }
             // Events this window does not show (none today; the engine may add kinds).
             Msg::Engine(_) => {}
-            Msg::Ranked(Ranking { job, pass, clips }) => {
-                if self.analysis.as_ref().is_some_and(|r| r.job == job) {
-                    self.set_clips(pass, clips, None);
-                }
+            Msg::Ranked(Ranking {
+                job,
+                pass,
+                clips,
+                features,
+            }) => {
+                let run = self.analysis.as_ref().filter(|r| r.job == job)?;
+                let select = run.select.clone();
+                self.clips.read = Some(run.read.clone());
+                self.clips.features = Some(features);
+                // The quick ranking has no transcript (the full one comes with the result).
+                let clips = self.ranked_with_choices(clips, &select, None);
+                self.set_clips(pass, clips, None);
             }
             Msg::Analyzed { job, result } => {
                 let run = self.analysis.take_if(|r| r.job == job)?;
@@ -756,17 +812,21 @@ impl AppState {
                         }
                         self.clips.transcript = analysis.transcript.map(std::sync::Arc::new);
                         self.clips.curves = Some(std::sync::Arc::new(analysis.curves));
-                        let kept =
-                            self.set_clips(analysis.pass, analysis.clips, Some(analysis.scenes));
+                        self.clips.features = Some(analysis.features);
+                        self.clips.read = Some(run.read);
+                        let transcript = self.clips.transcript.clone();
+                        let clips = self.ranked_with_choices(
+                            analysis.clips,
+                            &run.select,
+                            transcript.as_deref(),
+                        );
+                        let kept = self.set_clips(analysis.pass, clips, Some(analysis.scenes));
                         self.status = format!(
                             "Found {n} clips and {} scene cuts in {secs:.1} s",
                             self.clips.scenes.len()
                         );
                         if kept > 0 {
-                            self.status += &format!(
-                                "; kept the {kept} segment{} you edited",
-                                if kept == 1 { "" } else { "s" }
-                            );
+                            self.status += &format!("; {}", kept_note(kept));
                         }
                         tracing::info!("{}", self.status);
                         if n > 0 && self.clips.segments.selected.is_none() {
@@ -786,6 +846,75 @@ impl AppState {
             }
         }
         None
+    }
+
+    /// `clips`, ranked with `select`, or — when the choices have changed since — the ranking
+    /// the choices give, from the cached features (the score curve follows).
+    fn ranked_with_choices(
+        &mut self,
+        clips: Vec<Clip>,
+        select: &SelectOptions,
+        transcript: Option<&slopcannon_engine::speech::Transcript>,
+    ) -> Vec<Clip> {
+        let now = self.analysis_choices.select_options();
+        match self.clips.features.clone() {
+            Some(features) if now != *select => self.rank_from(&features, transcript, &now),
+            _ => clips,
+        }
+    }
+
+    /// Ranks from `features` with `select`; the timeline's score curve follows.
+    fn rank_from(
+        &mut self,
+        features: &Features,
+        transcript: Option<&slopcannon_engine::speech::Transcript>,
+        select: &SelectOptions,
+    ) -> Vec<Clip> {
+        let t = Instant::now();
+        let ranked = features.rank(transcript, select);
+        if let Some(curves) = self.clips.curves.as_mut() {
+            std::sync::Arc::make_mut(curves).score = ranked.interest;
+        }
+        tracing::debug!(
+            "ranked again from the cached features in {:.1} ms",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+        ranked.clips
+    }
+
+    /// The analysis choices changed: when a ranking's features are cached, ranks again from
+    /// them at once (no new decode), keeping the segments the person edited. False when
+    /// there is nothing to rank from.
+    pub fn rerank(&mut self) -> bool {
+        let (Some(features), Some(pass)) = (self.clips.features.clone(), self.clips.pass) else {
+            return false;
+        };
+        let select = self.analysis_choices.select_options();
+        // A running analysis' rankings have no transcript yet (it comes with the result; the
+        // one here is an earlier run's).
+        let transcript = self
+            .clips
+            .transcript
+            .clone()
+            .filter(|_| pass == Pass::Full && self.analysis.is_none());
+        let clips = self.rank_from(&features, transcript.as_deref(), &select);
+        let n = clips.len();
+        let kept = self.set_clips(pass, clips, None);
+        if self.analysis.is_none() {
+            self.status = format!("Ranked {n} clips again with the new options");
+            if kept > 0 {
+                self.status += &format!("; {}", kept_note(kept));
+            }
+        }
+        true
+    }
+
+    /// Whether Find Viral Clips can rank from the cached features instead of reading the
+    /// video again: they were read with the same `read` choices.
+    pub fn can_rank_from_cache(&self, read: &ReadChoices) -> bool {
+        self.clips.features.is_some()
+            && self.clips.pass == Some(Pass::Full)
+            && self.clips.read.as_ref() == Some(read)
     }
 
     /// A ranking arrived: the segments the person edited stay (and the status says so), the
@@ -811,10 +940,7 @@ impl AppState {
             });
         }
         if kept > 0 {
-            let note = format!(
-                "kept the {kept} segment{} you edited",
-                if kept == 1 { "" } else { "s" }
-            );
+            let note = kept_note(kept);
             tracing::info!("{note}");
             self.status = note;
         }
@@ -825,6 +951,14 @@ impl AppState {
         self.clips.version += 1;
         kept
     }
+}
+
+/// "kept the 2 segments you edited".
+fn kept_note(kept: usize) -> String {
+    format!(
+        "kept the {kept} segment{} you edited",
+        if kept == 1 { "" } else { "s" }
+    )
 }
 
 /// How an analysis ended when it did not produce clips.

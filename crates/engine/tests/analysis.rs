@@ -144,9 +144,13 @@ fn planted_highlights_are_the_top_three_and_quick_comes_first() {
     }
     let events = events.lock().expect("lock");
     let passes: Vec<Pass> = events.iter().map(|(p, _)| *p).collect();
-    assert_eq!(passes, vec![Pass::Quick, Pass::Full]);
-    // The quick ranking (audio + keyframes) already finds the loud highlights.
-    let quick = &events[0].1;
+    // Quick rankings (one every couple of seconds while the audio and keyframes stream in,
+    // the last over all of them), then the full one.
+    assert!(passes.len() >= 2, "{passes:?}");
+    assert_eq!(passes.last(), Some(&Pass::Full));
+    assert!(passes[..passes.len() - 1].iter().all(|p| *p == Pass::Quick));
+    // The last quick ranking (audio + keyframes) already finds the loud highlights.
+    let quick = &events[events.len() - 2].1;
     assert!(
         planted
             .iter()
@@ -465,5 +469,123 @@ fn the_real_bikes_clip_cuts_are_where_pyscenedetect_and_the_eye_put_them() {
             let a = run_analysis(&dir.join(single), &opts);
             assert!(a.scenes.is_empty(), "{single}: {:?}", a.scenes);
         }
+    }
+}
+
+/// How many seconds of `[a, b)` a clip holds.
+fn held(c: &slopcannon_engine::analysis::scoring::Clip, a: f64, b: f64) -> f64 {
+    (c.end.min(b) - c.start.max(a)).max(0.0)
+}
+
+#[test]
+fn highlights_rank_by_strength_one_clip_each_and_filler_scores_far_below() {
+    use slopcannon_testkit::fixtures_analysis::RANKED;
+    let mut opts = AnalyzeOptions::default();
+    opts.select.min_len_secs = 10.0;
+    opts.select.max_len_secs = 25.0;
+    opts.select.max_clips = 6;
+    let a = run_analysis(&fixture("ranked.mp4"), &opts);
+    let summary: Vec<String> = a
+        .clips
+        .iter()
+        .map(|c| format!("{:.1}–{:.1} score {:.1}", c.start, c.end, c.score))
+        .collect();
+    eprintln!("{summary:#?}");
+    assert_eq!(a.clips.len(), 6, "{summary:#?}");
+    // The highlights come first, strongest first, each as one clip.
+    for (rank, h) in RANKED.iter().enumerate() {
+        let (from, to) = (h.start, h.start + h.secs);
+        let c = &a.clips[rank];
+        let want = h.secs.min(opts.select.max_len_secs) * 0.8;
+        assert!(
+            held(c, from, to) >= want,
+            "#{} should hold the highlight at {from}–{to} s: {summary:#?}",
+            rank + 1
+        );
+        let holding: Vec<&String> = a
+            .clips
+            .iter()
+            .zip(&summary)
+            .filter(|(c, _)| held(c, from, to) > 0.0)
+            .map(|(_, s)| s)
+            .collect();
+        assert_eq!(
+            holding.len(),
+            1,
+            "the highlight at {from}–{to} s is one clip, not two halves: {holding:?}"
+        );
+    }
+    // 100 only for the best; scores fall with strength.
+    assert_eq!(a.clips[0].score, 100.0, "{summary:#?}");
+    assert!(a.clips[1..].iter().all(|c| c.score < 100.0), "{summary:#?}");
+    for pair in a.clips[..RANKED.len()].windows(2) {
+        assert!(pair[0].score > pair[1].score, "{summary:#?}");
+    }
+    // Filler: a clear gap below the weakest highlight.
+    const GAP: f64 = 20.0;
+    let weakest = a.clips[RANKED.len() - 1].score;
+    for c in &a.clips[RANKED.len()..] {
+        assert!(
+            c.score <= weakest - GAP,
+            "filler at {:.1}–{:.1} scores {:.1}, the weakest highlight {weakest:.1}",
+            c.start,
+            c.end,
+            c.score
+        );
+    }
+}
+
+/// Other weights, fewer and shorter clips.
+fn other_ranking_options(opts: &mut AnalyzeOptions) {
+    let w = &mut opts.select.weights;
+    w.motion = 0.0;
+    w.cuts = 3.0;
+    w.loudness_peak = 0.2;
+    w.speech = 2.0;
+    opts.select.max_clips = 3;
+    opts.select.min_len_secs = 5.0;
+    opts.select.max_len_secs = 20.0;
+}
+
+/// Runs an analysis, returning it and the rankings it reported.
+fn analysis_and_rankings(path: &Path, opts: &AnalyzeOptions) -> (Analysis, Vec<Ranking>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let a = analyze(
+        path,
+        opts,
+        JobId::next(),
+        &EventSink::discard(),
+        &move |r: Ranking| sink.lock().expect("lock").push(r),
+        &CancelToken::new(),
+    )
+    .expect("analysis works");
+    let rankings = seen.lock().expect("lock").clone();
+    (a, rankings)
+}
+
+#[test]
+fn ranking_again_from_the_cached_features_equals_a_fresh_analysis_with_those_options() {
+    let dir = test_dir("analysis_rerank");
+    for (name, first) in [
+        ("ranked.mp4", AnalyzeOptions::default()),
+        ("speech.mp4", with_speech(&dir)),
+    ] {
+        let path = fixture(name);
+        let (a, rankings) = analysis_and_rankings(&path, &first);
+        let mut second = first.clone();
+        other_ranking_options(&mut second);
+        let (fresh, fresh_rankings) = analysis_and_rankings(&path, &second);
+        let again = a.rerank(&second.select);
+        assert_eq!(again.clips, fresh.clips, "{name}");
+        assert_eq!(again.curves, fresh.curves, "{name}");
+        assert_eq!(again.scenes, fresh.scenes, "{name}");
+        assert_ne!(again.clips, a.clips, "{name}: the options change the clips");
+        // The quick ranking too, from the features it came with.
+        let last_quick = |r: &[Ranking]| r[r.len() - 2].clone();
+        let (quick, fresh_quick) = (&last_quick(&rankings), &last_quick(&fresh_rankings));
+        assert_eq!(quick.pass, Pass::Quick);
+        let quick_again = quick.features.rank(None, &second.select);
+        assert_eq!(quick_again.clips, fresh_quick.clips, "{name}: quick");
     }
 }

@@ -1,5 +1,6 @@
 //! Fixtures for the analysis tests: known hard cuts between different sources, a fade through
-//! black, fast motion without cuts, and a long calm file with planted highlights.
+//! black, fast motion without cuts, a long calm file with planted highlights, and one with
+//! highlights of known, different strength.
 
 use crate::fixtures::ffmpeg;
 use std::path::Path;
@@ -72,6 +73,43 @@ pub fn make(name: &str, out: &Path) -> bool {
             calm(15.0, &mut video, &mut audio);
             concat(&video, Some(&audio), &["-preset", "ultrafast"], out);
         }
+        // 281 s of filler (a test card, pink noise whose level drifts) with four highlights
+        // of known strength, strongest first: see [`RANKED`]. Each is louder (white noise),
+        // pans faster and cuts more often than the next.
+        "ranked.mp4" => {
+            let mut video = Vec::new();
+            let mut audio = Vec::new();
+            let mut at = 0.0;
+            for (i, h) in RANKED.iter().enumerate() {
+                let filler = h.start - at;
+                video.push(format!("testsrc2=size=320x180:rate=30:duration={filler}"));
+                audio.push(format!(
+                    "anoisesrc=sample_rate=16000:amplitude=0.05:color=pink:duration={filler}:seed={i},\
+                     volume='0.75+0.25*sin(2*PI*t/7)':eval=frame"
+                ));
+                let pieces = (h.secs / h.cut_every).round() as usize;
+                for p in 0..pieces {
+                    let src = if p % 2 == 0 { "testsrc2" } else { "testsrc" };
+                    video.push(format!(
+                        "{src}=size=1280x180:rate=30:duration={},crop=320:180:x='n*{}':y=0",
+                        h.cut_every, h.pan
+                    ));
+                }
+                audio.push(format!(
+                    "anoisesrc=sample_rate=16000:amplitude={}:duration={}:seed={}",
+                    h.amplitude,
+                    h.secs,
+                    100 + i
+                ));
+                at = h.start + h.secs;
+            }
+            let tail = RANKED_SECS - at;
+            video.push(format!("testsrc2=size=320x180:rate=30:duration={tail}"));
+            audio.push(format!(
+                "anoisesrc=sample_rate=16000:amplitude=0.05:color=pink:duration={tail}:seed=9"
+            ));
+            concat(&video, Some(&audio), &["-preset", "ultrafast"], out);
+        }
         // Two espeak-ng sentences with 3 s of silence between them, under a test picture.
         "speech.mp4" => {
             let dir = out.parent().unwrap_or(Path::new("."));
@@ -124,6 +162,55 @@ pub fn make(name: &str, out: &Path) -> bool {
     }
     true
 }
+
+/// A highlight of `ranked.mp4`.
+#[derive(Clone, Copy, Debug)]
+pub struct Highlight {
+    pub start: f64,
+    pub secs: f64,
+    /// White noise amplitude (the filler's pink noise: 0.05).
+    pub amplitude: f64,
+    /// Pan speed, pixels per frame (the filler does not pan).
+    pub pan: u32,
+    /// Seconds between cuts.
+    pub cut_every: f64,
+}
+
+/// `ranked.mp4`'s highlights, strongest first; the second lasts 45 s (longer than a 25 s
+/// clip), the others 12 s.
+pub const RANKED: [Highlight; 4] = [
+    Highlight {
+        start: 40.0,
+        secs: 12.0,
+        amplitude: 0.5,
+        pan: 16,
+        cut_every: 1.5,
+    },
+    Highlight {
+        start: 92.0,
+        secs: 45.0,
+        amplitude: 0.3,
+        pan: 10,
+        cut_every: 3.0,
+    },
+    Highlight {
+        start: 177.0,
+        secs: 12.0,
+        amplitude: 0.2,
+        pan: 6,
+        cut_every: 4.0,
+    },
+    Highlight {
+        start: 229.0,
+        secs: 12.0,
+        amplitude: 0.1,
+        pan: 3,
+        cut_every: 6.0,
+    },
+];
+
+/// `ranked.mp4`'s length, seconds.
+pub const RANKED_SECS: f64 = 281.0;
 
 /// What `speech.mp4` says.
 pub const SPEECH_A: &str = "Hello, this is a test of the speech recognition system.";

@@ -1,8 +1,13 @@
-//! The top bar: Open, the open file's name, and the shortcut help.
+//! The top bar: Open, the open file's name, Find Viral Clips and its options (count, lengths,
+//! weights, speech), the Edit and Shortcuts menus.
 
 use crate::gui::command::{Command, SHORTCUT_COMMANDS};
 use crate::gui::state::AppState;
+use slopcannon_engine::analysis::Weights;
 use slopcannon_engine::progress::format_hms;
+
+/// The largest weight a slider offers.
+const WEIGHT_MAX: f32 = 5.0;
 
 pub fn top_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     egui::Panel::top("top_bar").show(ui, |ui| {
@@ -159,7 +164,8 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) 
     });
 }
 
-/// What Find Viral Clips looks for: how many clips, how long, speech and its model.
+/// What Find Viral Clips looks for: how many clips, how long, speech and its model, and the
+/// weights.
 fn analysis_options_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     let mut c = state.analysis_choices.clone();
     egui::Grid::new("analysis options")
@@ -189,6 +195,36 @@ fn analysis_options_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Comma
             .on_hover_text("A model name (tiny.en, base.en-q5_1, …) or a path to a ggml file");
             ui.end_row();
         });
+    ui.separator();
+    // The weights rank again at once from the last analysis (no new decode).
+    ui.label("weights (rank again at once)");
+    egui::Grid::new("analysis weights")
+        .num_columns(2)
+        .show(ui, |ui| {
+            for name in Weights::NAMES {
+                let Some(mut value) = c.weights.get(name) else {
+                    continue;
+                };
+                let l = ui.label(name);
+                let slider = ui
+                    .add(egui::Slider::new(&mut value, 0.0..=WEIGHT_MAX).step_by(0.1))
+                    .labelled_by(l.id)
+                    .on_hover_text(Weights::describe(name));
+                if slider.changed() {
+                    c.weights.set(name, value);
+                }
+                ui.end_row();
+            }
+        });
+    if ui
+        .add_enabled(
+            c.weights != Weights::default(),
+            egui::Button::new("Default weights"),
+        )
+        .clicked()
+    {
+        c.weights = Weights::default();
+    }
     if c.max_len_secs < c.min_len_secs {
         c.max_len_secs = c.min_len_secs;
     }

@@ -173,24 +173,51 @@ impl AudioFeatureAccumulator {
         }
         let steps = ((duration_secs / self.step).ceil() as usize).max(self.sums.len());
         self.sums.resize(steps, StepSums::default());
-        let mut curves = AudioCurves {
-            step: self.step,
-            silences: self.silences,
-            ..AudioCurves::default()
-        };
-        for s in &self.sums {
-            let n = f64::from(s.frames.max(1));
-            curves.loudness_db.push(if s.frames == 0 {
-                FLOOR_DBFS
-            } else {
-                to_db(s.power / n)
-            });
-            curves.flux.push((s.flux / n) as f32);
-            curves.centroid_hz.push((s.centroid / n) as f32);
-            curves.zcr.push((s.zcr / n) as f32);
-        }
-        curves
+        curves_of(self.step, &self.sums, self.silences)
     }
+
+    /// The curves so far: the steps every frame of which has been analysed, and the seconds
+    /// they cover (the quick ranking ranks them while the rest streams in).
+    pub fn snapshot(&self) -> (AudioCurves, f64) {
+        // The next frame starts at `pending_start`: frames centred before it are all in.
+        let done = (self.pending_start as f64 + FRAME as f64 / 2.0) / f64::from(SAMPLE_RATE);
+        let steps = ((done / self.step).floor() as usize).min(self.sums.len());
+        let covered = steps as f64 * self.step;
+        let mut silences: Vec<(f64, f64)> = self
+            .silences
+            .iter()
+            .copied()
+            .filter(|(s, _)| *s < covered)
+            .collect();
+        if let Some(s) = self
+            .silence_start
+            .filter(|s| covered - s >= MIN_SILENCE_SECS)
+        {
+            silences.push((s, covered));
+        }
+        (curves_of(self.step, &self.sums[..steps], silences), covered)
+    }
+}
+
+/// Per-step curves from the step sums.
+fn curves_of(step: f64, sums: &[StepSums], silences: Vec<(f64, f64)>) -> AudioCurves {
+    let mut curves = AudioCurves {
+        step,
+        silences,
+        ..AudioCurves::default()
+    };
+    for s in sums {
+        let n = f64::from(s.frames.max(1));
+        curves.loudness_db.push(if s.frames == 0 {
+            FLOOR_DBFS
+        } else {
+            to_db(s.power / n)
+        });
+        curves.flux.push((s.flux / n) as f32);
+        curves.centroid_hz.push((s.centroid / n) as f32);
+        curves.zcr.push((s.zcr / n) as f32);
+    }
+    curves
 }
 
 fn to_db(power: f64) -> f32 {
@@ -240,5 +267,31 @@ mod tests {
         assert!((s - 2.0).abs() < 0.1 && (e - 3.0).abs() < 0.1, "{s}..{e}");
         // The onset after the silence shows in the flux, against the steady tone after it.
         assert!(c.flux[3] > c.flux[4] * 3.0, "{:?}", c.flux);
+    }
+
+    #[test]
+    fn a_snapshot_is_the_final_curves_so_far() {
+        let mut samples = tone(2.0, 1000.0, 0.5);
+        samples.extend(vec![0.0; 16000]);
+        samples.extend(tone(3.0, 500.0, 0.1));
+        let mut acc = AudioFeatureAccumulator::new(1.0);
+        let mut snaps = Vec::new();
+        let mut at = 0;
+        for chunk in samples.chunks(5000) {
+            acc.push(at, chunk);
+            at += chunk.len() as u64;
+            snaps.push(acc.snapshot());
+        }
+        let end = acc.finish(6.0);
+        for (snap, covered) in snaps {
+            let n = snap.loudness_db.len();
+            assert_eq!(covered, n as f64);
+            assert_eq!(snap.loudness_db[..], end.loudness_db[..n]);
+            assert_eq!(snap.flux[..], end.flux[..n]);
+            // The silence shows once it is long enough, ending where the snapshot does.
+            for (s, e) in &snap.silences {
+                assert!((s - end.silences[0].0).abs() < 1e-9 && *e <= end.silences[0].1 + 1e-9);
+            }
+        }
     }
 }

@@ -1,11 +1,14 @@
 //! Analysis ("Find Viral Clips"): one decode of the video fanned out to scene and motion
 //! detection, audio features in parallel, then scoring and selection of clips.
 //!
-//! Flow of [`analyze`]: probe → in parallel { audio features; keyframes-only pass → *quick*
-//! ranking (handed to the caller as a [`Ranking`] with [`Pass::Quick`]); full video pass over
+//! Flow of [`analyze`]: probe → in parallel { audio features and a keyframes-only pass, ranked
+//! every couple of seconds over the part both have reached, then over all of it → *quick*
+//! rankings (handed to the caller as [`Ranking`]s with [`Pass::Quick`]); full video pass over
 //! `workers` time ranges } → exact scene cuts → motion curve → *full* ranking.
 
 pub mod audio_features;
+pub mod quick;
+pub mod ranking;
 pub mod scenes;
 pub mod scoring;
 pub mod video;
@@ -17,13 +20,15 @@ use crate::media::MediaError;
 use crate::progress::{CancelToken, Cancelled, EventSink, JobId, ProgressReporter, Stage};
 use audio_features::{AudioCurves, AudioFeatureAccumulator};
 use scenes::{detect_cuts, Cut, SceneOptions};
-use scoring::{score_curves, select_clips, Clip, ScoreInput, SelectOptions};
+use scoring::{Clip, SelectOptions};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
+pub use ranking::{Features, Ranked};
 pub use scoring::Weights;
 
 /// Which ranking a [`Ranking`] carries.
@@ -105,10 +110,29 @@ pub struct Analysis {
     /// What was said, with word timings (absent with `--no-speech` or without a model).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transcript: Option<crate::speech::Transcript>,
+    /// What the clips were ranked from: [`Analysis::rerank`] ranks again from it.
+    #[serde(skip)]
+    pub features: Arc<Features>,
     #[serde(skip)]
     pub frames_decoded: u64,
     #[serde(skip)]
     pub frames_sampled: u64,
+}
+
+impl Analysis {
+    /// The same analysis ranked with other weights, clip count or lengths, from its cached
+    /// features: exactly what a fresh analysis with `select` gives, without reading the video.
+    pub fn rerank(&self, select: &SelectOptions) -> Analysis {
+        let ranked = self.features.rank(self.transcript.as_ref(), select);
+        Analysis {
+            clips: ranked.clips,
+            curves: Curves {
+                score: ranked.interest,
+                ..self.curves.clone()
+            },
+            ..self.clone()
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -138,6 +162,9 @@ pub struct Ranking {
     pub job: JobId,
     pub pass: Pass,
     pub clips: Vec<Clip>,
+    /// What they were ranked from (with no transcript: the quick pass has none, the full
+    /// pass's is in the [`Analysis`]); [`Features::rank`] ranks them again.
+    pub features: Arc<Features>,
 }
 
 /// Analyses `path`: hands each ranking to `rankings` as soon as it exists (the quick one
@@ -185,6 +212,7 @@ pub fn analyze(
     // the slowest pass (transcription) to finish for nothing.
     let caller = cancel;
     let passes = CancelToken::new();
+    let feeds = quick::Feeds::default();
     let finished = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|scope| -> Result<Analysis, AnalysisError> {
         scope.spawn(|| {
@@ -201,7 +229,7 @@ pub fn analyze(
             let audio_job = has_audio.then(|| {
                 scope.spawn(|| -> (Result<AudioCurves, MediaError>, f64) {
                     let t = Instant::now();
-                    let r = audio_curves(path, duration, step, &audio_progress, cancel);
+                    let r = audio_curves(path, duration, step, &audio_progress, cancel, &feeds);
                     audio_progress.finish();
                     (r, t.elapsed().as_secs_f64())
                 })
@@ -245,34 +273,104 @@ pub fn analyze(
                 })
             });
 
-            // Quick pass: keyframes (on this thread) + audio.
-            let t = Instant::now();
-            let (quick_cuts, quick_motion) = if has_video {
-                video::keyframe_pass(path, 1, cancel)?
+            // Quick pass: keyframes and audio as they arrive, ranked every couple of seconds.
+            let mut keyframe_job = has_video.then(|| {
+                scope.spawn(|| {
+                    let t = Instant::now();
+                    let r = video::keyframe_pass(path, 1, cancel, &feeds.keyframes);
+                    (r, t.elapsed().as_secs_f64())
+                })
+            });
+            let mut audio_job = audio_job;
+            let mut audio = None;
+            let mut video_source = if has_video {
+                quick::Source::Streaming
             } else {
-                (Vec::new(), Vec::new())
+                quick::Source::Absent
             };
-            timings.insert("keyframes".to_string(), t.elapsed().as_secs_f64());
-            let audio = match audio_job.map(|h| h.join()) {
-                None => None,
-                Some(Ok((Ok(curves), secs))) => {
-                    timings.insert("audio".to_string(), secs);
-                    Some(curves)
-                }
-                Some(Ok((Err(e), _))) if e.is_cancelled() => {
-                    return Err(AnalysisError::Cancelled(Cancelled))
-                }
-                Some(Ok((Err(e), _))) => {
-                    tracing::warn!("audio analysis failed, continuing without it: {e}");
-                    warnings.push(format!("audio could not be analysed: {e}"));
-                    None
-                }
-                Some(Err(_)) => {
-                    warnings.push("audio analysis crashed; continuing without it".to_string());
-                    None
-                }
+            let mut audio_source = if has_audio {
+                quick::Source::Streaming
+            } else {
+                quick::Source::Absent
             };
+            let mut last_ranked = Instant::now();
+            let mut ranked_secs = 0.0;
+            while video_source == quick::Source::Streaming
+                || audio_source == quick::Source::Streaming
+            {
+                if let Some(h) = keyframe_job.take_if(|h| h.is_finished()) {
+                    let (r, secs) = h.join().map_err(|_| MediaError::Ffmpeg {
+                        path: path.to_path_buf(),
+                        reason: "the keyframe pass crashed".into(),
+                    })?;
+                    r?;
+                    timings.insert("keyframes".to_string(), secs);
+                    video_source = quick::Source::Done;
+                }
+                if let Some(h) = audio_job.take_if(|h| h.is_finished()) {
+                    audio = joined_audio(h.join(), &mut timings, &mut warnings)?;
+                    audio_source = if audio.is_some() {
+                        quick::Source::Done
+                    } else {
+                        quick::Source::Absent
+                    };
+                }
+                cancel.check()?;
+                let streaming = video_source == quick::Source::Streaming
+                    || audio_source == quick::Source::Streaming;
+                if streaming && last_ranked.elapsed() >= quick::QUICK_EVERY {
+                    last_ranked = Instant::now();
+                    let so_far = feeds.so_far(audio_source, video_source, duration, step);
+                    // A ranking once at least one longest clip's worth is in, and more since.
+                    if let Some(part) = so_far.filter(|p| {
+                        p.covered_secs >= opts.select.max_len_secs.min(duration)
+                            && p.covered_secs >= ranked_secs + step
+                    }) {
+                        ranked_secs = part.covered_secs;
+                        let partial = rank(
+                            &info,
+                            Pass::Quick,
+                            part.covered_secs,
+                            part.audio.as_ref(),
+                            part.motion.as_deref(),
+                            &part.cuts,
+                            None,
+                            opts,
+                        );
+                        timings
+                            .entry("first_quick".to_string())
+                            .or_insert(t_total.elapsed().as_secs_f64());
+                        tracing::debug!(
+                            "quick ranking over the first {:.0} s of {duration:.0} s",
+                            part.covered_secs
+                        );
+                        rankings(Ranking {
+                            job,
+                            pass: Pass::Quick,
+                            clips: partial.clips,
+                            features: partial.features,
+                        });
+                    }
+                }
+                if streaming {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+            }
             cancel.check()?;
+            let quick_cuts = std::mem::take(
+                &mut feeds
+                    .keyframes
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .cuts,
+            );
+            let quick_motion = std::mem::take(
+                &mut feeds
+                    .keyframes
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .motion,
+            );
             let quick_motion_curve =
                 has_video.then(|| video::motion_curve(&quick_motion, &quick_cuts, duration, step));
             let t = Instant::now();
@@ -287,10 +385,15 @@ pub fn analyze(
                 opts,
             );
             timings.insert("score_quick".to_string(), t.elapsed().as_secs_f64());
+            timings
+                .entry("first_quick".to_string())
+                .or_insert(t_total.elapsed().as_secs_f64());
+            timings.insert("last_quick".to_string(), t_total.elapsed().as_secs_f64());
             rankings(Ranking {
                 job,
                 pass: Pass::Quick,
                 clips: quick.clips.clone(),
+                features: quick.features.clone(),
             });
             let mut transcript = None;
             let join_speech = |timings: &mut BTreeMap<String, f64>,
@@ -380,6 +483,7 @@ pub fn analyze(
                 job,
                 pass: Pass::Full,
                 clips: full.clips.clone(),
+                features: full.features.clone(),
             });
             Ok(full)
         })();
@@ -391,21 +495,54 @@ pub fn analyze(
     })
 }
 
-/// Streams the audio through the feature accumulator.
+/// Streams the audio through the feature accumulator, publishing the curves so far into
+/// `feeds` every [`quick::AUDIO_SNAPSHOT_EVERY`] and all of them at the end.
 fn audio_curves(
     path: &Path,
     duration: f64,
     step: f64,
     progress: &ProgressReporter,
     cancel: &CancelToken,
+    feeds: &quick::Feeds,
 ) -> Result<AudioCurves, MediaError> {
     let mut acc = AudioFeatureAccumulator::new(step);
+    let mut published = Instant::now();
     decode_audio(path, &AudioOptions::default(), cancel, |chunk| {
         acc.push(chunk.start_sample, &chunk.samples);
         progress.set_done(((chunk.start_sample as f64 + chunk.samples.len() as f64) / 16.0) as u64);
+        if published.elapsed() >= quick::AUDIO_SNAPSHOT_EVERY {
+            published = Instant::now();
+            *feeds.audio.lock().unwrap_or_else(|e| e.into_inner()) = Some(acc.snapshot());
+        }
         ControlFlow::Continue(())
     })?;
-    Ok(acc.finish(duration))
+    let curves = acc.finish(duration);
+    *feeds.audio.lock().unwrap_or_else(|e| e.into_inner()) = Some((curves.clone(), duration));
+    Ok(curves)
+}
+
+/// The audio thread's outcome: its curves, or a warning and none (a cancel is an error).
+fn joined_audio(
+    joined: std::thread::Result<(Result<AudioCurves, MediaError>, f64)>,
+    timings: &mut BTreeMap<String, f64>,
+    warnings: &mut Vec<String>,
+) -> Result<Option<AudioCurves>, AnalysisError> {
+    match joined {
+        Ok((Ok(curves), secs)) => {
+            timings.insert("audio".to_string(), secs);
+            Ok(Some(curves))
+        }
+        Ok((Err(e), _)) if e.is_cancelled() => Err(AnalysisError::Cancelled(Cancelled)),
+        Ok((Err(e), _)) => {
+            tracing::warn!("audio analysis failed, continuing without it: {e}");
+            warnings.push(format!("audio could not be analysed: {e}"));
+            Ok(None)
+        }
+        Err(_) => {
+            warnings.push("audio analysis crashed; continuing without it".to_string());
+            Ok(None)
+        }
+    }
 }
 
 /// Scores and selects, producing an [`Analysis`] for one pass.
@@ -420,17 +557,15 @@ fn rank(
     transcript: Option<&crate::speech::Transcript>,
     opts: &AnalyzeOptions,
 ) -> Analysis {
-    let input = ScoreInput {
+    let features = Features {
         duration_secs: duration,
         step: opts.step,
-        audio,
-        motion,
-        cuts,
+        audio: audio.cloned(),
+        motion: motion.map(<[f32]>::to_vec),
+        cuts: cuts.to_vec(),
         approximate_cuts: pass == Pass::Quick,
-        transcript,
     };
-    let curves = score_curves(&input, &opts.select.weights);
-    let clips = select_clips(&input, &curves, &opts.select);
+    let ranked = features.rank(transcript, &opts.select);
     Analysis {
         video: info.clone(),
         pass,
@@ -442,16 +577,17 @@ fn rank(
                 kind: c.kind,
             })
             .collect(),
-        clips,
+        clips: ranked.clips,
         curves: Curves {
             step: opts.step,
             loudness: audio.map(|a| a.loudness_db.clone()).unwrap_or_default(),
             motion: motion.map(<[f32]>::to_vec).unwrap_or_default(),
-            score: curves.interest,
+            score: ranked.interest,
         },
         timings: BTreeMap::new(),
         warnings: Vec::new(),
         transcript: None,
+        features: Arc::new(features),
         frames_decoded: 0,
         frames_sampled: 0,
     }

@@ -1,7 +1,8 @@
 //! Scoring and selection: per-step features normalised robustly (median and MAD, so one
 //! outlier cannot squash the rest), weighted into an interest curve; candidate windows of
-//! variable length ranked by it; the best non-overlapping ones kept, their bounds snapped to
-//! scene cuts and pauses, each with the reasons it was picked.
+//! variable length ranked by it; the best non-overlapping ones kept (one per highlight), their
+//! bounds snapped to scene cuts and pauses, each with the reasons it was picked and a score
+//! relative to the best.
 //!
 //! All weights live in [`Weights`].
 
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 pub struct Weights {
     /// Loudness level (robust z).
     pub loudness: f32,
-    /// Loudness above the surrounding minute (dB above the rolling median, robust z).
+    /// Loudness above the surrounding three minutes (dB above the rolling median, robust z).
     pub loudness_peak: f32,
     /// Onset strength (spectral flux).
     pub onsets: f32,
@@ -62,7 +63,16 @@ impl Weights {
 
     /// Sets one weight by name; false when the name is unknown.
     pub fn set(&mut self, name: &str, value: f32) -> bool {
-        let slot = match name {
+        self.slot(name).map(|w| *w = value).is_some()
+    }
+
+    /// One weight by name; None when the name is unknown.
+    pub fn get(&self, name: &str) -> Option<f32> {
+        self.clone().slot(name).map(|w| *w)
+    }
+
+    fn slot(&mut self, name: &str) -> Option<&mut f32> {
+        Some(match name {
             "loudness" => &mut self.loudness,
             "loudness_peak" => &mut self.loudness_peak,
             "onsets" => &mut self.onsets,
@@ -71,10 +81,23 @@ impl Weights {
             "silence" => &mut self.silence,
             "speech" => &mut self.speech,
             "emphasis" => &mut self.emphasis,
-            _ => return false,
-        };
-        *slot = value;
-        true
+            _ => return None,
+        })
+    }
+
+    /// What each weight of [`Weights::NAMES`] rewards, in a few words (the window's hints).
+    pub fn describe(name: &str) -> &'static str {
+        match name {
+            "loudness" => "loud stretches",
+            "loudness_peak" => "louder than the surrounding minutes",
+            "onsets" => "sudden sounds (onsets)",
+            "motion" => "motion in the picture",
+            "cuts" => "many scene cuts",
+            "silence" => "penalty for silence",
+            "speech" => "many words per second",
+            "emphasis" => "questions and exclamations",
+            _ => "",
+        }
     }
 }
 
@@ -106,7 +129,7 @@ impl Default for SelectOptions {
 pub struct Clip {
     pub start: f64,
     pub end: f64,
-    /// 0–100.
+    /// 0–100, relative to this video: 100 for the best clip, 0 for a typical stretch.
     pub score: f64,
     pub reasons: Vec<String>,
     /// Mean robust z of each feature over the clip (explainability).
@@ -159,7 +182,8 @@ pub fn score_curves(input: &ScoreInput<'_>, w: &Weights) -> ScoreCurves {
     let mut silent = vec![0.0; steps];
     if let Some(a) = input.audio {
         let loud = fit(&a.loudness_db, super::audio_features::FLOOR_DBFS);
-        loudness_peak_db = above_rolling_median(&loud, (30.0 / input.step).round() as usize);
+        loudness_peak_db =
+            above_rolling_median(&loud, (PEAK_HALF_SECS / input.step).round() as usize);
         features.push(("loudness", robust_z(&loud), w.loudness));
         features.push((
             "loudness_peak",
@@ -247,7 +271,17 @@ pub fn score_curves(input: &ScoreInput<'_>, w: &Weights) -> ScoreCurves {
     }
 }
 
+/// Half the span a loudness peak is judged against: a loud stretch shorter than this stays a
+/// peak all along (a shorter span made the middle of a long highlight look ordinary).
+const PEAK_HALF_SECS: f64 = 90.0;
+
 /// Picks the best non-overlapping clips, snaps their bounds, and explains them.
+///
+/// One highlight gives one clip: the stretch around a picked window whose interest stays
+/// well above the typical level (its *extent*) is taken with it, so no other clip is cut from
+/// the same highlight; the clip grows to the whole extent when that fits `max_len_secs`, else
+/// to the best `max_len_secs` of it.
+/// Scores are relative: the best clip scores 100, a typical stretch 0 (see [`score_of`]).
 pub fn select_clips(
     input: &ScoreInput<'_>,
     curves: &ScoreCurves,
@@ -264,6 +298,7 @@ pub fn select_clips(
     for (i, v) in curves.interest.iter().enumerate() {
         prefix[i + 1] = prefix[i] + f64::from(*v);
     }
+    let mean_over = |a: usize, b: usize| (prefix[b] - prefix[a]) / (b - a).max(1) as f64;
     let min_steps = ((opts.min_len_secs.min(duration) / step).round() as usize).max(1);
     let max_steps = ((opts.max_len_secs.min(duration) / step).round() as usize).max(min_steps);
     let len_step = ((5.0 / step).round() as usize).max(1);
@@ -271,25 +306,51 @@ pub fn select_clips(
     for start in 0..n {
         let mut len = min_steps;
         while len <= max_steps && start + len <= n {
-            let mean = (prefix[start + len] - prefix[start]) / len as f64;
             // A slight preference for longer windows that stay as interesting.
-            let value = mean + 0.1 * (len as f64 / min_steps as f64).ln();
+            let value = mean_over(start, start + len) + 0.1 * (len as f64 / min_steps as f64).ln();
             windows.push((value, start, len));
             len += len_step;
         }
     }
     windows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // A typical window: what a clip of no particular interest is worth (score 0).
+    let typical = windows.get(windows.len() / 2).map_or(0.0, |w| w.0);
+    let level = f64::from(median(&mut curves.interest.clone()));
+    let smooth = moving_mean(&prefix, ((2.0 / step).round() as usize).max(1));
+    // Steps already given to a clip (its highlight's whole extent).
     let mut taken: Vec<(usize, usize)> = Vec::new();
-    let mut clips: Vec<Clip> = Vec::new();
+    let mut picked: Vec<(f64, Clip)> = Vec::new();
     for (value, start, len) in windows {
-        if clips.len() >= opts.max_clips {
+        if picked.len() >= opts.max_clips {
             break;
         }
-        let end = start + len;
-        if taken.iter().any(|(s, e)| start < *e && *s < end) {
+        let overlaps = |a: usize, b: usize| taken.iter().any(|(s, e)| a < *e && *s < b);
+        if overlaps(start, start + len) {
             continue;
         }
-        let mean = (prefix[end] - prefix[start]) / len as f64;
+        let extent = highlight_extent(
+            &smooth,
+            level,
+            mean_over(start, start + len),
+            start,
+            start + len,
+            &taken,
+        );
+        // The whole highlight when it fits in one clip; else the best longest clip of it
+        // that holds the window.
+        let (start, end) = if extent.1 - extent.0 <= max_steps {
+            extent
+        } else {
+            let end = start + len;
+            let first = extent.0.max(end.saturating_sub(max_steps));
+            let last = start.min(extent.1 - max_steps).max(first);
+            let best = (first..=last)
+                .max_by(|a, b| {
+                    mean_over(*a, a + max_steps).total_cmp(&mean_over(*b, b + max_steps))
+                })
+                .unwrap_or(start);
+            (best, best + max_steps)
+        };
         let Some((s, e)) = snap(
             start as f64 * step,
             (end as f64 * step).min(duration),
@@ -300,27 +361,97 @@ pub fn select_clips(
         };
         // The rule holds for the clips as returned, after snapping moved their bounds: never
         // overlapping, never touching.
-        if clips
+        if picked
             .iter()
-            .any(|c| s < c.end + MIN_GAP_SECS && c.start < e + MIN_GAP_SECS)
+            .any(|(_, c)| s < c.end + MIN_GAP_SECS && c.start < e + MIN_GAP_SECS)
         {
             continue;
         }
-        taken.push((start, end));
-        clips.push(Clip {
-            start: s,
-            end: e,
-            score: score_0_100(value),
-            reasons: reasons(input, curves, s, e, mean),
-            features: curves
-                .features
-                .iter()
-                .map(|(name, c)| (name.to_string(), mean_of(c, start, end)))
-                .collect(),
-        });
+        taken.push(extent);
+        picked.push((
+            value,
+            Clip {
+                start: s,
+                end: e,
+                score: 0.0,
+                reasons: reasons(input, curves, s, e, mean_over(start, end)),
+                features: curves
+                    .features
+                    .iter()
+                    .map(|(name, c)| (name.to_string(), mean_of(c, start, end)))
+                    .collect(),
+            },
+        ));
     }
-    clips
+    let best = picked.first().map_or(typical, |(v, _)| *v);
+    picked
+        .into_iter()
+        .enumerate()
+        .map(|(i, (value, clip))| {
+            let score = score_of(value, best, typical);
+            Clip {
+                // 100 is the best clip's alone, even when another is as good to a rounding.
+                score: if i == 0 { score } else { score.min(99.9) },
+                ..clip
+            }
+        })
+        .collect()
 }
+
+/// A picked window's highlight: the steps around `[start, end)` whose smoothed interest stays
+/// above a quarter of the way from the typical `level` to the window's mean (none when the
+/// window itself is not a highlight), up to steps already taken.
+fn highlight_extent(
+    smooth: &[f64],
+    level: f64,
+    mean: f64,
+    start: usize,
+    end: usize,
+    taken: &[(usize, usize)],
+) -> (usize, usize) {
+    if mean - level < HIGHLIGHT_MIN_RISE {
+        return (start, end);
+    }
+    let threshold = level + 0.25 * (mean - level);
+    let free = |i: usize| !taken.iter().any(|(s, e)| (*s..*e).contains(&i));
+    let hot = |i: usize| free(i) && smooth[i] >= threshold;
+    let (mut lo, mut hi) = (start, end);
+    while lo > 0 && hot(lo - 1) {
+        lo -= 1;
+    }
+    while hi < smooth.len() && hot(hi) {
+        hi += 1;
+    }
+    (lo, hi)
+}
+
+/// How far (in interest units, robust z) a window's mean must rise above the typical step
+/// for it to count as a highlight with an extent of its own.
+const HIGHLIGHT_MIN_RISE: f64 = 1.0;
+
+/// The mean over `±half` steps around each step, from the curve's prefix sums.
+fn moving_mean(prefix: &[f64], half: usize) -> Vec<f64> {
+    let n = prefix.len() - 1;
+    (0..n)
+        .map(|i| {
+            let (a, b) = (i.saturating_sub(half), (i + half + 1).min(n));
+            (prefix[b] - prefix[a]) / (b - a) as f64
+        })
+        .collect()
+}
+
+/// A clip's score, 0–100, relative to this video: the best clip scores 100, a typical
+/// window (the median of every candidate) 0, the rest in proportion. When even the best
+/// stands out by less than [`MIN_SPREAD`], that spread is used, so a flat video's best clip
+/// does not look like a highlight.
+pub fn score_of(value: f64, best: f64, typical: f64) -> f64 {
+    let spread = (best - typical).max(MIN_SPREAD);
+    let score = (100.0 * (value - typical) / spread).clamp(0.0, 100.0);
+    (score * 10.0).round() / 10.0
+}
+
+/// See [`score_of`] (in interest units, robust z).
+pub const MIN_SPREAD: f64 = 1.0;
 
 /// The least time between two returned clips (they never overlap or touch).
 pub const MIN_GAP_SECS: f64 = 1.0;
@@ -467,12 +598,6 @@ fn reasons(
     reasons
 }
 
-/// Maps a window's value (mean interest, in robust-z units) to 0–100: 50 is an average
-/// stretch, ~88 is four deviations above it; it saturates slowly so strong clips still differ.
-fn score_0_100(value: f64) -> f64 {
-    ((50.0 + 50.0 * (value / 4.0).tanh()) * 10.0).round() / 10.0
-}
-
 fn mmss(t: f64) -> String {
     let s = t.max(0.0).round() as u64;
     format!("{:02}:{:02}", s / 60, s % 60)
@@ -494,8 +619,10 @@ fn percentile_rank(c: &[f32], x: f32) -> f64 {
     c.iter().filter(|v| **v < x).count() as f64 / c.len() as f64
 }
 
-/// `(x − median) / (1.4826 × MAD)`, clamped to −3..6; a constant curve gives zeros
-/// except for its outliers.
+/// `(x − median) / (1.4826 × MAD)`, in −3..[`Z_CEILING`]: above 3 it grows only
+/// logarithmically, so one outlier cannot dominate, yet a stronger moment still scores higher
+/// than a weaker one (a hard clamp at a few deviations made every highlight equal); a
+/// constant curve gives zeros except for its outliers.
 pub fn robust_z(v: &[f32]) -> Vec<f32> {
     if v.is_empty() {
         return Vec::new();
@@ -512,9 +639,20 @@ pub fn robust_z(v: &[f32]) -> Vec<f32> {
     } else {
         1.0
     };
-    v.iter()
-        .map(|x| ((x - med) / scale).clamp(-3.0, 6.0))
-        .collect()
+    v.iter().map(|x| soft_ceiling((x - med) / scale)).collect()
+}
+
+/// The largest robust z (reached about 60 deviations above the median).
+pub const Z_CEILING: f32 = 12.0;
+
+/// `z` up to 3 unchanged (at least −3); above, `3 + 3 ln(1 + (z − 3) / 3)`, at most
+/// [`Z_CEILING`].
+fn soft_ceiling(z: f32) -> f32 {
+    if z <= 3.0 {
+        z.max(-3.0)
+    } else {
+        (3.0 + 3.0 * (1.0 + (z - 3.0) / 3.0).ln()).min(Z_CEILING)
+    }
 }
 
 /// How far each value is above the median of the `half`-step neighbourhood around it.
@@ -540,11 +678,14 @@ mod tests {
         }
         v[20] = 1000.0;
         let z = robust_z(&v);
-        assert_eq!(z[20], 6.0, "clamped");
+        assert_eq!(z[20], Z_CEILING, "bounded");
         assert!(
             z.iter().enumerate().all(|(i, x)| i == 20 || x.abs() < 2.0),
             "{z:?}"
         );
+        // Above 3 deviations the scale bends, but a stronger value still scores higher.
+        let z = robust_z(&[0.0, 1.0, 2.0, 1.0, 0.0, 1.0, 2.0, 20.0, 40.0]);
+        assert!(z[7] > 3.0 && z[8] > z[7] + 1.0, "{z:?}");
     }
 
     #[test]
@@ -594,6 +735,9 @@ mod tests {
                 "{planted} in {clips:?}"
             );
         }
+        // Three equal highlights: all score high, but only the first is 100.
+        assert_eq!(clips[0].score, 100.0);
+        assert_eq!(clips.iter().filter(|c| c.score == 100.0).count(), 1);
         for c in &clips {
             assert!(c.score > 80.0, "{c:?}");
             assert!(c.end - c.start >= 15.0 - 1e-9 && c.end - c.start <= 60.0 + 1e-9);
@@ -605,11 +749,67 @@ mod tests {
     }
 
     #[test]
+    fn a_highlight_longer_than_a_clip_is_one_clip_and_filler_scores_far_below() {
+        let n = 400;
+        let mut loud = vec![-30.0f32; n];
+        let mut motion = vec![2.0f32; n];
+        for (i, (l, m)) in loud.iter_mut().zip(motion.iter_mut()).enumerate() {
+            *l += ((i * 7) % 5) as f32;
+            *m += ((i * 3) % 4) as f32 * 0.5;
+        }
+        // 100 s of highlight, with a dip in its middle; the longest clip is 60 s.
+        for i in 150..250 {
+            loud[i] = if (195..199).contains(&i) {
+                -24.0
+            } else {
+                -10.0
+            };
+            motion[i] = 20.0;
+        }
+        let audio = AudioCurves {
+            step: 1.0,
+            loudness_db: loud,
+            flux: vec![1.0; n],
+            centroid_hz: vec![1000.0; n],
+            zcr: vec![0.1; n],
+            silences: vec![],
+        };
+        let input = ScoreInput {
+            duration_secs: n as f64,
+            step: 1.0,
+            audio: Some(&audio),
+            motion: Some(&motion),
+            cuts: &[],
+            approximate_cuts: false,
+            transcript: None,
+        };
+        let opts = SelectOptions {
+            max_clips: 4,
+            ..SelectOptions::default()
+        };
+        let curves = score_curves(&input, &opts.weights);
+        let clips = select_clips(&input, &curves, &opts);
+        assert_eq!(clips.len(), 4, "{clips:?}");
+        let inside = clips
+            .iter()
+            .filter(|c| c.start < 250.0 && c.end > 150.0)
+            .count();
+        assert_eq!(inside, 1, "one clip for the highlight: {clips:?}");
+        assert!(clips[0].start >= 150.0 - 3.0 && clips[0].end <= 250.0 + 3.0);
+        assert_eq!(clips[0].score, 100.0);
+        for c in &clips[1..] {
+            assert!(c.score < 30.0, "filler: {c:?}");
+        }
+    }
+
+    #[test]
     fn weights_by_name() {
         let mut w = Weights::default();
         assert!(w.set("motion", 2.5));
         assert_eq!(w.motion, 2.5);
         assert!(!w.set("nonsense", 1.0));
+        assert_eq!(w.get("motion"), Some(2.5));
+        assert_eq!(w.get("nonsense"), None);
         for name in Weights::NAMES {
             assert!(w.clone().set(name, 0.0), "{name}");
         }

@@ -345,27 +345,37 @@ fn refine_group(
         .collect())
 }
 
-/// The quick pass: keyframes only. Returns approximate cuts (keyframes whose picture differs
-/// strongly from the previous keyframe) and coarse motion pairs.
+/// What the keyframes-only pass has found so far: approximate cuts (keyframes whose picture
+/// differs strongly from the previous keyframe), coarse motion pairs, and the time of the last
+/// keyframe read (everything before it is final).
+#[derive(Clone, Debug, Default)]
+pub struct KeyframeFeed {
+    pub cuts: Vec<Cut>,
+    pub motion: Vec<MotionPair>,
+    pub covered_secs: f64,
+}
+
+/// The quick pass: keyframes only, with `threads` decoder threads, into `feed` as they are
+/// read (the quick ranking reads it while the pass goes on).
 pub fn keyframe_pass(
     path: &Path,
     threads: usize,
     cancel: &CancelToken,
-) -> Result<(Vec<Cut>, Vec<MotionPair>), MediaError> {
+    feed: &std::sync::Mutex<KeyframeFeed>,
+) -> Result<(), MediaError> {
     let opts = SamplerOptions {
         stride: Stride::Keyframes,
         threads,
         ..SamplerOptions::default()
     };
     let mut prev: Option<SampledFrame> = None;
-    let mut cuts = Vec::new();
-    let mut motion = Vec::new();
     sample_frames(path, &opts, cancel, |f| {
+        let mut feed = feed.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(p) = &prev {
             let luma = mad(&p.luma, &f.luma);
             let hue = mad(&p.hue, &f.hue);
             if luma > 30.0 || hue > 30.0 {
-                cuts.push(Cut {
+                feed.cuts.push(Cut {
                     frame: f.frame_idx,
                     time: f.pts_secs,
                     kind: CutKind::Hard,
@@ -374,17 +384,18 @@ pub fn keyframe_pass(
                     prev_secs: p.pts_secs,
                 });
             } else {
-                motion.push(MotionPair {
+                feed.motion.push(MotionPair {
                     from_secs: p.pts_secs,
                     to_secs: f.pts_secs,
                     mad: luma,
                 });
             }
         }
+        feed.covered_secs = feed.covered_secs.max(f.pts_secs);
         prev = Some(f);
         ControlFlow::Continue(())
     })?;
-    Ok((cuts, motion))
+    Ok(())
 }
 
 /// Motion per step from the pairs, leaving out pairs that straddle a cut; steps without a
