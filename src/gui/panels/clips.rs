@@ -62,14 +62,9 @@ pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
                 }
                 return;
             }
-            // The export choices scroll when they are taller than about half the panel
-            // (the caption style and the preview are tall), so the list stays visible.
-            let max_h = ui.available_height() * 0.6;
             egui::Panel::bottom("export").show(ui, |ui| {
-                egui::ScrollArea::vertical()
-                    .id_salt("export choices")
-                    .max_height(max_h)
-                    .show(ui, |ui| export_ui(ui, state, cmds));
+                export_ui(ui, state, cmds);
+                export_button_ui(ui, state, cmds);
             });
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
@@ -124,39 +119,40 @@ pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     confirm_find_ui(ui, state, cmds);
 }
 
-/// The frame at the playhead as the export will write it (layout, background, captions).
+/// The frame at the playhead as the export will write it (layout, background, captions), in
+/// a box of one size whether it is there yet or not (the panel does not jump when it comes).
 fn preview_ui(ui: &mut egui::Ui, state: &AppState) {
+    const H: f32 = 300.0;
     egui::CollapsingHeader::new("Preview (as exported)")
         .id_salt("export preview")
         .default_open(true)
-        .show(ui, |ui| match &state.export_preview.texture {
-            Some(tex) => {
-                let size = tex.size_vec2();
-                let h = 300.0f32.min(size.y);
-                let w = h * size.x / size.y.max(1.0);
-                ui.add(
-                    egui::Image::new(tex)
-                        .fit_to_exact_size(egui::vec2(w, h))
-                        .alt_text("Export preview"),
-                )
-                .on_hover_text(
-                    "The clip under the playhead (or the selected one), exactly as exported",
-                );
-                if let Some(e) = &state.export_preview.error {
-                    ui.colored_label(ui.visuals().error_fg_color, e);
+        .show(ui, |ui| {
+            let p = &state.export_preview;
+            let size = egui::vec2(H * 9.0 / 16.0, H);
+            ui.allocate_ui(size, |ui| match &p.texture {
+                Some(tex) => {
+                    let t = tex.size_vec2();
+                    let w = H * t.x / t.y.max(1.0);
+                    ui.add(
+                        egui::Image::new(tex)
+                            .fit_to_exact_size(egui::vec2(w.min(size.x * 2.0), H))
+                            .alt_text("Export preview"),
+                    )
+                    .on_hover_text(
+                        "The clip under the playhead (or the selected one), exactly as exported",
+                    );
                 }
-            }
-            None => match &state.export_preview.error {
-                Some(e) => {
-                    ui.colored_label(ui.visuals().error_fg_color, e);
+                None if p.error.is_none() => {
+                    ui.set_min_size(size);
+                    ui.spinner();
                 }
                 None => {
-                    ui.horizontal(|ui| {
-                        ui.spinner();
-                        ui.label("Rendering the preview…");
-                    });
+                    ui.set_min_size(size);
                 }
-            },
+            });
+            if let Some(e) = &p.error {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
         });
 }
 
@@ -312,7 +308,6 @@ fn queue_ui(
 /// Export choices, the Export button, and the export's progress.
 fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     use slopcannon_engine::export::Portrait;
-    let chosen = state.clips.segments.chosen().count();
     if let Some(run) = &state.export {
         let (fraction, eta) = super::progress_parts(run.progress.as_ref());
         let text = if run.cancelling {
@@ -447,6 +442,14 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
     if choices != state.export_choices {
         cmds.push(Command::SetExportChoices(choices));
     }
+}
+
+/// The Export button, below the choices (never scrolled away).
+fn export_button_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
+    if state.export.is_some() {
+        return;
+    }
+    let chosen = state.clips.segments.chosen().count();
     let button = egui::Button::new(format!("Export {chosen} clips"));
     if ui
         .add_enabled(chosen > 0, button)
