@@ -11,20 +11,9 @@ use slopcannon_engine::captions::{CaptionStyle, Colour};
 use slopcannon_engine::export::Portrait;
 use slopcannon_engine::media::grab::{grab_frame, RgbaFrame};
 use slopcannon_engine::speech::{Segment, Transcript, Word};
-use slopcannon_testkit::{fixture, test_dir};
+use slopcannon_testkit::{fixture, rgb_mad, test_dir};
 use std::sync::Arc;
 use std::time::Instant;
-
-fn rgb_mad(a: &RgbaFrame, b: &RgbaFrame) -> f64 {
-    assert_eq!((a.width, a.height), (b.width, b.height), "same size");
-    let sum: u64 = a
-        .pixels
-        .chunks_exact(4)
-        .zip(b.pixels.chunks_exact(4))
-        .map(|(p, q)| (0..3).map(|i| u64::from(p[i].abs_diff(q[i]))).sum::<u64>())
-        .sum();
-    sum as f64 / (a.pixels.len() / 4 * 3) as f64
-}
 
 /// Pixels near pure green below the picture (on the padding, where the captions are).
 fn greens(f: &RgbaFrame) -> usize {

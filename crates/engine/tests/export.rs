@@ -12,7 +12,7 @@ use slopcannon_engine::media::probe;
 use slopcannon_engine::media::sampler::{sample_frames, SamplerOptions, Stride};
 use slopcannon_engine::progress::{CancelToken, Event, EventSink, JobId};
 use slopcannon_engine::speech::Word;
-use slopcannon_testkit::{band_mad, fixture, test_dir};
+use slopcannon_testkit::{band_mad, fixture, rgb_mad, test_dir};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -957,18 +957,6 @@ fn one_clip_can_be_cancelled_and_every_clip_reports_its_progress_and_outcome() {
             );
         }
     }
-}
-
-/// Mean absolute RGB difference of two pictures of one size.
-fn rgb_mad(a: &RgbaFrame, b: &RgbaFrame) -> f64 {
-    assert_eq!((a.width, a.height), (b.width, b.height), "same size");
-    let sum: u64 = a
-        .pixels
-        .chunks_exact(4)
-        .zip(b.pixels.chunks_exact(4))
-        .map(|(p, q)| (0..3).map(|i| u64::from(p[i].abs_diff(q[i]))).sum::<u64>())
-        .sum();
-    sum as f64 / (a.pixels.len() / 4 * 3) as f64
 }
 
 /// A preview of the clip 1.0–3.0 s at `at`, 540×960 at most.

@@ -71,6 +71,18 @@ pub fn model(file: &str) -> PathBuf {
     path
 }
 
+/// Mean absolute RGB difference of two pictures of one size.
+pub fn rgb_mad(a: &RgbaFrame, b: &RgbaFrame) -> f64 {
+    assert_eq!((a.width, a.height), (b.width, b.height), "same size");
+    let sum: u64 = a
+        .pixels
+        .chunks_exact(4)
+        .zip(b.pixels.chunks_exact(4))
+        .map(|(p, q)| (0..3).map(|i| u64::from(p[i].abs_diff(q[i]))).sum::<u64>())
+        .sum();
+    sum as f64 / (a.pixels.len() / 4 * 3) as f64
+}
+
 /// Mean absolute difference of a horizontal band `[y0, y1)` of two frames.
 pub fn band_mad(a: &RgbaFrame, b: &RgbaFrame, y0: u32, y1: u32) -> f64 {
     let row = a.width as usize * 4;
