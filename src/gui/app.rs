@@ -1050,36 +1050,15 @@ impl eframe::App for SlopApp {
         }
         self.tick_player(ctx);
         self.want_export_preview();
-        if let Some(frame) = self.state.export_preview.pending.take() {
-            let image = egui::ColorImage::from_rgba_premultiplied(
-                [frame.width as usize, frame.height as usize],
-                &frame.pixels,
-            );
-            match self.state.export_preview.texture.as_mut() {
-                Some(tex) => tex.set(image, egui::TextureOptions::LINEAR),
-                None => {
-                    self.state.export_preview.texture = Some(ctx.load_texture(
-                        "export preview",
-                        image,
-                        egui::TextureOptions::LINEAR,
-                    ));
-                }
+        let p = &mut self.state.export_preview;
+        if p.shown != p.uploaded {
+            if let Some(frame) = &p.frame {
+                upload(ctx, &mut p.texture, "export preview", frame);
             }
+            p.uploaded = p.shown;
         }
         if let Some(frame) = self.state.pending_frame.take() {
-            // Video frames are opaque: unmultiplied is premultiplied, and this is a plain copy
-            // (the unmultiplied constructor converts every pixel).
-            let image = egui::ColorImage::from_rgba_premultiplied(
-                [frame.width as usize, frame.height as usize],
-                &frame.pixels,
-            );
-            match self.state.preview.as_mut() {
-                Some(tex) => tex.set(image, egui::TextureOptions::LINEAR),
-                None => {
-                    self.state.preview =
-                        Some(ctx.load_texture("preview", image, egui::TextureOptions::LINEAR));
-                }
-            }
+            upload(ctx, &mut self.state.preview, "preview", &frame);
         }
 
         for thumb in std::mem::take(&mut self.state.pending_thumbs) {
@@ -1166,5 +1145,24 @@ impl eframe::App for SlopApp {
         if !self.commands.is_empty() || !self.rx.is_empty() {
             ui.ctx().request_repaint();
         }
+    }
+}
+
+/// Puts a video frame into `slot`'s texture (made on first use). Video frames are opaque:
+/// unmultiplied is premultiplied, so this is a plain copy (the unmultiplied constructor would
+/// convert every pixel).
+fn upload(
+    ctx: &egui::Context,
+    slot: &mut Option<egui::TextureHandle>,
+    name: &str,
+    frame: &slopcannon_engine::media::grab::RgbaFrame,
+) {
+    let image = egui::ColorImage::from_rgba_premultiplied(
+        [frame.width as usize, frame.height as usize],
+        &frame.pixels,
+    );
+    match slot.as_mut() {
+        Some(tex) => tex.set(image, egui::TextureOptions::LINEAR),
+        None => *slot = Some(ctx.load_texture(name, image, egui::TextureOptions::LINEAR)),
     }
 }

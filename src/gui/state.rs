@@ -154,9 +154,9 @@ pub struct ExportPreviewView {
     pub asked: Option<u64>,
     /// The id of the one on screen.
     pub shown: Option<u64>,
-    /// Rendered, not yet uploaded as a texture (done on the UI thread).
-    pub pending: Option<RgbaFrame>,
-    /// The frame on screen (what the texture holds; tests compare it with the export).
+    /// The id of the one in `texture` (uploaded on the UI thread when it is not `shown`).
+    pub uploaded: Option<u64>,
+    /// The newest frame rendered (tests compare it with the export).
     pub frame: Option<std::sync::Arc<RgbaFrame>>,
     pub texture: Option<egui::TextureHandle>,
     pub error: Option<String>,
@@ -681,8 +681,7 @@ impl AppState {
                 match result {
                     Ok(frame) => {
                         self.export_preview.shown = Some(id);
-                        self.export_preview.frame = Some(std::sync::Arc::new(frame.clone()));
-                        self.export_preview.pending = Some(frame);
+                        self.export_preview.frame = Some(std::sync::Arc::new(frame));
                         self.export_preview.error = None;
                     }
                     Err(e) => {

@@ -166,7 +166,7 @@ pub struct CaptionStyle {
 
 impl Default for CaptionStyle {
     fn default() -> Self {
-        CaptionStyle::preset("karaoke").unwrap_or_else(CaptionStyle::karaoke)
+        CaptionStyle::karaoke()
     }
 }
 
