@@ -7,6 +7,7 @@ use egui_kittest::kittest::Queryable as _;
 use egui_kittest::Harness;
 use slopcannon::gui::app::{AppDeps, SlopApp};
 use slopcannon::gui::command::Command;
+use slopcannon::gui::jobs::PickFor;
 use slopcannon_engine::captions::{CaptionStyle, Colour};
 use slopcannon_engine::export::Portrait;
 use slopcannon_engine::media::grab::{grab_frame, RgbaFrame};
@@ -28,7 +29,16 @@ fn greens(f: &RgbaFrame) -> usize {
 fn gui_the_export_panel_previews_the_short_as_it_is_exported() {
     let dir = test_dir("gui_export_preview");
     let out = dir.join("out");
-    let mut deps = AppDeps::new(Arc::new(|_| None));
+    let style_file = dir.join("green.toml");
+    std::fs::write(
+        &style_file,
+        "active_colour = \"#00FF00\"\nbox = true\nfont = \"Inter\"\nsize = 72\npop = 1.0\n",
+    )
+    .expect("style file");
+    let picked = style_file.clone();
+    let mut deps = AppDeps::new(Arc::new(move |purpose| {
+        (purpose == PickFor::CaptionStyle).then(|| picked.clone())
+    }));
     deps.open = Some(fixture("cfr.mp4"));
     deps.export_dir = Some(out.clone());
     let mut h = Harness::builder()
@@ -64,11 +74,6 @@ fn gui_the_export_panel_previews_the_short_as_it_is_exported() {
     let mut choices = h.state().state.export_choices.clone();
     choices.portrait = Some(Portrait::Pad);
     choices.captions = true;
-    choices.caption_style = CaptionStyle {
-        active_colour: Colour::rgb(0, 255, 0),
-        ..CaptionStyle::preset("boxed").expect("boxed")
-    };
-    choices.caption_style_name = "custom".into();
     h.state_mut()
         .send(Command::SetExportChoices(choices.clone()));
     h.state_mut().send(Command::Seek(2.1));
@@ -77,6 +82,13 @@ fn gui_the_export_panel_previews_the_short_as_it_is_exported() {
         h.query_by_label("Caption style").is_some(),
         "the style control is shown"
     );
+    // The style comes from a file picked in the dialog (read on a worker).
+    h.get_by_label("Style file…").click();
+    run_until(&mut h, "the style file", |app| {
+        app.state.export_choices.caption_style.active_colour == Colour::rgb(0, 255, 0)
+    });
+    let mut choices = h.state().state.export_choices.clone();
+    assert_eq!(choices.caption_style_name, style_file.display().to_string());
     run_until(&mut h, "the export preview", |app| {
         let p = &app.state.export_preview;
         p.frame.is_some() && p.asked.is_some() && p.asked == p.shown

@@ -149,21 +149,7 @@ impl SlopApp {
             Command::PickBackground => self.jobs.pick_file(PickFor::Background),
             Command::PickExportFolder => self.jobs.pick_file(PickFor::ExportFolder),
             Command::PickCaptionStyle => self.jobs.pick_file(PickFor::CaptionStyle),
-            Command::LoadCaptionStyle(path) => {
-                // A style file is a few hundred bytes: read here.
-                match slopcannon_engine::captions::CaptionStyle::load(&path.to_string_lossy()) {
-                    Ok(style) => {
-                        tracing::info!("caption style from {}", path.display());
-                        self.state.export_choices.caption_style = style;
-                        self.state.export_choices.caption_style_name = path.display().to_string();
-                        self.state.export_choices.captions = true;
-                    }
-                    Err(e) => {
-                        tracing::warn!("{e}");
-                        self.state.error = Some(e.to_string());
-                    }
-                }
-            }
+            Command::LoadCaptionStyle(path) => self.jobs.load_caption_style(path),
             Command::SetExportFolder(dir) => self.state.export_choices.out_dir = dir,
             Command::SetBackground(path) => {
                 if let Some(p) = &path {

@@ -79,6 +79,8 @@ pub enum Msg {
         id: u64,
         result: Result<RgbaFrame, String>,
     },
+    /// A caption style file was read: the style and where it came from, or why not.
+    CaptionStyle(Result<(slopcannon_engine::captions::CaptionStyle, String), String>),
     /// An analysis ended.
     Analyzed {
         job: JobId,
@@ -399,6 +401,23 @@ impl Jobs {
             self.msgs.clone(),
             move || Msg::Picked(purpose, picker(purpose)),
             move |_| Msg::Picked(purpose, None),
+        );
+    }
+
+    /// Reads the caption style file `path` on a worker; answers with [`Msg::CaptionStyle`].
+    pub fn load_caption_style(&self, path: PathBuf) {
+        let name = path.display().to_string();
+        spawn_job(
+            "caption style",
+            self.msgs.clone(),
+            move || {
+                Msg::CaptionStyle(
+                    slopcannon_engine::captions::CaptionStyle::load(&path.to_string_lossy())
+                        .map(|s| (s, path.display().to_string()))
+                        .map_err(|e| e.to_string()),
+                )
+            },
+            move |why| Msg::CaptionStyle(Err(format!("{name}: {why}"))),
         );
     }
 

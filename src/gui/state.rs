@@ -674,6 +674,16 @@ impl AppState {
                 return path.map(|p| Command::SetBackground(Some(p)))
             }
             Msg::Picked(PickFor::CaptionStyle, path) => return path.map(Command::LoadCaptionStyle),
+            Msg::CaptionStyle(Ok((style, from))) => {
+                tracing::info!("caption style from {from}");
+                self.export_choices.caption_style = style;
+                self.export_choices.caption_style_name = from;
+                self.export_choices.captions = true;
+            }
+            Msg::CaptionStyle(Err(e)) => {
+                tracing::warn!("{e}");
+                self.error = Some(e);
+            }
             Msg::ExportPreview { id, result } => {
                 if self.export_preview.shown.is_some_and(|s| s > id) {
                     return None; // a newer one is on screen
