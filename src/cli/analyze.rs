@@ -1,14 +1,19 @@
 //! `slopcannon analyze FILE`: find clips, print them as a table or the documented JSON
-//! (see README: `video`, `pass`, `scenes`, `clips`, `curves`, `timings`, `warnings`).
+//! (see README: `video`, `pass`, `scenes`, `clips`, `curves`, `timings`, `warnings`), and
+//! with `--project P.json` write them into a project (`export --project` reads it; the
+//! segments edited in an earlier project stay, like the window's "keep my edits").
 
 use super::bars::Bars;
 use crate::settings::Settings;
 use anyhow::Context as _;
-use slopcannon_engine::analysis::{analyze as run_analysis, AnalyzeOptions, Pass, Ranking};
+use slopcannon_engine::analysis::{
+    analyze as run_analysis, Analysis, AnalyzeOptions, Pass, Ranking,
+};
 use slopcannon_engine::media::format_secs;
 use slopcannon_engine::progress::JobId;
+use slopcannon_engine::project::{self, Project, ProjectError};
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `analyze`.
@@ -41,6 +46,11 @@ pub struct AnalyzeArgs {
     /// loudness_peak, onsets, motion, cuts, silence, speech, emphasis.
     #[arg(long = "weight", value_name = "NAME=VALUE")]
     pub weights: Vec<String>,
+    /// Write (or update) this project file: the clips as segments, the scene cuts, the
+    /// transcript and what a re-ranking needs. An existing project of the same video keeps
+    /// its edited segments, labels, corrected transcript and export settings.
+    #[arg(long, value_name = "PROJECT.json")]
+    pub project: Option<PathBuf>,
 }
 
 /// Builds the engine options from arguments and settings.
@@ -105,6 +115,9 @@ pub fn analyze(args: &AnalyzeArgs, settings: &Settings) -> anyhow::Result<ExitCo
     for w in &analysis.warnings {
         tracing::warn!("{w}");
     }
+    if let Some(path) = &args.project {
+        write_project(path, &args.file, &analysis)?;
+    }
     if let Some(out) = &args.json {
         let text = serde_json::to_string_pretty(&analysis)? + "\n";
         if to_stdout {
@@ -136,4 +149,63 @@ pub fn analyze(args: &AnalyzeArgs, settings: &Settings) -> anyhow::Result<ExitCo
     }
     super::print(&out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `analysis` into the project at `path`, merged into the one there (same video: its
+/// edited segments, labels, corrected transcript and export settings stay). A file there
+/// that is not a usable project is kept aside as `NAME.bad` first, and that is said.
+fn write_project(path: &Path, video: &Path, analysis: &Analysis) -> anyhow::Result<()> {
+    let old = match project::load_or_keep_aside(path, None) {
+        Ok(old) => old,
+        Err(e @ ProjectError::KeptAside { .. }) => {
+            tracing::warn!("{e}");
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let same = |p: &Path| std::fs::canonicalize(p).ok();
+    if let Some(old) = &old {
+        anyhow::ensure!(
+            same(&old.video).is_some_and(|c| Some(c) == same(video)),
+            "{} is the project of {}, not of {}: give another --project file",
+            path.display(),
+            old.video.display(),
+            video.display()
+        );
+    }
+    let fresh = old.as_ref().is_none_or(|p| !p.matches_video());
+    let old = old.unwrap_or_default();
+    let mut next = project::next_id(&old.segments);
+    let (segments, kept) = project::merge_ranking(
+        if fresh { &[] } else { &old.segments },
+        &analysis.clips,
+        || {
+            next += 1;
+            next - 1
+        },
+    );
+    let mut p = Project::new(video, segments);
+    p.pass = Some(analysis.pass);
+    p.scenes = analysis.scenes.clone();
+    p.transcript = match (&old.transcript, &analysis.transcript) {
+        // The earlier one may hold the person's corrections.
+        (Some(t), Some(_)) if !fresh => Some(t.clone()),
+        (_, new) => new.clone().map(std::sync::Arc::new),
+    };
+    p.curves = Some(std::sync::Arc::new(analysis.curves.clone()));
+    p.features = Some(analysis.features.clone());
+    p.export = old.export;
+    p.stamp_video();
+    p.write(path)?;
+    tracing::info!(
+        "project: {} segments{} in {}",
+        p.segments.len(),
+        if kept > 0 {
+            format!(" (kept the {kept} you edited)")
+        } else {
+            String::new()
+        },
+        path.display()
+    );
+    Ok(())
 }

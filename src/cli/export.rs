@@ -1,36 +1,47 @@
-//! `slopcannon export FILE --clips CLIPS.json --out DIR`: batch export of clips, with a
-//! summary table (or `--json`). CLIPS.json is `analyze --json` output (its `clips`) or a plain
-//! `[{"start": s, "end": s}]` list.
+//! `slopcannon export FILE --clips CLIPS.json --out DIR` or `export --project P.json`: batch
+//! export of clips, with a summary table (or `--json`). CLIPS.json is `analyze --json` output
+//! (its `clips`) or a plain `[{"start": s, "end": s}]` list; a project (`analyze --project`,
+//! or one the window saved) gives its ticked segments, labels, transcript and export
+//! settings, which the flags given here add to.
 
 use super::bars::Bars;
 use crate::settings::Settings;
 use anyhow::Context as _;
-use slopcannon_engine::export::{
-    export_clips, ClipRequest, CutMode, ExportErrorKind, ExportOptions, Portrait,
-};
+use slopcannon_engine::captions::CaptionStyle;
+use slopcannon_engine::export::{export_clips, ClipRequest, ExportErrorKind, Portrait};
 use slopcannon_engine::media::format_secs;
 use slopcannon_engine::progress::JobId;
+use slopcannon_engine::project::{ExportSettings, Project};
+use slopcannon_engine::speech::Transcript;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Arguments of `export`.
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["clips", "project"])))]
 pub struct ExportArgs {
-    /// The source video.
-    pub file: PathBuf,
+    /// The source video (with --project: the project's video when left out).
+    #[arg(required_unless_present = "project")]
+    pub file: Option<PathBuf>,
     /// The clips: `analyze --json` output or a `[{"start": s, "end": s}]` list.
     #[arg(long, value_name = "CLIPS.json")]
-    pub clips: PathBuf,
-    /// Output folder (created if missing).
+    pub clips: Option<PathBuf>,
+    /// A project (`analyze --project`, or the window's): its ticked segments in order, their
+    /// labels, its transcript and its export settings (the flags below add to them).
+    #[arg(long, value_name = "PROJECT.json", conflicts_with = "clips")]
+    pub project: Option<PathBuf>,
+    /// Output folder (created if missing; with --project, the project's when left out).
     #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
     /// For clips whose picture is kept as it is: `smart` copies the GOPs inside the clip and
     /// re-encodes only the partial GOPs at its ends (frame-exact, nearly copy speed; other
     /// codecs than H.264 are re-encoded, and the table says so); `reencode` encodes every
-    /// frame (libx264 + AAC). --portrait, --stacked and subtitles always re-encode.
-    #[arg(long, default_value = "smart", value_parser = ["smart", "reencode"])]
-    pub mode: String,
+    /// frame (libx264 + AAC). --portrait, --stacked and subtitles always re-encode. [default:
+    /// smart]
+    #[arg(long, value_parser = ["smart", "reencode"])]
+    pub mode: Option<String>,
     /// 9:16 1080×1920 output: `pad` (bars), `blur` (over a blurred copy) or `crop`.
     #[arg(long, value_name = "pad|blur|crop", value_parser = ["pad", "blur", "crop"])]
     pub portrait: Option<String>,
@@ -41,18 +52,14 @@ pub struct ExportArgs {
     #[arg(long, value_name = "FILE.ass", conflicts_with = "captions")]
     pub subtitles: Option<PathBuf>,
     /// Burn word-by-word karaoke subtitles made from the transcript in CLIPS.json (analyze
-    /// output made without --no-speech).
+    /// output made without --no-speech) or in the project.
     #[arg(long)]
     pub captions: bool,
     /// How the captions look: a preset (karaoke, clean, boxed, classic) or a style file
     /// (.toml or .json; any field left out takes the karaoke preset's value; see the README).
-    #[arg(
-        long,
-        value_name = "NAME|FILE",
-        default_value = "karaoke",
-        requires = "captions"
-    )]
-    pub caption_style: String,
+    /// [default: the project's, else karaoke]
+    #[arg(long, value_name = "NAME|FILE")]
+    pub caption_style: Option<String>,
     /// Normalise loudness (EBU R128, one pass).
     #[arg(long)]
     pub loudnorm: bool,
@@ -63,9 +70,10 @@ pub struct ExportArgs {
     #[arg(long)]
     pub overwrite: bool,
     /// File name template. Fields: {video} (the source's name), {num} (the clip's number, 2
-    /// digits), {start} and {end} (like 05m03s).
-    #[arg(long, default_value = slopcannon_engine::export::output::DEFAULT_TEMPLATE)]
-    pub name: String,
+    /// digits), {start} and {end} (like 05m03s), {label} (the segment's label, or clip).
+    /// [default: the project's, else {video}_{num}_{start}-{end}.mp4]
+    #[arg(long)]
+    pub name: Option<String>,
     /// Print the results as JSON.
     #[arg(long)]
     pub json: bool,
@@ -82,16 +90,13 @@ struct Span {
 enum ClipsFile {
     Analysis {
         clips: Vec<Span>,
-        transcript: Option<slopcannon_engine::speech::Transcript>,
+        transcript: Option<Transcript>,
     },
     List(Vec<Span>),
 }
 
 /// Clip spans `(start, end)` and the transcript, as read from CLIPS.json.
-type ClipList = (
-    Vec<(f64, f64)>,
-    Option<slopcannon_engine::speech::Transcript>,
-);
+type ClipList = (Vec<(f64, f64)>, Option<Transcript>);
 
 /// Reads CLIPS.json in either form: the clip spans, and the transcript when it has one.
 pub fn read_clips(path: &Path) -> anyhow::Result<ClipList> {
@@ -109,7 +114,7 @@ pub fn read_clips(path: &Path) -> anyhow::Result<ClipList> {
     };
     for (i, s) in spans.iter().enumerate() {
         anyhow::ensure!(
-            s.start >= 0.0 && s.end > s.start,
+            s.start.is_finite() && s.start >= 0.0 && s.end > s.start,
             "clip {} ends before it starts ({} – {}): {}",
             i + 1,
             s.start,
@@ -123,56 +128,149 @@ pub fn read_clips(path: &Path) -> anyhow::Result<ClipList> {
     ))
 }
 
-pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
-    let (spans, transcript) = read_clips(&args.clips)?;
-    let captions = if args.captions {
-        Some(std::sync::Arc::new(transcript.with_context(|| {
-            format!(
-                "--captions needs a transcript: run analyze without --no-speech (and with a whisper model): {}",
-                args.clips.display()
-            )
-        })?))
-    } else {
-        None
-    };
-    let caption_style = slopcannon_engine::captions::CaptionStyle::load(&args.caption_style)?;
-    anyhow::ensure!(
-        !spans.is_empty(),
-        "the clip list is empty: {}",
-        args.clips.display()
-    );
-    for p in [&args.stacked, &args.subtitles].into_iter().flatten() {
-        anyhow::ensure!(p.is_file(), "file not found: {}", p.display());
+/// What to export, read from CLIPS.json or a project: the video, the clips, the transcript
+/// and the export settings the flags start from.
+struct Job {
+    video: PathBuf,
+    clips: Vec<ClipRequest>,
+    transcript: Option<Arc<Transcript>>,
+    settings: ExportSettings,
+    /// Where the clips came from (for messages).
+    from: PathBuf,
+}
+
+fn read_job(args: &ExportArgs) -> anyhow::Result<Job> {
+    if let Some(path) = &args.project {
+        let project = Project::read(path)?;
+        let video = match &args.file {
+            Some(f) => {
+                let same = |p: &Path| std::fs::canonicalize(p).ok();
+                anyhow::ensure!(
+                    same(f).is_some_and(|c| Some(c) == same(&project.video)),
+                    "{} is the project of {}, not of {}",
+                    path.display(),
+                    project.video.display(),
+                    f.display()
+                );
+                f.clone()
+            }
+            None => project.video.clone(),
+        };
+        if !project.matches_video() {
+            tracing::warn!(
+                "{} changed since the project was saved: its segments may not fit it",
+                video.display()
+            );
+        }
+        let clips = project
+            .chosen()
+            .map(|s| ClipRequest {
+                start: s.start,
+                end: s.end,
+                label: s.label.clone(),
+                subtitles: args.subtitles.clone(),
+            })
+            .collect();
+        return Ok(Job {
+            video,
+            clips,
+            transcript: project.transcript.clone(),
+            settings: project.export,
+            from: path.clone(),
+        });
     }
-    let opts = ExportOptions {
-        out_dir: args.out.clone(),
-        template: args.name.clone(),
-        overwrite: args.overwrite,
-        mode: if args.mode == "reencode" {
-            CutMode::Reencode
-        } else {
-            CutMode::Smart
-        },
-        portrait: args.portrait.as_deref().and_then(Portrait::parse),
-        stacked: args.stacked.clone(),
-        loudnorm: args.loudnorm,
-        workers: args.workers.unwrap_or(settings.max_export_workers).max(1),
-        captions,
-        caption_style,
-        ..settings.export_options()
-    };
-    let clips: Vec<ClipRequest> = spans
+    let from = args
+        .clips
+        .clone()
+        .context("--clips or --project is needed")?;
+    let video = args.file.clone().context("the video is needed")?;
+    let (spans, transcript) = read_clips(&from)?;
+    let clips = spans
         .iter()
         .map(|(start, end)| ClipRequest {
             start: *start,
             end: *end,
+            label: String::new(),
             subtitles: args.subtitles.clone(),
         })
         .collect();
+    Ok(Job {
+        video,
+        clips,
+        transcript: transcript.map(Arc::new),
+        settings: ExportSettings::default(),
+        from,
+    })
+}
+
+/// The job's export settings with the flags on top.
+fn with_flags(mut s: ExportSettings, args: &ExportArgs) -> anyhow::Result<ExportSettings> {
+    if let Some(out) = &args.out {
+        s.out_dir = Some(out.clone());
+    }
+    anyhow::ensure!(
+        s.out_dir.is_some(),
+        "--out is needed (the folder the clips go to)"
+    );
+    if let Some(mode) = &args.mode {
+        s.reencode = mode == "reencode";
+    }
+    if let Some(p) = args.portrait.as_deref() {
+        s.portrait = Portrait::parse(p);
+    }
+    if let Some(bg) = &args.stacked {
+        s.background = Some(bg.clone());
+    }
+    s.loudnorm |= args.loudnorm;
+    s.captions |= args.captions;
+    if let Some(style) = &args.caption_style {
+        anyhow::ensure!(s.captions, "--caption-style needs --captions");
+        s.caption_style = CaptionStyle::load(style)?;
+        s.caption_style_name = style.clone();
+    }
+    if let Some(name) = &args.name {
+        s.template = name.clone();
+    }
+    if args.subtitles.is_some() {
+        // A subtitle file of its own replaces captions from the transcript.
+        s.captions = false;
+    }
+    Ok(s)
+}
+
+pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let job = read_job(args)?;
+    let choices = with_flags(job.settings, args)?;
+    anyhow::ensure!(
+        !job.clips.is_empty(),
+        "the clip list is empty{}: {}",
+        if args.project.is_some() {
+            " (no segment is ticked)"
+        } else {
+            ""
+        },
+        job.from.display()
+    );
+    anyhow::ensure!(
+        !choices.captions || job.transcript.is_some(),
+        "--captions needs a transcript: run analyze without --no-speech (and with a whisper model): {}",
+        job.from.display()
+    );
+    for p in [&choices.background, &args.subtitles].into_iter().flatten() {
+        anyhow::ensure!(p.is_file(), "file not found: {}", p.display());
+    }
+    let base = slopcannon_engine::export::ExportOptions {
+        overwrite: args.overwrite,
+        workers: args.workers.unwrap_or(settings.max_export_workers).max(1),
+        ..settings.export_options()
+    };
+    let opts = choices.options(&job.video, job.transcript.clone(), base);
+    let clips = job.clips;
+    let file = job.video;
     let bars = Bars::new(!args.json);
     let sink = bars.sink(|_| {});
     let results = export_clips(
-        &args.file,
+        &file,
         &clips,
         &opts,
         JobId::next(),

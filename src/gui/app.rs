@@ -11,7 +11,8 @@ use super::widgets::timeline_view::TimelineView;
 use crate::settings::Settings;
 use crossbeam_channel::{Receiver, Sender};
 use slopcannon_engine::analysis::AnalyzeOptions;
-use slopcannon_engine::export::{ClipRequest, ExportOptions};
+use slopcannon_engine::export::ClipRequest;
+use slopcannon_engine::project::Project;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -73,8 +74,10 @@ impl AppDeps {
 pub struct SlopApp {
     pub state: AppState,
     settings: Settings,
-    /// The clip-list version last handed to the saver.
-    saved_version: u64,
+    /// What was last handed to autosave: the file's generation, the clip-list version and
+    /// the export choices (a change of any is saved).
+    saved: (u64, u64, super::state::ExportChoices),
+    autosave: super::autosave::Autosave,
     export_dir: Option<PathBuf>,
     jobs: Jobs,
     player: Player,
@@ -110,7 +113,8 @@ impl SlopApp {
             player: Player::new(msgs.clone(), deps.settings.audio_output),
             export_preview: super::export_preview::ExportPreviewWorker::start(msgs.clone()),
             settings: deps.settings,
-            saved_version: 0,
+            saved: (0, 0, Default::default()),
+            autosave: super::autosave::Autosave::start(deps.data_dir.clone(), msgs.clone()),
             export_dir: deps.export_dir,
             jobs: Jobs::new(msgs, deps.picker, deps.data_dir),
             preview_px: PREVIEW_MAX,
@@ -683,6 +687,7 @@ impl SlopApp {
             .map(|c| ClipRequest {
                 start: c.start,
                 end: c.end,
+                label: c.label.clone(),
                 subtitles: None,
             })
             .collect();
@@ -690,41 +695,14 @@ impl SlopApp {
             self.state.status = "No clips ticked for export".into();
             return;
         }
-        let choices = &self.state.export_choices;
-        let out_dir = choices
-            .out_dir
-            .clone()
-            .or_else(|| self.export_dir.clone())
-            .unwrap_or_else(|| {
-                path.parent()
-                    .unwrap_or(std::path::Path::new("."))
-                    .join("slopcannon-clips")
-            });
-        let defaults = self.settings.export_options();
-        let opts = ExportOptions {
-            out_dir,
-            template: if choices.template.trim().is_empty() {
-                defaults.template.clone()
-            } else {
-                choices.template.trim().to_string()
-            },
-            mode: if choices.reencode {
-                slopcannon_engine::export::CutMode::Reencode
-            } else {
-                defaults.mode
-            },
-            portrait: self.state.export_choices.portrait,
-            stacked: self.state.export_choices.background.clone(),
-            loudnorm: self.state.export_choices.loudnorm,
-            captions: self
-                .state
-                .clips
-                .transcript
-                .clone()
-                .filter(|_| self.state.export_choices.captions),
-            caption_style: self.state.export_choices.caption_style.clone(),
-            ..defaults
-        };
+        let mut choices = self.state.export_choices.clone();
+        // A test's folder when none is chosen.
+        choices.out_dir = choices.out_dir.or_else(|| self.export_dir.clone());
+        let opts = choices.options(
+            &path,
+            self.state.clips.transcript.clone(),
+            self.settings.export_options(),
+        );
         let n = clips.len();
         let job = self.jobs.export(path, clips, opts);
         let rows = self
@@ -758,6 +736,34 @@ impl SlopApp {
             rows,
         });
         self.state.status = format!("Exporting {n} clips…");
+    }
+
+    /// Hands the open video's project to autosave when the segments, the transcript or the
+    /// export choices changed since the last time (not when a file was just opened).
+    fn autosave_if_changed(&mut self) {
+        let Some(file) = self.state.file.as_ref().filter(|f| !f.probing) else {
+            return;
+        };
+        let (generation, version) = (file.generation, self.state.clips.version);
+        let choices = &self.state.export_choices;
+        if self.saved.0 != generation {
+            // Just opened (or restored from its project): nothing new to save yet.
+            self.saved = (generation, version, choices.clone());
+            return;
+        }
+        if (self.saved.1, &self.saved.2) == (version, choices) {
+            return;
+        }
+        self.saved = (generation, version, choices.clone());
+        let clips = &self.state.clips;
+        let mut project = Project::new(&file.path, clips.segments.items.clone());
+        project.pass = clips.pass;
+        project.scenes = clips.scenes.clone();
+        project.transcript = clips.transcript.clone();
+        project.curves = clips.curves.clone();
+        project.features = clips.features.clone();
+        project.export = choices.clone();
+        self.autosave.save(project);
     }
 
     /// Starts "Find Viral Clips" on the open file.
@@ -1081,7 +1087,7 @@ impl eframe::App for SlopApp {
                 self.state.clips.segments =
                     super::bench::Bench::many_clips(self.state.duration_secs());
                 // Not a person's edit: nothing to save.
-                self.saved_version = self.state.clips.version;
+                self.saved.1 = self.state.clips.version;
             }
             self.commands.extend(cmds);
             if close {
@@ -1089,16 +1095,13 @@ impl eframe::App for SlopApp {
             }
             self.bench = Some(bench);
         }
-        if self.state.clips.version != self.saved_version {
-            self.saved_version = self.state.clips.version;
-            if let Some(file) = &self.state.file {
-                self.jobs.save_project(
-                    file.path.clone(),
-                    self.state.clips.segments.items.clone(),
-                    self.state.clips.scenes.clone(),
-                    self.state.clips.transcript.clone(),
-                );
-            }
+        self.autosave_if_changed();
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.autosave_if_changed();
+        if !self.autosave.flush(Duration::from_secs(5)) {
+            tracing::error!("the last edits could not be saved in 5 s");
         }
     }
 

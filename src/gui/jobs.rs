@@ -8,13 +8,12 @@
 use super::state::AnalysisFailure;
 use crate::logging::LogLine;
 use crossbeam_channel::Sender;
-use slopcannon_engine::analysis::{analyze, Analysis, AnalyzeOptions, Ranking, Scene};
+use slopcannon_engine::analysis::{analyze, Analysis, AnalyzeOptions, Ranking};
 use slopcannon_engine::export::{export_clips, ClipRequest, ExportOptions, JobResult};
 use slopcannon_engine::media::grab::RgbaFrame;
 use slopcannon_engine::media::probe::{probe_decodable, MediaInfo};
 use slopcannon_engine::progress::{CancelToken, Event, EventSink, JobId};
-use slopcannon_engine::project::{Project, Segment};
-use slopcannon_engine::speech::Transcript;
+use slopcannon_engine::project::Project;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -28,8 +27,9 @@ pub enum Msg {
         generation: u64,
         path: PathBuf,
         result: Result<MediaInfo, String>,
-        /// The clips saved for this file in an earlier session, if any.
-        saved: Option<Project>,
+        /// The project saved for this file in an earlier session, if any; or why it could
+        /// not be used (it was kept aside).
+        saved: Result<Option<Project>, String>,
     },
     /// A still frame for the playhead position `t_secs`; `exact: false` is the keyframe shown
     /// while the exact frame is decoded.
@@ -56,6 +56,8 @@ pub enum Msg {
     },
     /// The settings were saved as the user's defaults (the file), or why not.
     SettingsSaved(Result<PathBuf, String>),
+    /// Autosaving the project failed (the error), or works again after failing.
+    Autosaved(Result<(), String>),
     /// The whisper models installed.
     Models(Vec<slopcannon_engine::speech::model::ModelFile>),
     /// A model download ended: the installed file, or why not.
@@ -206,9 +208,6 @@ pub fn system_file_picker() -> FilePicker {
     })
 }
 
-/// A project to save: the video, its segments and scene cuts, the transcript.
-type SaveRequest = (PathBuf, Vec<Segment>, Vec<Scene>, Option<Arc<Transcript>>);
-
 /// The size thumbnails are decoded at (they are drawn 40 points high, larger on hover).
 pub const THUMB_SIZE: (u32, u32) = (160, 90);
 
@@ -231,31 +230,10 @@ pub struct Jobs {
     tx_detail: Option<Sender<(u64, PathBuf, Vec<f64>)>>,
     /// Where projects are saved (None: not saved, e.g. no home folder).
     data_dir: Option<PathBuf>,
-    tx_save: Sender<SaveRequest>,
 }
 
 impl Jobs {
     pub fn new(msgs: MsgSender, picker: FilePicker, data_dir: Option<PathBuf>) -> Jobs {
-        let (tx_save, rx_save) = crossbeam_channel::unbounded::<SaveRequest>();
-        if let Some(dir) = data_dir.clone() {
-            std::thread::Builder::new()
-                .name("saver".into())
-                .spawn(move || {
-                    while let Ok(mut req) = rx_save.recv() {
-                        while let Ok(newer) = rx_save.try_recv() {
-                            req = newer;
-                        }
-                        let (video, clips, scenes, transcript) = req;
-                        let transcript = transcript.map(|t| (*t).clone());
-                        if let Err(e) = Project::new(&video, clips, &scenes, transcript).save(&dir)
-                        {
-                            tracing::warn!("{e}");
-                        }
-                    }
-                })
-                .map_err(|e| tracing::error!("cannot start the saver thread: {e}"))
-                .ok();
-        }
         Jobs {
             msgs,
             picker,
@@ -267,7 +245,6 @@ impl Jobs {
             export_clips: Vec::new(),
             download: None,
             data_dir,
-            tx_save,
         }
     }
 
@@ -435,11 +412,8 @@ impl Jobs {
             move || {
                 let result = probe_decodable(&path, &CancelToken::new()).map_err(|e| e.to_string());
                 let saved = match (&result, &data_dir) {
-                    (Ok(_), Some(dir)) => Project::load(dir, &path)
-                        .map_err(|e| tracing::warn!("{e}"))
-                        .ok()
-                        .flatten(),
-                    _ => None,
+                    (Ok(_), Some(dir)) => Project::load(dir, &path).map_err(|e| e.to_string()),
+                    _ => Ok(None),
                 };
                 Msg::Probed {
                     generation,
@@ -452,7 +426,7 @@ impl Jobs {
                 generation,
                 path: crashed_path,
                 result: Err(why),
-                saved: None,
+                saved: Ok(None),
             },
         );
     }
@@ -626,19 +600,6 @@ impl Jobs {
     pub fn cancel_download(&mut self) {
         if let Some((_, cancel)) = self.download.take() {
             cancel.cancel();
-        }
-    }
-
-    /// Saves the segments of a video (on the saver thread; the newest save wins).
-    pub fn save_project(
-        &self,
-        video: PathBuf,
-        clips: Vec<Segment>,
-        scenes: Vec<Scene>,
-        transcript: Option<Arc<Transcript>>,
-    ) {
-        if self.data_dir.is_some() {
-            self.tx_save.send((video, clips, scenes, transcript)).ok();
         }
     }
 

@@ -4,6 +4,7 @@
 //! engine, and the UI thread never blocks on them.
 
 pub mod app;
+pub mod autosave;
 pub mod bench;
 pub mod command;
 pub mod export_preview;

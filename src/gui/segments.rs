@@ -25,7 +25,7 @@ pub struct Refused(pub String);
 impl Segments {
     /// A list from saved segments (ids kept; new ones continue after the largest).
     pub fn from_saved(items: Vec<Segment>) -> Segments {
-        let next_id = items.iter().map(|s| s.id).max().unwrap_or(0) + 1;
+        let next_id = slopcannon_engine::project::next_id(&items);
         Segments {
             items,
             selected: None,
@@ -68,25 +68,17 @@ impl Segments {
     /// are, found clips that overlap one of them are left out, the untouched found ones are
     /// replaced. Returns how many edited segments were kept.
     pub fn merge_ranking(&mut self, clips: &[Clip]) -> usize {
-        let kept: Vec<Segment> = self.items.iter().filter(|s| s.edited).cloned().collect();
-        let overlaps = |c: &Clip| kept.iter().any(|s| c.start < s.end && s.start < c.end);
-        // A found clip that matches an untouched segment keeps that segment's id (its place
-        // in the person's selection), so the list does not jump under the pointer.
-        let old: Vec<Segment> = self.items.iter().filter(|s| !s.edited).cloned().collect();
-        let mut items = kept.clone();
-        for c in clips.iter().filter(|c| !overlaps(c)) {
-            let same = old
-                .iter()
-                .find(|s| (s.start - c.start).abs() < 1e-6 && (s.end - c.end).abs() < 1e-6);
-            let id = same.map_or_else(|| self.new_id(), |s| s.id);
-            items.push(Segment::found(id, c));
-        }
-        // Edited segments first in their order, then the found ones by score (as ranked).
+        let mut next = self.next_id.max(1);
+        let (items, kept) = slopcannon_engine::project::merge_ranking(&self.items, clips, || {
+            next += 1;
+            next - 1
+        });
+        self.next_id = next;
         self.items = items;
         if self.selected.is_some_and(|id| self.index_of(id).is_none()) {
             self.selected = None;
         }
-        kept.len()
+        kept
     }
 
     /// Replaces everything with a ranking (a new run the person confirmed).

@@ -117,35 +117,9 @@ pub struct FinishedExport {
     pub rows: Vec<ExportRow>,
 }
 
-/// How clips are exported (the export panel's choices).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ExportChoices {
-    /// None: keep the source's size; Some: 9:16 with that fit.
-    pub portrait: Option<slopcannon_engine::export::Portrait>,
-    pub loudnorm: bool,
-    /// Burn word-by-word subtitles from the transcript.
-    pub captions: bool,
-    /// Stacked layout: the clip on top, this video looping below (9:16).
-    pub background: Option<PathBuf>,
-    /// Where the clips go (None: `slopcannon-clips` beside the video).
-    pub out_dir: Option<PathBuf>,
-    /// File-name template (empty: the default, `{video}_{num}_{start}-{end}.mp4`).
-    pub template: String,
-    /// Re-encode every frame instead of the smart cut (the original layout only).
-    pub reencode: bool,
-    /// How burned-in captions look.
-    pub caption_style: slopcannon_engine::captions::CaptionStyle,
-    /// The preset or file it came from ("custom" once changed here).
-    pub caption_style_name: String,
-}
-
-impl ExportChoices {
-    /// Whether the export's picture differs from the source's (a layout or captions): the
-    /// export panel previews it then.
-    pub fn changes_picture(&self, has_transcript: bool) -> bool {
-        self.portrait.is_some() || self.background.is_some() || (self.captions && has_transcript)
-    }
-}
+/// How clips are exported (the export panel's choices): the project's export settings, so
+/// what is chosen here is saved with the project.
+pub type ExportChoices = slopcannon_engine::project::ExportSettings;
 
 /// The export panel's preview: the frame at the playhead as the export will write it.
 #[derive(Default)]
@@ -561,24 +535,32 @@ impl AppState {
                             info.duration_secs.unwrap_or(0.0),
                         );
                         file.info = Some(info);
-                        if let Some(project) = saved.filter(|p| !p.segments.is_empty()) {
+                        let saved = saved.unwrap_or_else(|e| {
+                            // Kept aside: a new project starts; the old file stays for the person.
+                            tracing::warn!("{e}");
+                            self.error = Some(e);
+                            None
+                        });
+                        if let Some(project) = saved {
                             let note = format!(
                                 "restored {} segments from the last session",
                                 project.segments.len()
                             );
                             tracing::info!("{note}");
                             self.status = format!("{} — {note}", self.status);
+                            self.export_choices = project.export;
+                            let any = !project.segments.is_empty();
                             self.clips = ClipList {
-                                pass: Some(Pass::Full),
+                                pass: project.pass.or(any.then_some(Pass::Full)),
                                 segments: Segments::from_saved(project.segments),
                                 scenes: project.scenes,
                                 version: self.clips.version,
-                                transcript: project.transcript.map(std::sync::Arc::new),
-                                curves: None,
-                                features: None,
+                                transcript: project.transcript,
+                                curves: project.curves,
+                                features: project.features,
                                 read: None,
                             };
-                            if has_video {
+                            if has_video && any {
                                 return Some(Command::SelectClip(0));
                             }
                         }
@@ -633,6 +615,22 @@ impl AppState {
                 }
             }
             Msg::Models(list) => self.models.installed = list,
+            Msg::Autosaved(result) => match result {
+                Err(e) => {
+                    self.status = "Autosave failed: your edits are not saved".into();
+                    self.error = Some(e);
+                }
+                Ok(()) => {
+                    if self
+                        .error
+                        .as_deref()
+                        .is_some_and(|e| e.starts_with("cannot save the project"))
+                    {
+                        self.error = None;
+                    }
+                    self.status = "Autosave works again".into();
+                }
+            },
             Msg::SettingsSaved(result) => {
                 self.settings_view.saved =
                     Some(result.map(|p| format!("Saved as your defaults in {}", p.display())));
@@ -1015,7 +1013,7 @@ mod tests {
             generation: g1,
             path: "a.mp4".into(),
             result: Err("late".into()),
-            saved: None,
+            saved: Ok(None),
         });
         assert_eq!(next, None);
         assert!(s.error.is_none(), "a result for a.mp4 does not touch b.mp4");

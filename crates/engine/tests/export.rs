@@ -22,6 +22,7 @@ fn clip(start: f64, end: f64) -> ClipRequest {
         start,
         end,
         subtitles: None,
+        ..ClipRequest::default()
     }
 }
 
@@ -363,6 +364,7 @@ fn burned_subtitles_are_visible() {
             start: 2.0,
             end: 3.0,
             subtitles: Some(ass),
+            ..ClipRequest::default()
         }],
         &base,
     );
@@ -497,6 +499,7 @@ fn burned_subtitles_match_ffmpegs_ass_filter() {
             start: 2.0,
             end: 3.0,
             subtitles: Some(ass.clone()),
+            ..ClipRequest::default()
         }],
         &ExportOptions {
             portrait: Some(Portrait::Pad),
@@ -847,6 +850,7 @@ fn captions_use_the_bundled_font_that_is_not_installed() {
             start: 2.0,
             end: 3.0,
             subtitles: Some(ass),
+            ..ClipRequest::default()
         }
     };
     let clips = [
@@ -1021,6 +1025,7 @@ fn the_preview_frame_equals_the_exported_frame() {
                 start,
                 end,
                 subtitles: None,
+                ..ClipRequest::default()
             }],
             &ExportOptions {
                 portrait,

@@ -18,7 +18,8 @@ pub const MIN_SILENCE_SECS: f64 = 0.3;
 pub const FLOOR_DBFS: f32 = -100.0;
 
 /// Per-step audio curves plus silence spans.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct AudioCurves {
     /// Seconds per curve value.
     pub step: f64,

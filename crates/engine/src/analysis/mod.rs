@@ -32,7 +32,7 @@ pub use ranking::{Features, Ranked};
 pub use scoring::Weights;
 
 /// Which ranking a [`Ranking`] carries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Pass {
     /// Audio + keyframes only: within seconds, approximate.
@@ -87,7 +87,8 @@ pub struct Scene {
 }
 
 /// Per-step curves for plots.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Curves {
     pub step: f64,
     pub loudness: Vec<f32>,

@@ -10,7 +10,8 @@ use crate::speech::Transcript;
 
 /// What the scorer reads, before any weight is applied: the audio curves, the motion curve
 /// and the scene cuts of one pass (the transcript travels beside them, in the analysis).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Features {
     pub duration_secs: f64,
     /// Seconds per curve value.

@@ -173,7 +173,7 @@ pub enum CutKind {
 }
 
 /// The first frame of a new scene.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Cut {
     pub frame: u64,
     pub time: f64,

@@ -40,10 +40,12 @@ use std::time::{Duration, Instant};
 use transcode::{transcode, ClipSpec, EncodeSettings};
 
 /// One clip to export.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClipRequest {
     pub start: f64,
     pub end: f64,
+    /// The segment's label: the template's `{label}`.
+    pub label: String,
     /// An `.ass` file to burn into this clip (times relative to the clip).
     pub subtitles: Option<PathBuf>,
 }
@@ -227,7 +229,7 @@ pub fn export_clips(
     // Names are chosen up front, in order, so parallel jobs never race for one.
     let mut finals: Vec<PathBuf> = Vec::with_capacity(clips.len());
     for (i, c) in clips.iter().enumerate() {
-        let name = file_name(&opts.template, source, i + 1, c.start, c.end);
+        let name = file_name(&opts.template, source, i + 1, c);
         let path = unique_path(&opts.out_dir, &name, opts.overwrite, &finals);
         finals.push(path);
     }

@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 
 /// The default name template. Fields: `{video}` (source file stem), `{num}` (clip number, 2
-/// digits), `{start}` / `{end}` (like `05m03s`, filename-safe).
+/// digits), `{start}` / `{end}` (like `05m03s`, filename-safe), `{label}` (the segment's
+/// label, `clip` when it has none).
 pub const DEFAULT_TEMPLATE: &str = "{video}_{num}_{start}-{end}.mp4";
 
 /// `05m03s`, or `1h05m03s` past an hour (whole seconds, rounded down).
@@ -19,8 +20,14 @@ pub fn time_tag(secs: f64) -> String {
     }
 }
 
-/// Fills the template; characters that are unsafe in file names become `_`.
-pub fn file_name(template: &str, video: &Path, n: usize, start: f64, end: f64) -> String {
+/// Fills the template for clip number `n`; characters that are unsafe in file names become
+/// `_`.
+pub fn file_name(template: &str, video: &Path, n: usize, clip: &super::ClipRequest) -> String {
+    let (start, end) = (clip.start, clip.end);
+    let label = match clip.label.trim() {
+        "" => "clip",
+        l => l,
+    };
     let stem = video
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -32,7 +39,8 @@ pub fn file_name(template: &str, video: &Path, n: usize, start: f64, end: f64) -
         // break), still understood.
         .replace("{n}", &format!("{n:02}"))
         .replace("{start}", &time_tag(start))
-        .replace("{end}", &time_tag(end));
+        .replace("{end}", &time_tag(end))
+        .replace("{label}", label);
     name.chars()
         .map(|c| {
             if matches!(
@@ -70,25 +78,61 @@ pub fn unique_path(dir: &Path, name: &str, overwrite: bool, taken: &[PathBuf]) -
 mod tests {
     use super::*;
 
+    fn span(start: f64, end: f64, label: &str) -> crate::export::ClipRequest {
+        crate::export::ClipRequest {
+            start,
+            end,
+            label: label.into(),
+            subtitles: None,
+        }
+    }
+
     #[test]
     fn names_and_suffixes() {
+        assert_eq!(
+            file_name(
+                "{label}-{num}.mp4",
+                Path::new("a.mkv"),
+                2,
+                &span(0.0, 1.0, " the/bit ")
+            ),
+            "the_bit-02.mp4"
+        );
+        assert_eq!(
+            file_name(
+                "{label}-{num}.mp4",
+                Path::new("a.mkv"),
+                3,
+                &span(0.0, 1.0, "")
+            ),
+            "clip-03.mp4"
+        );
         assert_eq!(
             file_name(
                 DEFAULT_TEMPLATE,
                 Path::new("/v/My talk.mp4"),
                 3,
-                303.4,
-                323.9
+                &span(303.4, 323.9, "")
             ),
             "My talk_03_05m03s-05m23s.mp4"
         );
         assert_eq!(time_tag(3725.0), "1h02m05s");
         assert_eq!(
-            file_name("{video}-{n}.mp4", Path::new("a.mkv"), 7, 0.0, 1.0),
+            file_name(
+                "{video}-{n}.mp4",
+                Path::new("a.mkv"),
+                7,
+                &span(0.0, 1.0, "")
+            ),
             "a-07.mp4"
         );
         assert_eq!(
-            file_name("{video}:{num}.mp4", Path::new("a.mkv"), 1, 0.0, 1.0),
+            file_name(
+                "{video}:{num}.mp4",
+                Path::new("a.mkv"),
+                1,
+                &span(0.0, 1.0, "")
+            ),
             "a_01.mp4"
         );
         let dir = std::env::temp_dir().join(format!("slop-out-{}", std::process::id()));
