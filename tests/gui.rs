@@ -223,22 +223,78 @@ fn gui_clips_survive_closing_the_window() {
     let trimmed = h.state().state.clips.segments.items[0].clone();
     assert!((trimmed.start - (expected.0 + 1.0)).abs() < 1e-6);
     let saved = slopcannon_engine::project::project_path(&data, &video);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !std::fs::read_to_string(&saved).is_ok_and(|t| t.contains(&format!("{}", trimmed.start)))
-    {
-        assert!(Instant::now() < deadline, "project saved with the trim");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let saved_with = |h: &mut Harness<'static, SlopApp>, what: &str, text: &str| {
+        // Autosave writes within 2 s of a change (the bound).
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while !std::fs::read_to_string(&saved).is_ok_and(|t| t.contains(text)) {
+            assert!(
+                Instant::now() < deadline,
+                "project saved with {what} within 2 s"
+            );
+            h.step();
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    saved_with(&mut h, "the trim", &format!("{}", trimmed.start));
+    // Export and caption choices are saved with the project too.
+    let mut choices = h.state().state.export_choices.clone();
+    choices.portrait = Some(slopcannon_engine::export::Portrait::Blur);
+    choices.caption_style =
+        slopcannon_engine::captions::CaptionStyle::preset("boxed").expect("preset");
+    choices.caption_style_name = "boxed".into();
+    choices.template = "{label}-{num}.mp4".into();
+    h.state_mut()
+        .send(slopcannon::gui::command::Command::SetExportChoices(
+            choices.clone(),
+        ));
+    saved_with(&mut h, "the export choices", "{label}-{num}.mp4");
     drop(h);
 
-    // A new window on the same file shows the trimmed clips without analysing again.
+    // A new window on the same file shows the trimmed clips and the choices without
+    // analysing again; the weights can rank again (the features came back too).
     let mut h = open(&data);
     step_until(&mut h, "restored clips", |app| {
         !app.state.clips.segments.items.is_empty()
     });
-    assert!(h.state().state.analysis.is_none());
-    assert_eq!(h.state().state.clips.segments.items[0].start, trimmed.start);
+    let s = &h.state().state;
+    assert!(s.analysis.is_none());
+    assert_eq!(s.clips.segments.items[0].start, trimmed.start);
+    assert_eq!(s.export_choices, choices);
+    assert!(s.clips.features.is_some() && s.clips.curves.is_some());
     assert!(h.query_by_label_contains("restored").is_some());
+    drop(h);
+
+    // A project that cannot be read is kept aside, said in the window, and not overwritten.
+    std::fs::write(&saved, b"{ not json").expect("break the project");
+    let mut h = open(&data);
+    step_until(&mut h, "the probe", |app| {
+        app.state.ready_generation().is_some()
+    });
+    let bad = saved.with_file_name(format!(
+        "{}.bad",
+        saved.file_name().expect("name").to_string_lossy()
+    ));
+    let error = h.state().state.error.clone().unwrap_or_default();
+    assert!(
+        error.contains("could not be used (not a project") && error.contains(".bad"),
+        "{error}"
+    );
+    assert!(h.state().state.clips.segments.items.is_empty());
+    assert_eq!(std::fs::read(&bad).expect("kept aside"), b"{ not json");
+    h.key_press(egui::Key::N);
+    h.run_steps(2);
+    assert_eq!(
+        h.state().state.clips.segments.items.len(),
+        1,
+        "N adds a segment"
+    );
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !saved.exists() {
+        assert!(Instant::now() < deadline, "a new project is saved");
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(std::fs::read(&bad).expect("still kept"), b"{ not json");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use crate::util::{run, slopcannon};
 use slopcannon_engine::media::grab::{grab_frame, RgbaFrame};
 use slopcannon_testkit::{band_mad, fixture, model, test_dir};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[test]
 fn cli_analyze_json_has_the_documented_shape() {
@@ -328,4 +328,119 @@ fn ctrl_c_cancels_an_export_cleanly_and_says_which_clips_were_written() {
             f.display()
         );
     }
+}
+
+/// `analyze --project` writes a project; a person's edits in it (a label, an untick, the
+/// export settings) drive `export --project`; analysing again keeps them; a broken project
+/// is kept aside by analyze and reported (not renamed) by export.
+#[test]
+fn cli_projects_carry_edits_labels_and_export_settings() {
+    let dir = test_dir("cli_project");
+    let src = fixture("cuts.mp4");
+    let analyze = |dir: &Path| {
+        run(slopcannon(dir).arg("analyze").arg(&src).args([
+            "--no-speech",
+            "--min-len",
+            "1.5",
+            "--max-len",
+            "2",
+            "--max-clips",
+            "3",
+            "--project",
+            "p.json",
+        ]))
+    };
+    let (code, _, err) = analyze(&dir);
+    assert_eq!(code, 0, "{err}");
+    let read = || -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join("p.json")).expect("project"))
+            .expect("json")
+    };
+    let mut p = read();
+    assert_eq!(p["version"], 3);
+    assert_eq!(p["pass"], "full");
+    assert!(p["features"]["cuts"]
+        .as_array()
+        .is_some_and(|c| !c.is_empty()));
+    let segs = p["segments"].as_array().expect("segments").clone();
+    assert_eq!(segs.len(), 3, "{segs:?}");
+    // The person's edits, as the window would save them.
+    p["segments"][0]["label"] = "best bit".into();
+    p["segments"][0]["edited"] = true.into();
+    p["segments"][1]["chosen"] = false.into();
+    p["segments"][1]["edited"] = true.into();
+    p["export"]["template"] = "{label}-{num}.mp4".into();
+    p["export"]["portrait"] = "crop".into();
+    std::fs::write(dir.join("p.json"), p.to_string()).expect("write");
+
+    let (code, out, err) =
+        run(slopcannon(&dir).args(["export", "--project", "p.json", "--out", "clips", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    let results: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("clips"))
+        .expect("out")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["best bit-01.mp4", "clip-02.mp4"],
+        "the ticked two, labelled"
+    );
+    for (r, s) in results
+        .as_array()
+        .expect("array")
+        .iter()
+        .zip([&segs[0], &segs[2]])
+    {
+        let want = s["end"].as_f64().expect("end") - s["start"].as_f64().expect("start");
+        let got = r["duration_secs"].as_f64().expect("duration");
+        assert!(
+            (got - want).abs() < 0.05,
+            "written {got} s for a {want} s segment"
+        );
+        assert_eq!(
+            (r["width"].as_u64(), r["height"].as_u64()),
+            (Some(1080), Some(1920))
+        );
+    }
+
+    // Analysing again keeps the edited segments and the export settings.
+    let (code, _, err) = analyze(&dir);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("kept the 2 you edited"), "{err}");
+    let again = read();
+    assert_eq!(again["segments"][0]["label"], "best bit");
+    assert_eq!(again["segments"][1]["chosen"], false);
+    assert_eq!(again["export"]["template"], "{label}-{num}.mp4");
+
+    // Another video's project is refused, not overwritten.
+    let (code, _, err) = run(slopcannon(&dir)
+        .arg("export")
+        .arg(fixture("cfr.mp4"))
+        .args(["--project", "p.json", "--out", "x"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("p.json is the project of"), "{err}");
+
+    // A broken project: export reports it and leaves it; analyze keeps it aside.
+    std::fs::write(dir.join("p.json"), "{ broken").expect("write");
+    let (code, _, err) =
+        run(slopcannon(&dir).args(["export", "--project", "p.json", "--out", "y"]));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("cannot read the project (not a project"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(dir.join("p.json")).expect("left"),
+        b"{ broken"
+    );
+    let (code, _, err) = analyze(&dir);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("kept as"), "{err}");
+    assert_eq!(
+        std::fs::read(dir.join("p.json.bad")).expect("kept"),
+        b"{ broken"
+    );
+    assert_eq!(read()["segments"].as_array().map(Vec::len), Some(3));
 }

@@ -5,7 +5,9 @@
 //! [`TempFile`] deletes it. [`TempFile::persist`] moves it into place: with [`Replace::Never`]
 //! by a rename that fails rather than replace a file that appeared meanwhile
 //! (`renameat2(RENAME_NOREPLACE)` on Linux; a hard link and an unlink where that is not
-//! supported), with [`Replace::Atomically`] by a plain rename over the old file.
+//! supported), with [`Replace::Atomically`] by a plain rename over the old file. A process
+//! killed mid-write (`kill -9`, a power cut) cannot delete its temporary file; the next
+//! writer into that folder does ([`remove_stale`]).
 
 use std::fs::File;
 use std::io::{self, Write as _};
@@ -69,6 +71,54 @@ impl Drop for TempFile {
         if self.armed {
             std::fs::remove_file(&self.path).ok();
         }
+    }
+}
+
+/// Deletes the temporary files in `dir` that processes no longer running left behind (names
+/// as [`TempFile::create`] makes them: `.NAME.PID-N.EXT`). Returns how many went.
+pub fn remove_stale(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(writer_pid) else {
+            continue;
+        };
+        if pid != std::process::id()
+            && !process_runs(pid)
+            && std::fs::remove_file(entry.path()).is_ok()
+        {
+            tracing::debug!(
+                "removed {}, left by a process that ended",
+                entry.path().display()
+            );
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// The writer's pid in a temporary file's name `.NAME.PID-N.EXT`.
+fn writer_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?;
+    let (stem, _ext) = rest.rsplit_once('.')?;
+    let (_, tag) = stem.rsplit_once('.')?;
+    let (pid, n) = tag.split_once('-')?;
+    n.parse::<u64>().ok()?;
+    pid.parse().ok()
+}
+
+fn process_runs(pid: u32) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        Path::new("/proc").join(pid.to_string()).exists()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        true // cannot tell: keep the file
     }
 }
 
@@ -158,6 +208,23 @@ mod tests {
         assert!(!kept.exists(), "a dropped temporary file is removed");
         b.persist(&dest, Replace::Never).expect("persist");
         assert!(dest.exists());
+        std::fs::remove_dir_all(&d).ok();
+    }
+
+    #[test]
+    fn files_left_by_processes_that_ended_are_removed() {
+        let d = dir("stale");
+        let dead = d.join(".a.mp4.999999999-3.part"); // no such pid
+        let mine = d.join(format!(".a.mp4.{}-0.part", std::process::id()));
+        let alive = d.join(".a.mp4.1-0.part"); // init runs
+        let other = d.join(".hidden-but-not-ours.txt");
+        for p in [&dead, &mine, &alive, &other] {
+            std::fs::write(p, b"x").expect("write");
+        }
+        assert_eq!(writer_pid(".a.mp4.999999999-3.part"), Some(999_999_999));
+        assert_eq!(writer_pid("a.mp4"), None);
+        assert_eq!(remove_stale(&d), 1);
+        assert!(!dead.exists() && mine.exists() && alive.exists() && other.exists());
         std::fs::remove_dir_all(&d).ok();
     }
 

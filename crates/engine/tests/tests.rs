@@ -4,4 +4,5 @@
 mod analysis;
 mod export;
 mod media;
+mod project;
 mod speech;

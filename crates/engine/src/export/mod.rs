@@ -226,6 +226,8 @@ pub fn export_clips(
     cancel: &CancelToken,
 ) -> Result<Vec<JobResult>, ExportError> {
     std::fs::create_dir_all(&opts.out_dir).map_err(|e| ExportError::file(&opts.out_dir, &e))?;
+    // Parts of clips whose export was killed (kill -9, a crash) go now.
+    crate::temp_file::remove_stale(&opts.out_dir);
     // Names are chosen up front, in order, so parallel jobs never race for one.
     let mut finals: Vec<PathBuf> = Vec::with_capacity(clips.len());
     for (i, c) in clips.iter().enumerate() {

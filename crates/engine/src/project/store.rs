@@ -157,6 +157,10 @@ pub fn load_or_keep_aside(
     path: &Path,
     video: Option<&Path>,
 ) -> Result<Option<Project>, ProjectError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        // Saves a killed process left half-written.
+        crate::temp_file::remove_stale(dir);
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
