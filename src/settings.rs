@@ -412,14 +412,17 @@ pub fn write_pairs(pairs: &[(String, String)]) -> String {
                 .all(|c| c.is_ascii_alphanumeric() || "._-/:+,@%".contains(c));
         if plain {
             out += &format!("{k}={v}\n");
-        } else if !v.contains('\'') {
-            // Single quotes: taken literally ($, \ and " included).
+        } else if !v.contains(['\'', '\n', '\\']) {
+            // Single quotes: taken literally ($ and " included; dotenvy reads a backslash
+            // in them as an escape).
             out += &format!("{k}='{v}'\n");
         } else {
+            // Double quotes, escaped, on one line (a line break as \n).
             let escaped = v
                 .replace('\\', "\\\\")
                 .replace('"', "\\\"")
-                .replace('$', "\\$");
+                .replace('$', "\\$")
+                .replace('\n', "\\n");
             out += &format!("{k}=\"{escaped}\"\n");
         }
     }
@@ -670,6 +673,58 @@ mod tests {
     fn unknown_slop_variables_are_reported() {
         let s = Settings::from_pairs(env(&[("SLOP_FRAME_SKP", "3")]), vec![]).expect("valid");
         assert_eq!(s.unknown, vec!["SLOP_FRAME_SKP".to_string()]);
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// What the window saves reads back exactly, whatever the values hold.
+        #[test]
+        fn saved_pairs_read_back_exactly(values in prop::collection::vec(any::<String>(), 1..5)) {
+            let dir = std::env::temp_dir().join(format!("slop-pairs-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).expect("dir");
+            let file = dir.join("settings.env");
+            let pairs: Vec<(String, String)> = values
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (format!("SLOP_TEST_{i}"), v.replace('\0', "")))
+                .collect();
+            std::fs::write(&file, write_pairs(&pairs)).expect("write");
+            let back = read_dotenv(&file);
+            std::fs::remove_dir_all(&dir).ok();
+            prop_assert_eq!(back.expect("reads back"), pairs);
+        }
+
+        /// Any `.env` text: our pairs or an error naming the file, never a panic.
+        #[test]
+        fn any_dotenv_text_is_read_or_refused(text in "(SLOP_[A-Z]{1,4}=[ -~]{0,12}\n|[ -~\n]{0,20}){0,6}") {
+            let dir = std::env::temp_dir().join(format!("slop-anyenv-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).expect("dir");
+            let file = dir.join(".env");
+            std::fs::write(&file, &text).expect("write");
+            let r = read_dotenv(&file);
+            std::fs::remove_dir_all(&dir).ok();
+            if let Err(e) = r {
+                prop_assert_eq!(e.var, ".env");
+            }
+        }
+    }
+
+    #[test]
+    fn values_the_property_test_found_read_back() {
+        // A backslash in single quotes was read as an escape (the file would not load); a line
+        // break in quotes was cut at the line.
+        let dir = std::env::temp_dir().join(format!("slop-found-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("settings.env");
+        for v in ["\\", "C:\\models\\", "a\nb", "it's\n$HOME"] {
+            let pairs = vec![("SLOP_WHISPER_MODEL".to_string(), v.to_string())];
+            std::fs::write(&file, write_pairs(&pairs)).expect("write");
+            assert_eq!(read_dotenv(&file).expect("reads"), pairs, "{v:?}");
+        }
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

@@ -72,8 +72,23 @@ impl AvcConfig {
         AvcConfig::parse(data)
     }
 
-    /// The record's bytes.
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// The record's bytes; `None` when it cannot say what it holds (more than 31 sequence
+    /// or 255 picture parameter sets, a set longer than 65535 bytes, or a prefix size other
+    /// than 1, 2 or 4).
+    pub fn try_to_bytes(&self) -> Option<Vec<u8>> {
+        let fits = |sets: &[Vec<u8>]| sets.iter().all(|s| s.len() <= usize::from(u16::MAX));
+        if self.sps.len() > 31
+            || self.pps.len() > 255
+            || !fits(&self.sps)
+            || !fits(&self.pps)
+            || !matches!(self.length_size, 1 | 2 | 4)
+        {
+            return None;
+        }
+        Some(self.to_bytes_unchecked())
+    }
+
+    fn to_bytes_unchecked(&self) -> Vec<u8> {
         let mut out = vec![
             1,
             self.profile,
@@ -140,16 +155,20 @@ pub fn split_annexb(data: &[u8]) -> Vec<&[u8]> {
 
 /// Splits length-prefixed sample data into NAL units; `None` when the lengths do not add up.
 pub fn split_length_prefixed(data: &[u8], length_size: usize) -> Option<Vec<&[u8]>> {
+    if !(1..=8).contains(&length_size) {
+        return None;
+    }
     let mut nals = Vec::new();
     let mut pos = 0;
     while pos < data.len() {
-        let prefix = data.get(pos..pos + length_size)?;
+        let prefix = data.get(pos..pos.checked_add(length_size)?)?;
         let len = prefix
             .iter()
-            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
-        let nal = data.get(pos + length_size..pos + length_size + len)?;
-        nals.push(nal);
-        pos += length_size + len;
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+        let body = pos + length_size;
+        let end = body.checked_add(usize::try_from(len).ok()?)?;
+        nals.push(data.get(body..end)?);
+        pos = end;
     }
     Some(nals)
 }
@@ -271,7 +290,10 @@ mod tests {
             pps: vec![vec![0x68, 0xce]],
             trailer: vec![0xfd, 0xf8, 0xf8, 0],
         };
-        assert_eq!(AvcConfig::parse(&cfg.to_bytes()), Some(cfg));
+        assert_eq!(
+            AvcConfig::parse(&cfg.try_to_bytes().expect("fits")),
+            Some(cfg)
+        );
         let data = [
             0, 0, 0, 1, 0x67, 1, 2, 0, 0, 1, 0x68, 3, 0, 0, 0, 1, 0x65, 4, 0,
         ];
@@ -294,5 +316,74 @@ mod tests {
             length_prefixed([&vec![0u8; 70_000][..]], 4).map(|v| v.len()),
             Some(70_004)
         );
+    }
+
+    use proptest::prelude::*;
+
+    fn nal() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(any::<u8>(), 1..40)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Untrusted bytes (a damaged file's extradata and samples): an answer, never a
+        /// panic or a hang, whatever the prefix size.
+        #[test]
+        fn any_bytes_parse_without_panic(data in prop::collection::vec(any::<u8>(), 0..200),
+                                         length_size in 0usize..12) {
+            let _ = AvcConfig::parse(&data);
+            let _ = split_annexb(&data);
+            let _ = split_length_prefixed(&data, length_size);
+            let _ = is_disposable(&data, length_size);
+            let _ = sps_id(&data);
+            let _ = pps_ids(&data);
+        }
+
+        /// Length-prefixed framing round-trips for every prefix size a record can declare.
+        #[test]
+        fn length_prefixed_round_trips(nals in prop::collection::vec(nal(), 0..6),
+                                       length_size in prop::sample::select(vec![1usize, 2, 4])) {
+            let framed = length_prefixed(nals.iter().map(Vec::as_slice), length_size)
+                .expect("short units fit");
+            let back = split_length_prefixed(&framed, length_size).expect("lengths add up");
+            prop_assert_eq!(back, nals.iter().map(Vec::as_slice).collect::<Vec<_>>());
+        }
+
+        /// Annex-B splitting gives back units that hold no start code and do not end in 0.
+        #[test]
+        fn annexb_round_trips(nals in prop::collection::vec(nal(), 0..6)) {
+            let clean: Vec<Vec<u8>> = nals.into_iter()
+                .filter(|n| n.last() != Some(&0) && !n.windows(3).any(|w| w[0] == 0 && w[1] == 0 && w[2] <= 3))
+                .collect();
+            let mut data = Vec::new();
+            for n in &clean {
+                data.extend_from_slice(&[0, 0, 0, 1]);
+                data.extend_from_slice(n);
+            }
+            prop_assert_eq!(split_annexb(&data), clean.iter().map(Vec::as_slice).collect::<Vec<_>>());
+        }
+
+        /// A record round-trips, and one that cannot be written is refused.
+        #[test]
+        fn avcc_round_trips(sps in prop::collection::vec(nal(), 0..40),
+                            pps in prop::collection::vec(nal(), 0..3),
+                            length_size in prop::sample::select(vec![1usize, 2, 4]),
+                            trailer in prop::collection::vec(any::<u8>(), 0..6)) {
+            let cfg = AvcConfig { profile: 100, compatibility: 0, level: 40, length_size,
+                                  sps, pps, trailer };
+            match cfg.try_to_bytes() {
+                Some(bytes) => prop_assert_eq!(AvcConfig::parse(&bytes), Some(cfg)),
+                None => prop_assert!(cfg.sps.len() > 31),
+            }
+        }
+    }
+
+    #[test]
+    fn found_by_the_property_tests() {
+        // A zero-byte prefix never advanced: an endless loop.
+        assert_eq!(split_length_prefixed(&[1, 2, 3], 0), None);
+        // An 8-byte length near usize::MAX overflowed the position.
+        assert_eq!(split_length_prefixed(&[0xff; 9], 8), None);
     }
 }

@@ -136,6 +136,9 @@ pub fn smart_cut(
     let mut out_cfg = source_cfg.clone();
     out_cfg.sps.push(enc_sps.clone());
     out_cfg.pps.push(enc_pps.clone());
+    let out_extradata = out_cfg.try_to_bytes().ok_or_else(|| {
+        unsupported("the source's avcC holds too many parameter sets to add one".into())
+    })?;
 
     // Output: the source's stream parameters with the extended avcC.
     let mut octx =
@@ -149,7 +152,7 @@ pub fn smart_cut(
         let mut s = octx
             .stream_mut(index)
             .ok_or_else(|| ExportError::setup("the output stream disappeared".into()))?;
-        set_extradata(&mut s, &out_cfg.to_bytes());
+        set_extradata(&mut s, &out_extradata);
         index
     };
     let (start_abs, end_abs) = (origin_secs + spec.start, origin_secs + spec.end);
