@@ -340,3 +340,57 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
         ExitCode::SUCCESS
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn read_text(text: &str) -> anyhow::Result<ClipList> {
+        static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("slop-clips-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("clips.json");
+        std::fs::write(&path, text).expect("write");
+        let r = read_clips(&path);
+        std::fs::remove_dir_all(&dir).ok();
+        r
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any clip list a person or a tool writes: exactly its spans when every span is a
+        /// span, else an error that says which clip — never a panic.
+        #[test]
+        fn clip_lists_read_back_or_say_which_clip_is_wrong(
+            spans in prop::collection::vec((-10.0f64..1e5, -5.0f64..1e4), 0..6),
+            wrapped in any::<bool>(),
+        ) {
+            let list = serde_json::to_string(
+                &spans.iter().map(|(s, l)| serde_json::json!({"start": s, "end": s + l}))
+                    .collect::<Vec<_>>(),
+            ).expect("json");
+            let text = if wrapped { format!("{{\"clips\": {list}}}") } else { list };
+            let bad = spans.iter().position(|(s, l)| *s < 0.0 || *l <= 0.0);
+            match (read_text(&text), bad) {
+                (Ok((got, _)), None) => prop_assert_eq!(
+                    got,
+                    spans.iter().map(|(s, l)| (*s, s + l)).collect::<Vec<_>>()
+                ),
+                (Err(e), Some(i)) => {
+                    let msg = e.to_string();
+                    prop_assert!(msg.starts_with(&format!("clip {} ends before it starts", i + 1)), "{}", msg);
+                }
+                (r, bad) => prop_assert!(false, "{:?} for bad clip {:?}", r.map(|c| c.0), bad),
+            }
+        }
+
+        /// Any text at all: a clip list or an error, never a panic.
+        #[test]
+        fn any_text_is_a_clip_list_or_an_error(text in "[\\[\\]{}\",:0-9a-z. e+-]{0,40}") {
+            let _ = read_text(&text);
+        }
+    }
+}

@@ -387,4 +387,86 @@ mod tests {
             "a backslash-N in a word made a second line: {tricky} px high vs {plain} px"
         );
     }
+
+    use proptest::prelude::*;
+
+    /// `escape`'s inverse, as libass reads the text: `\{` `\}` are braces, the word joiner
+    /// after a backslash is ours.
+    fn shown(escaped: &str) -> String {
+        let mut out = String::new();
+        let mut chars = escaped.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (c, chars.peek()) {
+                ('\\', Some('{' | '}')) => {}
+                ('\\', Some('\u{2060}')) => {
+                    out.push('\\');
+                    chars.next();
+                }
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any text is shown as itself: no override tag, line break or hard space can come
+        /// out of a word.
+        #[test]
+        fn any_text_is_escaped_to_show_as_itself(text in "[{}\\\\Nnh \n\ra-zé😀]{0,16}") {
+            let e = escape(&text);
+            prop_assert!(!e.contains(['\n', '\r']));
+            for k in ["\\N", "\\n", "\\h"] {
+                prop_assert!(!e.contains(k), "{:?} → {:?}", text, e);
+            }
+            let b: Vec<char> = e.chars().collect();
+            for (i, c) in b.iter().enumerate() {
+                if matches!(c, '{' | '}') {
+                    prop_assert!(i > 0 && b[i - 1] == '\\', "{:?} → {:?}", text, e);
+                }
+            }
+            prop_assert_eq!(shown(&e), text.replace(['\n', '\r'], " "));
+        }
+
+        /// A script made from any transcript: one line per caption, and the only override
+        /// blocks in it are ours.
+        #[test]
+        fn any_transcript_gives_a_well_formed_script(
+            texts in prop::collection::vec("[{}\\\\Nn \na-z]{1,8}", 1..12),
+            gaps in prop::collection::vec(0.0f64..2.0, 12),
+        ) {
+            let mut t = 0.0;
+            let words: Vec<Word> = texts.iter().zip(&gaps).map(|(w, g)| {
+                t += g;
+                let start = t;
+                t += 0.3;
+                Word { start, end: t, word: format!(" {w}") }
+            }).collect();
+            let style = CaptionStyle::default();
+            let ass = clip_ass(&words, 0.0, t + 1.0, &style, Canvas::PORTRAIT);
+            let head = header(&style, Canvas::PORTRAIT).lines().count();
+            prop_assert_eq!(ass.lines().filter(|l| !l.starts_with("Dialogue:")).count(), head);
+            for d in dialogues(&ass) {
+                let text = d.splitn(10, ',').nth(9).unwrap_or_default();
+                let plain = text.replace("\\{", "").replace("\\}", "");
+                let mut depth = 0;
+                for (i, c) in plain.char_indices() {
+                    match c {
+                        '{' => {
+                            prop_assert_eq!(depth, 0, "nested block in {}", d);
+                            prop_assert!(plain[i..].starts_with("{\\1c"), "not ours: {}", d);
+                            depth = 1;
+                        }
+                        '}' => {
+                            prop_assert_eq!(depth, 1, "stray brace in {}", d);
+                            depth = 0;
+                        }
+                        _ => {}
+                    }
+                }
+                prop_assert_eq!(depth, 0);
+            }
+        }
+    }
 }
