@@ -1,6 +1,7 @@
 //! The worker threads of a transcription: each with its own whisper state, they transcribe
 //! windows side by side ([`WindowPool`]); how the threads are split between them
-//! ([`plan_threads`]); the results put back in window order.
+//! ([`plan_threads`]) and how many states the memory allows ([`max_states`]); the results put
+//! back in window order.
 
 use super::model_run::{run_window, WindowText};
 use super::transcript::Segment;
@@ -16,6 +17,26 @@ use std::path::PathBuf;
 pub fn plan_threads(threads: usize) -> (usize, usize) {
     let states = threads.clamp(1, 4);
     (states, (threads / states).max(1))
+}
+
+/// The memory one whisper state takes while it transcribes, for a model file of
+/// `model_bytes`: whisper.cpp reserves logits for the whole text context (n_vocab × 448
+/// floats, 93 MB whatever the model) and compute buffers that grow with the model. Measured
+/// here: 137 MB per state for tiny.en f16 (a 78 MB file): 4 states 703 MB, 1 state 290 MB
+/// (`/usr/bin/time`, 228 s of speech). Large models get the model-dependent part generously.
+pub fn state_bytes(model_bytes: u64) -> u64 {
+    100 * 1024 * 1024 + model_bytes / 2
+}
+
+/// How many whisper states fit in the memory `available` with a model file of `model_bytes`:
+/// the model and the states may take half of it (the rest is the video pass', the export's and
+/// everyone else's). At least 1, at most 4; 4 when the memory is not known.
+pub fn max_states(model_bytes: u64, available: Option<usize>) -> usize {
+    let Some(available) = available else {
+        return 4;
+    };
+    let budget = (available as u64 / 2).saturating_sub(model_bytes);
+    (budget / state_bytes(model_bytes)).clamp(1, 4) as usize
 }
 
 /// One window for a worker: its samples and where it starts in the file.
@@ -86,6 +107,8 @@ pub(super) struct WorkerSetup {
     pub cancel: CancelToken,
     pub model: PathBuf,
     pub more_threads: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
+    /// The most states the memory allows ([`max_states`]): more threads never add more.
+    pub max_states: usize,
 }
 
 impl<'c> WindowPool<'c> {
@@ -186,7 +209,9 @@ impl<'c> WindowPool<'c> {
         let Some(more) = &self.setup.more_threads else {
             return;
         };
-        let want = plan_threads(more.load(std::sync::atomic::Ordering::Relaxed)).0;
+        let want = plan_threads(more.load(std::sync::atomic::Ordering::Relaxed))
+            .0
+            .min(self.setup.max_states);
         while self.workers < want && self.jobs.is_some() {
             match self.spawn_worker() {
                 Ok(()) => tracing::debug!("whisper: {} windows at a time now", self.workers),
@@ -299,5 +324,29 @@ impl<'c> WindowPool<'c> {
                 return Ok(());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MB: u64 = 1024 * 1024;
+
+    #[test]
+    fn states_fit_in_half_the_memory_available() {
+        let tiny = 78 * MB;
+        // Measured: 137 MB a state for tiny.en; the estimate is not below it.
+        assert!(state_bytes(tiny) >= 137 * 1000 * 1000);
+        assert_eq!(max_states(tiny, Some(24 << 30)), 4);
+        assert_eq!(max_states(tiny, Some(1 << 30)), 3);
+        assert_eq!(max_states(tiny, Some(600 << 20)), 1);
+        // Never none: one state runs (slowly swapping) rather than no transcript.
+        assert_eq!(max_states(tiny, Some(100 << 20)), 1);
+        // A large model (3.1 GB) on an 8 GB machine: one state, not four.
+        assert_eq!(max_states(3100 * MB, Some(8 << 30)), 1);
+        assert_eq!(max_states(3100 * MB, Some(32 << 30)), 4);
+        assert_eq!(max_states(tiny, None), 4);
+        assert_eq!(plan_threads(8), (4, 2));
     }
 }

@@ -110,7 +110,15 @@ pub fn transcribe(
         .duration_secs
         .map(|d| (d * 1000.0) as u64);
     let progress = ProgressReporter::new(sink, job, Stage::Transcribe, duration_ms);
-    let (n_states, threads_each) = plan_threads(opts.threads);
+    let (planned, threads_each) = plan_threads(opts.threads);
+    let model_bytes = std::fs::metadata(&model_path).map_or(0, |m| m.len());
+    let max_states = super::pool::max_states(model_bytes, crate::system::available_memory());
+    let n_states = planned.min(max_states);
+    if n_states < planned {
+        tracing::info!(
+            "whisper: {n_states} window(s) at a time, not {planned}: the memory available holds no more"
+        );
+    }
     let mut pool = WindowPool::start(
         &ctx,
         WorkerSetup {
@@ -119,6 +127,7 @@ pub fn transcribe(
             cancel: cancel.clone(),
             model: model_path.clone(),
             more_threads: opts.more_threads.clone(),
+            max_states,
         },
         n_states,
     )?;
