@@ -69,6 +69,9 @@ pub struct ExportArgs {
     /// Print the results as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Test hook: inject a fault (see `test_fault.rs`).
+    #[arg(long, hide = true, value_name = "FAULT")]
+    pub test_fault: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -144,7 +147,7 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
     for p in [&args.stacked, &args.subtitles].into_iter().flatten() {
         anyhow::ensure!(p.is_file(), "file not found: {}", p.display());
     }
-    let opts = ExportOptions {
+    let mut opts = ExportOptions {
         out_dir: args.out.clone(),
         template: args.name.clone(),
         overwrite: args.overwrite,
@@ -161,6 +164,9 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
         caption_style,
         ..settings.export_options()
     };
+    if let Some(fault) = &args.test_fault {
+        super::test_fault::apply(fault, &mut opts)?;
+    }
     let clips: Vec<ClipRequest> = spans
         .iter()
         .map(|(start, end)| ClipRequest {
