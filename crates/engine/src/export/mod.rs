@@ -247,6 +247,8 @@ pub fn export_clips(
     cancel: &CancelToken,
 ) -> Result<Vec<JobResult>, ExportError> {
     output::check_template(&opts.template)?;
+    // A source that cannot be read fails the batch once, not every clip with the same line.
+    source::open_source(source)?;
     output::prepare_dir(&opts.out_dir)?;
     // Names are chosen up front, in order, so parallel jobs never race for one.
     let mut finals: Vec<PathBuf> = Vec::with_capacity(clips.len());

@@ -214,7 +214,7 @@ fn probe_file(path: &Path) -> Result<MediaInfo, MediaError> {
     }
     let measured = declared.and_then(|d| super::extent::measured_end(&mut input, d));
     let (duration_secs, declared_duration_secs) = match (declared, measured) {
-        (Some(d), Some(m)) if m < d - (1.0 + 0.01 * d) => {
+        (Some(d), Some(m)) if m < d - (0.25 + 0.001 * d) => {
             tracing::debug!(
                 "the file's header says {} but its data ends at {} (truncated or damaged): {}",
                 super::format_secs(d),
