@@ -107,9 +107,15 @@ pub fn run(cmd: &mut Command) -> Run {
     finish(start(cmd))
 }
 
-/// Prints the case's table row.
+/// Prints the case's table row (a `|` inside a cell escaped for markdown).
 pub fn row(input: &str, command: &str, outcome: &str) {
-    println!("HOSTILE-ROW | {input} | {command} | {outcome} |");
+    let cell = |s: &str| s.replace('|', "\\|");
+    println!(
+        "HOSTILE-ROW | {} | {} | {} |",
+        cell(input),
+        cell(command),
+        cell(outcome)
+    );
 }
 
 /// The row's outcome for a failure: `exit 1: <the message without "error: " and the path>`.
