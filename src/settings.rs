@@ -360,6 +360,17 @@ impl Settings {
         })
     }
 
+    /// Logs, at start, each value a `.env` in the current folder set (info level): a folder
+    /// someone else made can point the app at files (`SLOP_WHISPER_MODEL`, …), and the person
+    /// sees it here and in `slopcannon config`.
+    pub fn log_dotenv(&self) {
+        for (var, value, source) in self.effective() {
+            if source == Source::DotEnv {
+                tracing::info!("setting from ./.env: {var}={value}");
+            }
+        }
+    }
+
     /// `(variable, effective value, source)` for every setting, in [`VARIABLES`] order.
     pub fn effective(&self) -> Vec<(&'static str, String, Source)> {
         let value = |var: &str| -> String {

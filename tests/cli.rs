@@ -258,6 +258,11 @@ fn odd_file_names_open_the_local_file() {
         let (code, out, err) = run(slopcannon(&dir).arg("probe").arg(&path));
         assert_eq!(code, 0, "{}: {err}", path.display());
         assert!(out.contains("320×240"), "{}: {out}", path.display());
+        crate::hostile::row(
+            &format!("file name {:?}", String::from_utf8_lossy(name)),
+            "probe",
+            "exit 0: the local file (320×240), never a protocol",
+        );
     }
     // The whole job on a non-UTF-8 name, into a non-UTF-8 folder.
     let src = dir.join(std::ffi::OsStr::from_bytes(b"caf\xe9 clip.mp4"));
@@ -289,6 +294,11 @@ fn odd_file_names_open_the_local_file() {
         let d = info.duration_secs.expect("duration");
         assert!((d - 1.0).abs() < 0.05, "{}: {d} s", file.display());
     }
+    crate::hostile::row(
+        "non-UTF-8 file and output folder names",
+        "analyze; export --mode smart|reencode",
+        "exit 0: both clips written (1.00 s each)",
+    );
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod cli;
 mod editing;
 mod export_panel;
 mod gui;
+mod hostile;
 mod invariants;
 mod jobs;
 mod panels;

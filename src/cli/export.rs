@@ -77,6 +77,9 @@ pub struct ExportArgs {
     /// Print the results as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Test hook: inject a fault (see `test_fault.rs`).
+    #[arg(long, hide = true, value_name = "FAULT")]
+    pub test_fault: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -264,7 +267,10 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
         workers: args.workers.unwrap_or(settings.max_export_workers).max(1),
         ..settings.export_options()
     };
-    let opts = choices.options(&job.video, job.transcript.clone(), base);
+    let mut opts = choices.options(&job.video, job.transcript.clone(), base);
+    if let Some(fault) = &args.test_fault {
+        super::test_fault::apply(fault, &mut opts)?;
+    }
     let clips = job.clips;
     let file = job.video;
     let bars = Bars::new(!args.json);

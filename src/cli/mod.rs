@@ -9,6 +9,7 @@ mod bench;
 mod export;
 mod report;
 pub(crate) mod speech;
+mod test_fault;
 
 use crate::settings::Settings;
 use clap::{Parser, Subcommand};
@@ -153,6 +154,8 @@ pub fn main() -> ExitCode {
                 }
             };
             crate::logging::init(settings.log, None);
+            log_panics();
+            settings.log_dotenv();
             for var in &settings.unknown {
                 tracing::warn!("unknown setting {var} ignored (see config.example.env)");
             }
@@ -166,6 +169,27 @@ pub fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// A panic (a bug) is logged as one error line instead of Rust's default text, unless
+/// `RUST_BACKTRACE` asks for the details; a job that catches it (an export's clip) goes on.
+fn log_panics() {
+    if std::env::var_os("RUST_BACKTRACE").is_some() {
+        return;
+    }
+    std::panic::set_hook(Box::new(|info| {
+        let text = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".into());
+        let at = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!("internal error (a bug, please report it): {text}{at}");
+    }));
 }
 
 fn run(command: Command, settings: &Settings) -> anyhow::Result<ExitCode> {

@@ -33,6 +33,13 @@ pub fn probe(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
     if let Some(d) = info.duration_secs {
         writeln!(out, "  duration: {} ({d:.3} s)", format_secs(d))?;
     }
+    if let Some(d) = info.declared_duration_secs {
+        writeln!(
+            out,
+            "  warning: the header says {}, but the data ends at the time above (truncated or damaged file)",
+            format_secs(d)
+        )?;
+    }
     for s in &info.streams {
         let mut line = format!("  #{} {} {}", s.index, s.kind, s.codec);
         if !s.decodable {

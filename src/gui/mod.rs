@@ -57,6 +57,9 @@ pub fn run(
             }
         })),
     );
+    if let Ok(s) = &settings {
+        s.log_dotenv();
+    }
     let failed_settings = settings.is_err();
     match settings {
         Ok(s) => {

@@ -621,13 +621,18 @@ fn a_missing_input_fails_at_once_without_retry() {
         attempts: 5,
         ..opts(&dir)
     };
-    let r = export(&dir.join("gone.mp4"), &[clip(0.0, 1.0)], &o);
-    assert_eq!(r[0].attempts, 1);
-    assert_eq!(r[0].error_kind, Some(ExportErrorKind::Input));
-    assert!(r[0]
-        .error
-        .as_deref()
-        .is_some_and(|e| e.starts_with("file not found")));
+    // The source is checked once, before any clip: the batch fails with one error.
+    let e = export_clips(
+        &dir.join("gone.mp4"),
+        &[clip(0.0, 1.0), clip(1.0, 2.0)],
+        &o,
+        JobId::next(),
+        &EventSink::discard(),
+        &CancelToken::new(),
+    )
+    .expect_err("a missing source fails the batch");
+    assert_eq!(e.kind, ExportErrorKind::Input);
+    assert!(e.message.starts_with("file not found"), "{}", e.message);
     let files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("dir")
         .filter_map(|e| e.ok().map(|e| e.path()))

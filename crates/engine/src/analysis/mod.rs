@@ -190,6 +190,13 @@ pub fn analyze(
     if !has_video && !has_audio {
         return Err(AnalysisError::NoStreams(path.to_path_buf()));
     }
+    if let (Some(declared), Some(real)) = (info.declared_duration_secs, info.duration_secs) {
+        warnings.push(format!(
+            "the file's header says {} but its data ends at {} (truncated or damaged): analysed what is there",
+            crate::media::format_secs(declared),
+            crate::media::format_secs(real)
+        ));
+    }
     if !has_audio {
         warnings.push("no audio stream: scored on the picture only".to_string());
     }

@@ -46,6 +46,9 @@ pub struct AudioCopy {
     /// reaches into the clip arrives.
     preroll: Option<ff::Packet>,
     started: bool,
+    /// The decode time of the last packet written: a packet at or before it (timestamps that
+    /// jump back, as in joined recordings) is dropped, since the muxer refuses it.
+    last_dts: Option<i64>,
     pub done: bool,
 }
 
@@ -66,6 +69,7 @@ impl AudioCopy {
             end: secs_to_ts(end_secs, itb),
             preroll: None,
             started: false,
+            last_dts: None,
             done: false,
         })
     }
@@ -100,12 +104,15 @@ impl AudioCopy {
             if let Some(p) = self.preroll.take() {
                 self.write(p, octx, ost_tb, out)?;
             }
+        } else if pts + duration <= self.start {
+            // Back before the clip after it began: timestamps that went backwards.
+            return Ok(());
         }
         self.write(packet, octx, ost_tb, out)
     }
 
     fn write(
-        &self,
+        &mut self,
         mut p: ff::Packet,
         octx: &mut ff::format::context::Output,
         ost_tb: ff::Rational,
@@ -113,6 +120,10 @@ impl AudioCopy {
     ) -> Result<(), ExportError> {
         let pts = p.pts().unwrap_or(self.start) - self.start;
         let dts = p.dts().map_or(pts, |d| d - self.start);
+        if self.last_dts.is_some_and(|last| dts <= last) {
+            return Ok(());
+        }
+        self.last_dts = Some(dts);
         p.set_pts(Some(pts));
         p.set_dts(Some(dts));
         p.set_position(-1);

@@ -33,6 +33,15 @@ impl ExportError {
         self.kind == ExportErrorKind::Encode
     }
 
+    /// The same error, naming `to` where it named `from` (a clip's final file instead of its
+    /// hidden temporary file: the person never sees the latter).
+    pub(crate) fn naming(mut self, from: &Path, to: &Path) -> ExportError {
+        self.message = self
+            .message
+            .replace(&from.display().to_string(), &to.display().to_string());
+        self
+    }
+
     pub(crate) fn media(path: &Path, what: &str) -> ExportError {
         ExportError {
             kind: ExportErrorKind::Input,

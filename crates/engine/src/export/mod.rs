@@ -86,9 +86,13 @@ pub struct ExportOptions {
     pub attempts: u32,
     /// First delay between attempts (doubles, with jitter).
     pub backoff: Duration,
-    /// Test hook: the first `fail_attempts` attempts of every job fail with an injected,
-    /// retryable encoder error (0 in normal use).
+    /// Test hook: the first `fail_attempts` attempts of a job fail with an injected,
+    /// retryable encoder error (0 in normal use; `u32::MAX`: every attempt).
     pub fail_attempts: u32,
+    /// Test hook: which clips (0-based) `fail_attempts` applies to (empty: all).
+    pub fail_clips: Vec<usize>,
+    /// Test hook: the job of this clip (0-based) panics, as a bug in a worker would.
+    pub panic_clip: Option<usize>,
     /// Burn word-by-word karaoke subtitles made from this transcript into every clip that has
     /// no subtitle file of its own.
     pub captions: Option<std::sync::Arc<crate::speech::Transcript>>,
@@ -128,6 +132,8 @@ impl Default for ExportOptions {
             attempts: DEFAULT_ATTEMPTS,
             backoff: Duration::from_millis(200),
             fail_attempts: 0,
+            fail_clips: Vec::new(),
+            panic_clip: None,
             captions: None,
             caption_style: crate::captions::CaptionStyle::default(),
             clip_cancels: Vec::new(),
@@ -143,6 +149,7 @@ pub struct JobResult {
     pub start: f64,
     pub end: f64,
     /// The file written (None when the job failed or was cancelled).
+    #[serde(serialize_with = "crate::media::path_text::lossy_opt")]
     pub output: Option<PathBuf>,
     pub error: Option<String>,
     pub error_kind: Option<ExportErrorKind>,
@@ -187,6 +194,22 @@ impl JobResult {
         }
     }
 
+    /// A clip whose job panicked (a bug): failed, with the panic's text.
+    fn crashed(index: usize, clip: &ClipRequest, panic: &Box<dyn std::any::Any + Send>) -> Self {
+        let text = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".into());
+        tracing::error!("clip {}: the export crashed: {text}", index + 1);
+        JobResult {
+            error: Some(format!("the export of this clip crashed (a bug: {text})")),
+            error_kind: Some(ExportErrorKind::Encode),
+            attempts: 1,
+            ..JobResult::cancelled(index, clip)
+        }
+    }
+
     /// One line for a person: `clip_01.mp4: 15.00 s, 1080×1920, 3.2 MB (reencode; …)`, or
     /// why it was not written.
     pub fn outcome_line(&self) -> Result<String, String> {
@@ -225,7 +248,10 @@ pub fn export_clips(
     sink: &EventSink,
     cancel: &CancelToken,
 ) -> Result<Vec<JobResult>, ExportError> {
-    std::fs::create_dir_all(&opts.out_dir).map_err(|e| ExportError::file(&opts.out_dir, &e))?;
+    output::check_template(&opts.template)?;
+    // A source that cannot be read fails the batch once, not every clip with the same line.
+    source::open_source(source)?;
+    output::prepare_dir(&opts.out_dir)?;
     // Parts of clips whose export was killed (kill -9, a crash) go now.
     crate::temp_file::remove_stale(&opts.out_dir);
     // Names are chosen up front, in order, so parallel jobs never race for one.
@@ -318,20 +344,24 @@ pub fn export_clips(
                     let r = if clip_cancel.is_cancelled() {
                         JobResult::cancelled(i, clip)
                     } else {
-                        run_job(
-                            source,
-                            i,
-                            clip,
-                            final_path,
-                            opts,
-                            threads,
-                            background.as_ref(),
-                            canvas,
-                            batch_start,
-                            &progress,
-                            clip_cancel,
-                            &mut on_fraction,
-                        )
+                        // A bug in one job (a panic) fails that clip; the queue goes on.
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            run_job(
+                                source,
+                                i,
+                                clip,
+                                final_path,
+                                opts,
+                                threads,
+                                background.as_ref(),
+                                canvas,
+                                batch_start,
+                                &progress,
+                                clip_cancel,
+                                &mut on_fraction,
+                            )
+                        }))
+                        .unwrap_or_else(|panic| JobResult::crashed(i, clip, &panic))
                     };
                     on_fraction(1.0);
                     item(1.0, r.attempts, Some(r.outcome_line()));
@@ -509,7 +539,11 @@ fn run_job(
             encode.threads = 1;
             progress.add_retried();
         }
-        if n <= opts.fail_attempts {
+        if opts.panic_clip == Some(index) {
+            panic!("injected panic in clip {}", index + 1);
+        }
+        let faulty = opts.fail_clips.is_empty() || opts.fail_clips.contains(&index);
+        if faulty && n <= opts.fail_attempts {
             let e = ExportError::setup(format!("injected encoder failure (attempt {n})"));
             *last_error.borrow_mut() = Some(e.clone());
             return Err(e);
@@ -572,6 +606,8 @@ fn run_job(
                 Ok((final_path.to_path_buf(), stats))
             }
             Err(e) => {
+                // Say which clip, not which hidden temporary file.
+                let e = e.naming(tmp.path(), final_path);
                 *last_error.borrow_mut() = Some(e.clone());
                 Err(e)
             }

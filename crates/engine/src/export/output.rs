@@ -1,8 +1,12 @@
 //! Output file names: from a template, never those of an existing file (a `_2`, `_3` …
 //! suffix instead, unless asked to overwrite). Files are written through
 //! [`crate::temp_file`], so a cancelled, failed or killed job leaves no partial file under
-//! the final name.
+//! the final name. A name never leaves the output folder: a template with a path separator
+//! or a leading `.` is refused ([`check_template`]), and the fields' values (the video's name)
+//! are cleaned of separators and of a leading `.` (a hidden file would pass for one of our
+//! temporary files). [`prepare_dir`] checks the folder can be written before any work starts.
 
+use super::error::{ExportError, ExportErrorKind};
 use std::path::{Path, PathBuf};
 
 /// The default name template. Fields: `{video}` (source file stem), `{num}` (clip number, 2
@@ -41,7 +45,8 @@ pub fn file_name(template: &str, video: &Path, n: usize, clip: &super::ClipReque
         .replace("{start}", &time_tag(start))
         .replace("{end}", &time_tag(end))
         .replace("{label}", label);
-    name.chars()
+    let name: String = name
+        .chars()
         .map(|c| {
             if matches!(
                 c,
@@ -52,7 +57,71 @@ pub fn file_name(template: &str, video: &Path, n: usize, clip: &super::ClipReque
                 c
             }
         })
-        .collect()
+        .collect();
+    // Not hidden, and never `.` or `..`.
+    match name.strip_prefix('.') {
+        Some(rest) => format!("_{rest}"),
+        None if name.is_empty() => "clip".to_string(),
+        None => name,
+    }
+}
+
+/// Refuses a template that would name a file outside the output folder or a hidden one.
+pub fn check_template(template: &str) -> Result<(), ExportError> {
+    let refuse = |why: &str| {
+        Err(ExportError::bad_settings(format!(
+            "the file name template {template:?} {why}: clips are written into the output folder only"
+        )))
+    };
+    if template.trim().is_empty() {
+        return refuse("is empty");
+    }
+    if template.contains('/') || template.contains('\\') {
+        return refuse("holds a path separator (/ or \\)");
+    }
+    if template.starts_with('.') {
+        return refuse("starts with \".\" (a hidden file)");
+    }
+    Ok(())
+}
+
+/// Creates the output folder if missing and checks a file can be created in it, so a folder
+/// that cannot be written fails the batch at once with one clear line (a read-only disk, a
+/// file where the folder should be, no space, no permission).
+pub fn prepare_dir(dir: &Path) -> Result<(), ExportError> {
+    let fail = |what: &str, e: &std::io::Error| {
+        let kind = if e.raw_os_error() == Some(libc::ENOSPC) {
+            ExportErrorKind::NoSpace
+        } else {
+            ExportErrorKind::Input
+        };
+        ExportError {
+            kind,
+            message: format!("{what} ({}): {}", reason(e), dir.display()),
+        }
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(ExportError {
+            kind: ExportErrorKind::Input,
+            message: format!(
+                "the output folder is a file, not a folder: {}",
+                dir.display()
+            ),
+        });
+    }
+    std::fs::create_dir_all(dir).map_err(|e| fail("cannot create the output folder", &e))?;
+    crate::temp_file::TempFile::create(&dir.join("write-check"), "check")
+        .map(drop)
+        .map_err(|e| fail("cannot write into the output folder", &e))
+}
+
+/// An I/O error as words, without Rust's ` (os error N)`.
+pub(crate) fn reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
 }
 
 /// The final path for `name` in `dir`: `name` itself, or with `_2`, `_3` … before the
@@ -145,5 +214,34 @@ mod tests {
             dir.join("a_3.mp4")
         );
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn names_stay_in_the_folder_and_are_not_hidden() {
+        for bad in [
+            "../{num}.mp4",
+            "/tmp/x{num}.mp4",
+            "a\\b.mp4",
+            ".{num}.mp4",
+            "..",
+            " ",
+        ] {
+            let e = check_template(bad).expect_err(bad);
+            assert!(e.message.contains("output folder only"), "{}", e.message);
+        }
+        check_template(DEFAULT_TEMPLATE).expect("the default is fine");
+        assert_eq!(
+            file_name(
+                DEFAULT_TEMPLATE,
+                Path::new("/v/.secret.mp4"),
+                1,
+                &span(0.0, 1.0, "")
+            ),
+            "_secret_01_00m00s-00m01s.mp4"
+        );
+        assert_eq!(
+            file_name("{video}", Path::new("/"), 1, &span(0.0, 1.0, "")),
+            "clip"
+        );
     }
 }

@@ -16,7 +16,7 @@ pub enum MediaError {
     Unreadable { path: PathBuf, reason: String },
     #[error("not a media file FFmpeg recognises (unknown format or corrupt header): {}", .0.display())]
     UnknownFormat(PathBuf),
-    #[error("damaged or truncated MP4/MOV: its index (moov atom) is missing, so nothing can be read: {}", .0.display())]
+    #[error("damaged or truncated MP4/MOV: its index (moov atom) is missing or incomplete, so nothing can be read: {}", .0.display())]
     MissingIndex(PathBuf),
     #[error("cannot open media ({reason}): {}", path.display())]
     Open { path: PathBuf, reason: String },
@@ -104,6 +104,54 @@ pub(crate) fn open_error(path: &Path, e: ffmpeg_next::Error) -> MediaError {
             reason: other.to_string(),
         },
     }
+}
+
+/// True when `path` is an ISO-BMFF file (MP4/MOV) cut short: a top-level box (the media data,
+/// or the index itself) claims more bytes than the file has. Such a file opens with no streams
+/// when the cut falls inside its index, which is then the message to give.
+pub(crate) fn mp4_cut_short(path: &Path) -> bool {
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    if !looks_like_mp4(path) {
+        return false;
+    }
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let Ok(len) = f.metadata().map(|m| m.len()) else {
+        return false;
+    };
+    let mut at = 0u64;
+    // A bounded walk: real files have a handful of top-level boxes.
+    for _ in 0..10_000 {
+        if at >= len {
+            return false;
+        }
+        let mut head = [0u8; 16];
+        if f.seek(SeekFrom::Start(at)).is_err() || f.read_exact(&mut head[..8]).is_err() {
+            return true;
+        }
+        let size = match u32::from_be_bytes([head[0], head[1], head[2], head[3]]) {
+            // To the end of the file.
+            0 => return false,
+            1 => {
+                if f.read_exact(&mut head[8..16]).is_err() {
+                    return true;
+                }
+                let mut b = [0u8; 8];
+                b.copy_from_slice(&head[8..16]);
+                u64::from_be_bytes(b)
+            }
+            n => u64::from(n),
+        };
+        if size < 8 {
+            return false;
+        }
+        match at.checked_add(size) {
+            Some(next) if next <= len => at = next,
+            _ => return true,
+        }
+    }
+    false
 }
 
 /// True when the file starts like an ISO-BMFF file (`....ftyp`), which FFmpeg then failed to open.

@@ -1,6 +1,6 @@
 //! The media layer: everything that touches FFmpeg (in-process, through `ffmpeg-next`).
 //!
-//! - [`probe`]: what a file holds; [`frame_rate`]: the one rule for a stream's frame rate.
+//! - [`probe`]: what a file holds ([`extent`]: where its data really ends); [`frame_rate`]: the one rule for a stream's frame rate.
 //! - [`sampler`]: small analysis frames at a stride, with exact timestamps and frame numbers.
 //! - [`audio`]: 16 kHz mono f32, streamed in chunks.
 //! - [`grab`]: one RGBA frame at a time `t` (the preview).
@@ -14,11 +14,13 @@
 pub mod audio;
 pub mod decode;
 pub mod error;
+pub mod extent;
 pub mod ffmpeg_log;
 pub mod frame_rate;
 pub mod grab;
 pub mod keyframes;
 pub mod open;
+pub mod path_text;
 pub mod probe;
 pub mod sampler;
 pub mod waveform;

@@ -222,15 +222,57 @@ pub fn secs_to_ts(secs: f64, tb: ff::Rational) -> i64 {
 }
 
 /// Seeks the demuxer to the keyframe at or before `secs` (all streams).
+///
+/// Demuxers without an index (MPEG-TS, raw streams) land on any packet, and a decoder fed from
+/// there drops every frame up to the next keyframe (a whole clip, with long GOPs). So the first
+/// video packet after the seek is checked; when it is not a keyframe the seek goes back
+/// further (1, 2, 4 … 64 s before `secs`, then the start). A file that flags no keyframes at
+/// all (not even its first packet) keeps the plain seek.
 pub fn seek_before(
     input: &mut ff::format::context::Input,
     secs: f64,
     path: &Path,
 ) -> Result<(), MediaError> {
-    let ts = secs_to_av(secs.max(0.0));
+    let video = input
+        .streams()
+        .best(ff::media::Type::Video)
+        .map(|s| s.index());
+    let seek = |input: &mut ff::format::context::Input, t: f64| {
+        let ts = secs_to_av(t.max(0.0));
+        input
+            .seek(ts, ..ts + 1)
+            .map_err(|e| MediaError::ffmpeg(path, e))
+    };
+    seek(input, secs)?;
+    let Some(video) = video else {
+        return Ok(());
+    };
+    if secs <= 0.0 || first_video_is_key(input, video) {
+        return seek(input, secs);
+    }
+    let mut back = 1.0;
+    loop {
+        let t = if back > 64.0 { 0.0 } else { secs - back };
+        seek(input, t)?;
+        if first_video_is_key(input, video) {
+            return seek(input, t);
+        }
+        if t <= 0.0 {
+            // Not even the start is flagged: the flags say nothing; keep the plain seek.
+            return seek(input, secs);
+        }
+        back *= 2.0;
+    }
+}
+
+/// True when the next packet of stream `video` (within a few hundred packets) is a keyframe,
+/// or when there is none to look at. Consumes the packets it reads.
+fn first_video_is_key(input: &mut ff::format::context::Input, video: usize) -> bool {
     input
-        .seek(ts, ..ts + 1)
-        .map_err(|e| MediaError::ffmpeg(path, e))
+        .packets()
+        .take(500)
+        .find(|(s, _)| s.index() == video)
+        .is_none_or(|(_, p)| p.is_key())
 }
 
 /// True when a `receive_frame`/`send_packet` error only means "feed me more" or "drained".

@@ -37,11 +37,18 @@ impl From<ff::Rational> for Ratio {
 /// Everything `probe` reports about one file.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MediaInfo {
+    #[serde(serialize_with = "super::path_text::lossy")]
     pub path: PathBuf,
     /// Demuxer short name, e.g. `mov,mp4,m4a,3gp,3g2,mj2` or `matroska,webm`.
     pub container: String,
     pub container_long: String,
+    /// Seconds of media: the container's duration, or where the packets really end when
+    /// that is earlier (a truncated or damaged file; see [`super::extent`]).
     pub duration_secs: Option<f64>,
+    /// The container's own duration when it claims more than the file holds (then
+    /// `duration_secs` is the measured one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared_duration_secs: Option<f64>,
     /// Overall bit rate in bits per second, when known.
     pub bit_rate: Option<u64>,
     pub size_bytes: u64,
@@ -184,7 +191,7 @@ pub fn probe(path: &Path) -> Result<MediaInfo, MediaError> {
 fn probe_file(path: &Path) -> Result<MediaInfo, MediaError> {
     let mut input = open_input(path)?;
     let size_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let duration_secs =
+    let declared =
         (input.duration() > 0).then(|| input.duration() as f64 / f64::from(ff::ffi::AV_TIME_BASE));
     let bit_rate = {
         // SAFETY: `input` owns a valid AVFormatContext for its whole lifetime.
@@ -205,12 +212,29 @@ fn probe_file(path: &Path) -> Result<MediaInfo, MediaError> {
                 };
         }
     }
+    let measured = declared.and_then(|d| super::extent::measured_end(&mut input, d));
+    let (duration_secs, declared_duration_secs) = match (declared, measured) {
+        (Some(d), Some(m)) if m < d - (0.25 + 0.001 * d) => {
+            tracing::debug!(
+                "the file's header says {} but its data ends at {} (truncated or damaged): {}",
+                super::format_secs(d),
+                super::format_secs(m),
+                path.display()
+            );
+            for s in &mut streams {
+                s.duration_secs = s.duration_secs.map(|sd| sd.min(m));
+            }
+            (Some(m), Some(d))
+        }
+        (d, _) => (d, None),
+    };
     let format = input.format();
     Ok(MediaInfo {
         path: path.to_path_buf(),
         container: format.name().to_string(),
         container_long: format.description().to_string(),
         duration_secs,
+        declared_duration_secs,
         bit_rate,
         size_bytes,
         streams,
@@ -390,6 +414,9 @@ fn check_streams(path: &Path, cancel: &CancelToken) -> Result<(), MediaError> {
         .filter_map(|k| best_stream(&input, *k, path).ok().map(|i| (*k, i)))
         .collect();
     drop(input);
+    if present.is_empty() && super::error::mp4_cut_short(path) {
+        return Err(MediaError::MissingIndex(path.to_path_buf()));
+    }
     if present.is_empty() {
         return Err(MediaError::NoStream {
             path: path.to_path_buf(),

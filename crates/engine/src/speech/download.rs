@@ -2,7 +2,8 @@
 //! into `<models dir>/ggml-NAME.bin.part`, resuming with an HTTP range request after a broken
 //! connection or a stalled one (retried with backoff), verified by SHA-1, then renamed into
 //! place. A `.part` that is already whole (the server answers 416 to the range past its end)
-//! is checked and kept. A download whose checksum does not match is deleted.
+//! is checked and kept. A download whose checksum does not match is deleted. Only HTTPS is
+//! used, except to this machine (a loopback address: tests and local mirrors).
 
 use crate::progress::{CancelToken, Cancelled, EventSink, JobId, ProgressReporter, Stage};
 use backon::{BlockingRetryable as _, ExponentialBuilder};
@@ -91,6 +92,8 @@ impl DownloadOptions {
 pub enum DownloadError {
     #[error("download failed ({reason}): {url}")]
     Network { url: String, reason: String },
+    #[error("models are downloaded over HTTPS only (a plain http:// address is allowed only for this machine: 127.0.0.1, ::1, localhost): {url}")]
+    Insecure { url: String },
     #[error("the server has no such model (HTTP {status}): {url}")]
     NotFound { url: String, status: u16 },
     #[error("the download is corrupt (SHA-1 {got}, expected {expected}); it was deleted: {}", path.display())]
@@ -121,6 +124,9 @@ pub fn download_model(
 ) -> Result<PathBuf, DownloadError> {
     let file = format!("ggml-{name}.bin");
     let url = format!("{}/{file}", opts.base_url.trim_end_matches('/'));
+    if !secure_url(&url) {
+        return Err(DownloadError::Insecure { url });
+    }
     let dest = opts.models_dir.join(&file);
     let part = opts.models_dir.join(format!("{file}.part"));
     let io = |path: &Path, e: std::io::Error| DownloadError::Io {
@@ -187,6 +193,29 @@ pub fn download_model(
     std::fs::rename(&part, &dest).map_err(|e| io(&dest, e))?;
     tracing::info!("model saved: {}", dest.display());
     Ok(dest)
+}
+
+/// True for an `https://` URL, or an `http://` one to a loopback host. The host is what stands
+/// between `//` and the next `/`, `:` (port) or `?`, after any `user@`; IPv6 in brackets.
+fn secure_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("https://") {
+        return true;
+    }
+    let Some(rest) = lower.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    matches!(host, "localhost" | "::1")
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Appends the rest of `url` to `part` (a range request from its current size).
@@ -301,4 +330,34 @@ pub fn sha1_of(path: &Path) -> std::io::Result<String> {
         h.update(&buf[..n]);
     }
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::secure_url;
+
+    #[test]
+    fn only_https_or_this_machine() {
+        for ok in [
+            "https://huggingface.co/x/ggml-tiny.bin",
+            "HTTPS://example.org/m.bin",
+            "http://127.0.0.1:8080/m.bin",
+            "http://127.1.2.3/m.bin",
+            "http://localhost/m.bin",
+            "http://[::1]:9/m.bin",
+        ] {
+            assert!(secure_url(ok), "{ok}");
+        }
+        for bad in [
+            "http://example.org/m.bin",
+            "http://127.0.0.1.evil.example/m.bin",
+            "http://localhost.evil.example/m.bin",
+            "http://127.0.0.1@evil.example/m.bin",
+            "ftp://127.0.0.1/m.bin",
+            "file:///etc/passwd",
+            "huggingface.co/m.bin",
+        ] {
+            assert!(!secure_url(bad), "{bad}");
+        }
+    }
 }
