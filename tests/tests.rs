@@ -11,6 +11,7 @@ mod gui;
 mod invariants;
 mod jobs;
 mod panels;
+mod persist;
 mod player;
 mod smoke;
 mod timeline;

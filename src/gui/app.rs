@@ -107,6 +107,9 @@ impl SlopApp {
             .as_deref()
             .map(slopcannon_engine::speech::model::models_dir);
         state.models.choice = deps.settings.whisper_model.clone();
+        if let Some(storage) = cc.storage {
+            super::persist::restore(storage, &mut state);
+        }
         let msgs = MsgSender::new(deps.tx, deps.waker);
         let mut app = SlopApp {
             state,
@@ -127,6 +130,9 @@ impl SlopApp {
             rx: deps.rx,
             commands: Vec::new(),
         };
+        if !app.state.recent.paths().is_empty() {
+            app.jobs.check_files(app.state.recent.paths().to_vec());
+        }
         if let Some(path) = deps.open {
             app.send(Command::OpenPath(path));
         }
@@ -1096,6 +1102,10 @@ impl eframe::App for SlopApp {
             self.bench = Some(bench);
         }
         self.autosave_if_changed();
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        super::persist::keep(storage, &self.state);
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
