@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 /// An `eframe::Storage` in memory.
 #[derive(Default)]
-struct MemStorage(HashMap<String, String>);
+pub struct MemStorage(pub HashMap<String, String>);
 
 impl eframe::Storage for MemStorage {
     fn get_string(&self, key: &str) -> Option<String> {

@@ -8,13 +8,13 @@ use slopcannon_testkit::{fixture, test_dir};
 use std::process::Command;
 
 /// A PPM (P6) image.
-struct Ppm {
-    width: usize,
-    height: usize,
-    rgb: Vec<u8>,
+pub struct Ppm {
+    pub width: usize,
+    pub height: usize,
+    pub rgb: Vec<u8>,
 }
 
-fn read_ppm(bytes: &[u8]) -> Ppm {
+pub fn read_ppm(bytes: &[u8]) -> Ppm {
     // Header: "P6\n<w> <h>\n<max>\n" (ImageMagick writes exactly this form).
     let mut fields = Vec::new();
     let mut pos = 0;
@@ -133,11 +133,11 @@ fn smoke_real_window_under_xvfb_shows_the_video() {
 }
 
 /// Focuses the app's window so that keys reach it (there is no window manager).
-const FOCUS: &str =
+pub const FOCUS: &str =
     r#"WIN=$(xdotool search --pid $pid | tail -1); xdotool windowfocus --sync $WIN"#;
 
 /// Waits (up to 30 s) until the app logged its first preview frame.
-fn wait_for_frame(log: &std::path::Path) -> String {
+pub fn wait_for_frame(log: &std::path::Path) -> String {
     format!(
         r#"for i in $(seq 1 300); do
           grep -q "preview frame at" "{log}" && break
@@ -148,12 +148,15 @@ fn wait_for_frame(log: &std::path::Path) -> String {
     )
 }
 
-/// Runs `script` under a fresh Xvfb screen (1280×800) in `dir`; returns the app's log.
-fn xvfb(dir: &std::path::Path, script: &str, log: &std::path::Path) -> String {
+/// Runs `script` under a fresh Xvfb screen (1280×800) in `dir`, which is also `HOME` (the
+/// window keeps its state under it, never in the person's data folder); returns the app's log.
+pub fn xvfb(dir: &std::path::Path, script: &str, log: &std::path::Path) -> String {
     let status = Command::new("xvfb-run")
         .args(["-a", "-s", "-screen 0 1280x800x24", "bash", "-c", script])
         .current_dir(dir)
         .env("HOME", dir)
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("XDG_CONFIG_HOME")
         .status()
         .expect("xvfb-run (installed by scripts/setup.sh)");
     let app_log = std::fs::read_to_string(log).unwrap_or_default();

@@ -13,5 +13,6 @@ mod jobs;
 mod panels;
 mod persist;
 mod player;
+mod screenshots;
 mod smoke;
 mod timeline;

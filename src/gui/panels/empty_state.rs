@@ -11,7 +11,10 @@ const MAIN_KEYS: [(Command, &str); 9] = [
     (Command::FindClips, "find the moments worth a short"),
     (Command::TogglePlay, "play / pause"),
     (Command::StepFrames(1), "next frame (the other arrow: back)"),
-    (Command::SetClipStart, "the selected clip starts at the playhead"),
+    (
+        Command::SetClipStart,
+        "the selected clip starts at the playhead",
+    ),
     (Command::SetClipEnd, "… and ends there"),
     (Command::AddSegment, "add a clip of your own"),
     (Command::ExportClips, "export the ticked clips"),
