@@ -1,7 +1,8 @@
 //! What the window keeps between sessions, headless (egui_kittest): the export and analysis
 //! choices and the recent files go through the app's `save` into a storage and come back in a
 //! new window built from it (as eframe does at start); the recent files open from the empty
-//! window and the Recent menu, most recent first, a file that is gone greyed out; a panel's
+//! window and the Recent menu, most recent first (a file that did not open is not one), a
+//! file that is gone greyed out; a panel's
 //! size comes back with egui's memory. The tests' storage is in memory: kittest gives the app
 //! no storage of its own, so nothing here reads or writes the person's.
 
@@ -181,6 +182,15 @@ fn gui_the_recent_menu_lists_opened_files_newest_first_and_opens_one() {
     );
     open(&mut h, &older);
     open(&mut h, &newer);
+    // A file that does not open is not a recent one.
+    h.state_mut().send(Command::OpenPath(fixture("random.mp4")));
+    run_until(&mut h, "the bad file's error", |app| {
+        app.state.error.is_some()
+    });
+    assert_eq!(
+        h.state().state.recent.paths(),
+        [newer.clone(), older.clone()]
+    );
     button(&h, "Recent").click();
     h.run_steps(2);
     let t = tops(&h, &[&newer, &older]);

@@ -1,7 +1,9 @@
 //! What the window keeps between sessions in eframe's storage (`window.ron` in the data
 //! folder; eframe adds the window's size and position and egui's memory — panel sizes): the
-//! export choices (the defaults for a video that has no project yet; a video's own project
-//! overrides them when it is opened), the analysis choices and the recent files.
+//! export choices in use when the window closed (the defaults for a video that has no project
+//! yet; a video's own project overrides them when it is opened), the analysis choices and the
+//! recent files. Written when eframe saves: on closing (Ctrl+Q, the window's close button)
+//! and every 30 s.
 //! Each under its own key, so a value that no longer reads loses only itself.
 
 use super::recent::RecentFiles;
