@@ -3,18 +3,19 @@
 //! picture in it (not blank, not black); press Space (xdotool) and check that the picture
 //! moves. The screenshot is kept as `target/tmp/smoke.ppm`. A second run plays into an ALSA
 //! file sink (`~/.asoundrc`) and checks that the sound written is the file's at the playhead.
+//! A third closes the window with Ctrl+Q and finds what it keeps between sessions saved.
 
 use slopcannon_testkit::{fixture, test_dir};
 use std::process::Command;
 
 /// A PPM (P6) image.
-struct Ppm {
-    width: usize,
-    height: usize,
-    rgb: Vec<u8>,
+pub struct Ppm {
+    pub width: usize,
+    pub height: usize,
+    pub rgb: Vec<u8>,
 }
 
-fn read_ppm(bytes: &[u8]) -> Ppm {
+pub fn read_ppm(bytes: &[u8]) -> Ppm {
     // Header: "P6\n<w> <h>\n<max>\n" (ImageMagick writes exactly this form).
     let mut fields = Vec::new();
     let mut pos = 0;
@@ -132,12 +133,63 @@ fn smoke_real_window_under_xvfb_shows_the_video() {
     );
 }
 
+#[test]
+fn smoke_ctrl_q_closes_the_window_and_keeps_its_state() {
+    let dir = test_dir("smoke-quit");
+    let video = fixture("cfr.mp4");
+    let log = dir.join("app.log");
+    let script = format!(
+        r#"
+        SLOP_LOG=debug SLOP_AUDIO_OUTPUT=off "{bin}" "{video}" 2>"{log}" &
+        pid=$!
+        {wait_for_frame}
+        sleep 0.5
+        {focus}
+        xdotool key ctrl+q
+        for i in $(seq 1 100); do
+          kill -0 $pid 2>/dev/null || break
+          sleep 0.1
+        done
+        if kill -0 $pid 2>/dev/null; then echo "TEST: still running" >>"{log}"; kill $pid; fi
+        wait $pid
+        echo "TEST: exit $?" >>"{log}"
+        "#,
+        bin = env!("CARGO_BIN_EXE_slopcannon"),
+        video = video.display(),
+        log = log.display(),
+        wait_for_frame = wait_for_frame(&log),
+        focus = FOCUS,
+    );
+    let app_log = xvfb(&dir, &script, &log);
+    let last: Vec<&str> = app_log.lines().filter(|l| l.starts_with("TEST:")).collect();
+    assert_eq!(last, ["TEST: exit 0"], "Ctrl+Q closed the window by itself");
+    // What it kept: the window's place, egui's memory (panel sizes) and ours, with the file.
+    let kept = std::fs::read_to_string(
+        dir.join(".local/share/slopcannon")
+            .join(slopcannon::gui::WINDOW_STATE_FILE),
+    )
+    .expect("the window's state was saved in the data folder");
+    for key in [
+        "\"window\"",
+        "\"egui\"",
+        "\"slopcannon/export_choices\"",
+        "\"slopcannon/analysis_choices\"",
+        "\"slopcannon/recent_files\"",
+    ] {
+        assert!(kept.contains(key), "{key} kept");
+    }
+    assert!(
+        kept.contains(&video.display().to_string()),
+        "the file is a recent one"
+    );
+}
+
 /// Focuses the app's window so that keys reach it (there is no window manager).
-const FOCUS: &str =
+pub const FOCUS: &str =
     r#"WIN=$(xdotool search --pid $pid | tail -1); xdotool windowfocus --sync $WIN"#;
 
 /// Waits (up to 30 s) until the app logged its first preview frame.
-fn wait_for_frame(log: &std::path::Path) -> String {
+pub fn wait_for_frame(log: &std::path::Path) -> String {
     format!(
         r#"for i in $(seq 1 300); do
           grep -q "preview frame at" "{log}" && break
@@ -148,12 +200,15 @@ fn wait_for_frame(log: &std::path::Path) -> String {
     )
 }
 
-/// Runs `script` under a fresh Xvfb screen (1280×800) in `dir`; returns the app's log.
-fn xvfb(dir: &std::path::Path, script: &str, log: &std::path::Path) -> String {
+/// Runs `script` under a fresh Xvfb screen (1280×800) in `dir`, which is also `HOME` (the
+/// window keeps its state under it, never in the person's data folder); returns the app's log.
+pub fn xvfb(dir: &std::path::Path, script: &str, log: &std::path::Path) -> String {
     let status = Command::new("xvfb-run")
         .args(["-a", "-s", "-screen 0 1280x800x24", "bash", "-c", script])
         .current_dir(dir)
         .env("HOME", dir)
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("XDG_CONFIG_HOME")
         .status()
         .expect("xvfb-run (installed by scripts/setup.sh)");
     let app_log = std::fs::read_to_string(log).unwrap_or_default();

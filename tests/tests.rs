@@ -12,6 +12,8 @@ mod hostile;
 mod invariants;
 mod jobs;
 mod panels;
+mod persist;
 mod player;
+mod screenshots;
 mod smoke;
 mod timeline;

@@ -95,6 +95,8 @@ pub struct SlopApp {
     commands: Vec<Command>,
     /// Renders the export panel's preview.
     export_preview: super::export_preview::ExportPreviewWorker,
+    /// Quit was asked for: the window closes at the end of this frame's logic.
+    quit: bool,
 }
 
 impl SlopApp {
@@ -107,6 +109,9 @@ impl SlopApp {
             .as_deref()
             .map(slopcannon_engine::speech::model::models_dir);
         state.models.choice = deps.settings.whisper_model.clone();
+        if let Some(storage) = cc.storage {
+            super::persist::restore(storage, &mut state);
+        }
         let msgs = MsgSender::new(deps.tx, deps.waker);
         let mut app = SlopApp {
             state,
@@ -126,7 +131,11 @@ impl SlopApp {
             frame_started: Instant::now(),
             rx: deps.rx,
             commands: Vec::new(),
+            quit: false,
         };
+        if !app.state.recent.paths().is_empty() {
+            app.jobs.check_files(app.state.recent.paths().to_vec());
+        }
         if let Some(path) = deps.open {
             app.send(Command::OpenPath(path));
         }
@@ -144,11 +153,13 @@ impl SlopApp {
     }
 
     fn run(&mut self, cmd: Command) {
-        if self.state.settings_error.is_some() {
+        // A bad setting blocks all work; quitting still works.
+        if self.state.settings_error.is_some() && cmd != Command::Quit {
             return;
         }
         let frame_secs = 1.0 / self.state.fps();
         match cmd {
+            Command::Quit => self.quit = true,
             Command::OpenDialog => self.jobs.pick_file(PickFor::Source),
             Command::PickBackground => self.jobs.pick_file(PickFor::Background),
             Command::PickExportFolder => self.jobs.pick_file(PickFor::ExportFolder),
@@ -1096,6 +1107,14 @@ impl eframe::App for SlopApp {
             self.bench = Some(bench);
         }
         self.autosave_if_changed();
+        if std::mem::take(&mut self.quit) {
+            // eframe then calls `save` and `on_exit` (the last edits are flushed there).
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        super::persist::keep(storage, &self.state);
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {

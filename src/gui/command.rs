@@ -118,6 +118,8 @@ pub enum Command {
     SaveSettings,
     /// Show / hide the models window.
     ToggleModels,
+    /// Close the window (Ctrl+Q): what it keeps between sessions is saved on the way out.
+    Quit,
     /// Read the installed models again.
     ListModels,
     /// The model name to download.
@@ -156,8 +158,9 @@ pub enum Command {
 
 /// The commands that have a fixed label and shortcut. Shift+arrow comes before the plain
 /// arrow: egui matches shortcuts ignoring an extra Shift, so the more specific one must win.
-pub const SHORTCUT_COMMANDS: [Command; 35] = [
+pub const SHORTCUT_COMMANDS: [Command; 36] = [
     Command::OpenDialog,
+    Command::Quit,
     Command::Redo,
     Command::Undo,
     Command::DuplicateSegment,
@@ -258,6 +261,7 @@ impl Command {
             Command::ApplySettings => "Apply for this session".into(),
             Command::SaveSettings => "Save as my defaults".into(),
             Command::ToggleModels => "Models…".into(),
+            Command::Quit => "Quit".into(),
             Command::ListModels => "Installed models".into(),
             Command::ChooseModel(m) => format!("Model {m}"),
             Command::DownloadModel => "Download".into(),
@@ -283,6 +287,7 @@ impl Command {
         use egui::{Key, KeyboardShortcut as S, Modifiers as M};
         Some(match self {
             Command::OpenDialog => S::new(M::COMMAND, Key::O),
+            Command::Quit => S::new(M::COMMAND, Key::Q),
             Command::StepFrames(n) if *n < 0 => S::new(M::NONE, Key::ArrowLeft),
             Command::StepFrames(_) => S::new(M::NONE, Key::ArrowRight),
             Command::StepSecs(s) if *s < 0.0 => S::new(M::SHIFT, Key::ArrowLeft),

@@ -58,6 +58,8 @@ pub enum Msg {
     SettingsSaved(Result<PathBuf, String>),
     /// Autosaving the project failed (the error), or works again after failing.
     Autosaved(Result<(), String>),
+    /// Of the files asked about (the recent files), those that are not there.
+    Missing(Vec<PathBuf>),
     /// The whisper models installed.
     Models(Vec<slopcannon_engine::speech::model::ModelFile>),
     /// A model download ended: the installed file, or why not.
@@ -316,6 +318,17 @@ impl Jobs {
             },
         );
         job
+    }
+
+    /// Looks on a worker which of `paths` are not files any more; answers with
+    /// [`Msg::Missing`].
+    pub fn check_files(&self, paths: Vec<PathBuf>) {
+        spawn_job(
+            "file check",
+            self.msgs.clone(),
+            move || Msg::Missing(paths.into_iter().filter(|p| !p.is_file()).collect()),
+            |_| Msg::Missing(Vec::new()),
+        );
     }
 
     /// Cancels clip `i` of the running export only (the rest go on).

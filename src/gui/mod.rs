@@ -10,7 +10,9 @@ pub mod command;
 pub mod export_preview;
 pub mod jobs;
 pub mod panels;
+pub mod persist;
 pub mod player;
+pub mod recent;
 pub mod segments;
 pub mod state;
 pub mod widgets;
@@ -22,6 +24,9 @@ use std::sync::Arc;
 
 /// The app icon (`assets/slopcannon.png`, also the `.desktop` entry's), embedded.
 const ICON_PNG: &[u8] = include_bytes!("../../assets/slopcannon.png");
+
+/// The file in the data folder that keeps the window's state between sessions.
+pub const WINDOW_STATE_FILE: &str = "window.ron";
 
 /// The window icon, decoded from [`ICON_PNG`]; `None` (and a warning) if it cannot be, and
 /// eframe keeps its default.
@@ -85,8 +90,15 @@ pub fn run(
     if let Some(icon) = window_icon() {
         viewport = viewport.with_icon(icon);
     }
+    // What the window keeps between sessions (`persist.rs`) lives beside the projects; a
+    // benchmark keeps its own in its scratch folder, so it leaves the person's alone.
+    let persistence_path = scratch
+        .as_ref()
+        .or(deps.data_dir.as_ref())
+        .map(|d| d.join(WINDOW_STATE_FILE));
     let options = eframe::NativeOptions {
         viewport,
+        persistence_path,
         ..Default::default()
     };
     let result = eframe::run_native(

@@ -181,8 +181,9 @@ pub struct SettingsView {
     pub saved: Option<Result<String, String>>,
 }
 
-/// What Find Viral Clips looks for (the options menu beside it).
-#[derive(Clone, Debug, PartialEq)]
+/// What Find Viral Clips looks for (the options menu beside it); kept between sessions.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct AnalysisChoices {
     pub max_clips: usize,
     pub min_len_secs: f64,
@@ -357,6 +358,8 @@ pub struct AppState {
     pub export_choices: ExportChoices,
     pub export_preview: ExportPreviewView,
     pub analysis_choices: AnalysisChoices,
+    /// The videos opened last (the Recent menu, the empty window).
+    pub recent: super::recent::RecentFiles,
     /// Undo / redo of the segment edits.
     pub history: History,
     /// The last export's queue, after it ended.
@@ -535,6 +538,7 @@ impl AppState {
                             info.duration_secs.unwrap_or(0.0),
                         );
                         file.info = Some(info);
+                        self.recent.opened(&path);
                         let saved = saved.unwrap_or_else(|e| {
                             // Kept aside: a new project starts; the old file stays for the person.
                             tracing::warn!("{e}");
@@ -615,6 +619,7 @@ impl AppState {
                 }
             }
             Msg::Models(list) => self.models.installed = list,
+            Msg::Missing(paths) => self.recent.set_missing(paths),
             Msg::Autosaved(result) => match result {
                 Err(e) => {
                     self.status = "Autosave failed: your edits are not saved".into();

@@ -3,9 +3,11 @@
 
 pub mod caption_style;
 pub mod clips;
+pub mod empty_state;
 pub mod log;
 pub mod models;
 pub mod preview;
+pub mod recent;
 pub mod settings;
 pub mod status_bar;
 pub mod top_bar;

@@ -1,6 +1,6 @@
 //! The central panel: the frame under the playhead, the transport (play / pause, frame
 //! stepping, the scrub slider, volume) and the timeline; or the error that stops the window
-//! from working (a bad setting, a bad file).
+//! from working (a bad setting, a bad file); before a file is open, `empty_state`.
 
 use crate::gui::command::Command;
 use crate::gui::player::shuttle;
@@ -30,9 +30,7 @@ pub fn preview_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) 
             ui.label(egui::RichText::new(e).color(ui.visuals().error_fg_color));
         }
         let Some(file) = &state.file else {
-            ui.centered_and_justified(|ui| {
-                ui.heading("Open a video (Ctrl+O) or drop one here");
-            });
+            super::empty_state::empty_state_ui(ui, state, cmds);
             return;
         };
         let Some(info) = &file.info else {

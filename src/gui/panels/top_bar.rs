@@ -1,4 +1,4 @@
-//! The top bar: Open, the open file's name, Find Viral Clips and its options (count, lengths,
+//! The top bar: Open and the Recent menu, the open file's name, Find Viral Clips and its options (count, lengths,
 //! weights, speech), the Edit and Shortcuts menus.
 
 use crate::gui::command::{Command, SHORTCUT_COMMANDS};
@@ -19,6 +19,13 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) 
             if open.clicked() {
                 cmds.push(Command::OpenDialog);
             }
+            ui.add_enabled_ui(enabled && !state.recent.paths().is_empty(), |ui| {
+                ui.menu_button("Recent", |ui| {
+                    super::recent::recent_files_ui(ui, state, cmds);
+                })
+                .response
+                .on_hover_text("The videos you opened last");
+            });
             if let Some(file) = &state.file {
                 let name = file
                     .path
