@@ -41,7 +41,9 @@ fn seed_storage(home: &Path, video: &Path, out: &Path) {
         ..CaptionStyle::preset("karaoke").expect("preset")
     };
     c.caption_style_name = "karaoke".into();
-    c.out_dir = Some(out.to_path_buf());
+    // None: beside the video (`out`), so the shot shows no test folder.
+    c.out_dir = None;
+    assert_eq!(c.out_dir_for(video), out);
     state.recent = RecentFiles::from_paths(vec![video.to_path_buf()]);
     let mut storage = MemStorage::default();
     slopcannon::gui::persist::keep(&mut storage, &state);
@@ -154,7 +156,7 @@ fn png(shot: &Path, name: &str) -> PathBuf {
 fn smoke_screenshots_of_the_main_states() {
     let dir = test_dir("screenshots");
     let video = grey_talk(&dir);
-    let out = dir.join("out");
+    let out = dir.join("slopcannon-clips");
     seed_storage(&dir, &video, &out);
     let shot = |n: &str| dir.join(format!("{n}.ppm"));
     let (empty_log, log) = (dir.join("empty.log"), dir.join("app.log"));
