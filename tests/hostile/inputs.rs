@@ -344,11 +344,24 @@ fn hostile_odd_inputs_export_the_right_frames() {
     for (i, c) in cases.iter().enumerate() {
         let (r, v) = analyze(&dir, &c.file);
         r.succeeds();
+        if c.what.contains("jump") {
+            assert!(
+                r.err
+                    .contains("the video's timestamps jump from 0:02.967 to 1:39.977"),
+                "{}",
+                r.err
+            );
+        }
         let (duration, n) = clips_inside(&v.expect("report"));
+        let warned = if c.what.contains("jump") {
+            "; warns \"the video's timestamps jump from 0:02.967 to 1:39.977\""
+        } else {
+            ""
+        };
         row(
             c.what,
             "probe; analyze --no-speech",
-            &format!("exit 0: duration {duration:.2} s, {n} clips"),
+            &format!("exit 0: duration {duration:.2} s, {n} clips{warned}"),
         );
         probe(&dir, &c.file).succeeds();
         let out = format!("out_{i}");

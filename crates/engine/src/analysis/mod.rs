@@ -454,6 +454,9 @@ pub fn analyze(
             speech_cores.store(opts.cores, std::sync::atomic::Ordering::Relaxed);
             let pass = pass?;
             timings.insert("video".to_string(), secs);
+            if let Some(w) = timestamp_gap_warning(&pass.points) {
+                warnings.push(w);
+            }
 
             let t = Instant::now();
             let mut cuts = detect_cuts(&pass.points, &opts.scenes);
@@ -499,6 +502,27 @@ pub fn analyze(
         }
         finished.store(true, std::sync::atomic::Ordering::Relaxed);
         outcome
+    })
+}
+
+/// Seconds without a single video frame that are worth a warning: joined recordings and
+/// damaged streams jump their timestamps; the timeline holds nothing there.
+const GAP_WARNING_SECS: f64 = 10.0;
+
+/// A warning naming the longest stretch without video frames, when one is that long.
+fn timestamp_gap_warning(points: &[crate::analysis::scenes::FramePoint]) -> Option<String> {
+    let mut times: Vec<f64> = points.iter().map(|p| p.pts_secs).collect();
+    times.sort_by(f64::total_cmp);
+    let (from, to) = times
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)))?;
+    (to - from >= GAP_WARNING_SECS).then(|| {
+        format!(
+            "the video's timestamps jump from {} to {} (nothing in between: a clip there has no picture)",
+            crate::media::format_secs(from),
+            crate::media::format_secs(to)
+        )
     })
 }
 
