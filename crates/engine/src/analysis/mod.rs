@@ -7,6 +7,7 @@
 //! `workers` time ranges } → exact scene cuts → motion curve → *full* ranking.
 
 pub mod audio_features;
+pub mod gaps;
 pub mod quick;
 pub mod ranking;
 pub mod scenes;
@@ -342,6 +343,7 @@ pub fn analyze(
                             part.motion.as_deref(),
                             &part.cuts,
                             None,
+                            &[],
                             opts,
                         );
                         timings
@@ -389,6 +391,7 @@ pub fn analyze(
                 quick_motion_curve.as_deref(),
                 &quick_cuts,
                 None,
+                &[],
                 opts,
             );
             timings.insert("score_quick".to_string(), t.elapsed().as_secs_f64());
@@ -436,6 +439,7 @@ pub fn analyze(
                         None,
                         &[],
                         transcript.as_ref(),
+                        &[],
                         opts,
                     )
                 } else {
@@ -454,7 +458,9 @@ pub fn analyze(
             speech_cores.store(opts.cores, std::sync::atomic::Ordering::Relaxed);
             let pass = pass?;
             timings.insert("video".to_string(), secs);
-            if let Some(w) = timestamp_gap_warning(&pass.points) {
+            let frameless =
+                gaps::frameless_spans(pass.points.iter().map(|p| p.pts_secs).collect(), duration);
+            if let Some(w) = gaps::warning(&frameless) {
                 warnings.push(w);
             }
 
@@ -480,6 +486,7 @@ pub fn analyze(
                 Some(&motion),
                 &cuts,
                 transcript.as_ref(),
+                &frameless,
                 opts,
             );
             full.transcript = transcript;
@@ -502,27 +509,6 @@ pub fn analyze(
         }
         finished.store(true, std::sync::atomic::Ordering::Relaxed);
         outcome
-    })
-}
-
-/// Seconds without a single video frame that are worth a warning: joined recordings and
-/// damaged streams jump their timestamps; the timeline holds nothing there.
-const GAP_WARNING_SECS: f64 = 10.0;
-
-/// A warning naming the longest stretch without video frames, when one is that long.
-fn timestamp_gap_warning(points: &[crate::analysis::scenes::FramePoint]) -> Option<String> {
-    let mut times: Vec<f64> = points.iter().map(|p| p.pts_secs).collect();
-    times.sort_by(f64::total_cmp);
-    let (from, to) = times
-        .windows(2)
-        .map(|w| (w[0], w[1]))
-        .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)))?;
-    (to - from >= GAP_WARNING_SECS).then(|| {
-        format!(
-            "the video's timestamps jump from {} to {} (nothing in between: a clip there has no picture)",
-            crate::media::format_secs(from),
-            crate::media::format_secs(to)
-        )
     })
 }
 
@@ -586,9 +572,11 @@ fn rank(
     motion: Option<&[f32]>,
     cuts: &[Cut],
     transcript: Option<&crate::speech::Transcript>,
+    frameless: &[(f64, f64)],
     opts: &AnalyzeOptions,
 ) -> Analysis {
     let features = Features {
+        frameless: frameless.to_vec(),
         duration_secs: duration,
         step: opts.step,
         audio: audio.cloned(),
