@@ -24,5 +24,6 @@ grep -E '^test result:' "$log" || true
 if [ "$status" -ne 0 ]; then
   echo "FAILED cases:" >&2
   grep -E '^test .* FAILED$|^    [a-z_:]+$' "$log" >&2 || true
+  grep -A4 'panicked at' "$log" >&2 || true
   exit "$status"
 fi

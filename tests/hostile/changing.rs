@@ -1,7 +1,7 @@
 //! Files that change while they are read: one that grows (a recording still being written)
 //! and one that shrinks (truncated by another program). Neither may hang or panic; the
-//! growing one is read as far as it was when opened, the shrinking one gives what is left or
-//! a clear line.
+//! growing one is read as far as it was when opened, the shrinking one gives what was read
+//! (a shorter clip, as for a clip past the end) or a clear line.
 
 use super::corpus::corpus;
 use super::{clip_list, files_in, finish, read_back, row, said, start};
@@ -118,12 +118,11 @@ fn hostile_a_file_that_shrinks_while_read() {
         let files = files_in(&dir.join("out"));
         let outcome = match r.code {
             0 if args[0] == "export" => {
+                // Read before or during the cut: the frames that were there (a source that
+                // ends early gives a shorter clip, as a clip past the end does).
                 let back = read_back(&files[0]);
-                assert_eq!(
-                    back.frames, 30,
-                    "read before the cut: the whole clip: {back}"
-                );
-                format!("exit 0 (read before the cut): {back}")
+                assert!((1..=30).contains(&back.frames), "{back}");
+                format!("exit 0 (read before or during the cut): {back}")
             }
             0 => "exit 0: clips of what was there when read".to_string(),
             1 if r

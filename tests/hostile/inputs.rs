@@ -344,11 +344,34 @@ fn hostile_odd_inputs_export_the_right_frames() {
     for (i, c) in cases.iter().enumerate() {
         let (r, v) = analyze(&dir, &c.file);
         r.succeeds();
+        if c.what.contains("jump") {
+            assert!(
+                r.err
+                    .contains("the video's timestamps jump from 0:02.967 to 1:39.977"),
+                "{}",
+                r.err
+            );
+            let clips = v
+                .as_ref()
+                .and_then(|v| v["clips"].as_array())
+                .expect("clips");
+            for clip in clips {
+                let mid = (clip["start"].as_f64().unwrap_or(0.0)
+                    + clip["end"].as_f64().unwrap_or(0.0))
+                    / 2.0;
+                assert!(!(3.5..99.5).contains(&mid), "no clip in the gap: {clip}");
+            }
+        }
         let (duration, n) = clips_inside(&v.expect("report"));
+        let warned = if c.what.contains("jump") {
+            "; warns \"the video's timestamps jump from 0:02.967 to 1:39.977\" and picks no clip there"
+        } else {
+            ""
+        };
         row(
             c.what,
             "probe; analyze --no-speech",
-            &format!("exit 0: duration {duration:.2} s, {n} clips"),
+            &format!("exit 0: duration {duration:.2} s, {n} clips{warned}"),
         );
         probe(&dir, &c.file).succeeds();
         let out = format!("out_{i}");

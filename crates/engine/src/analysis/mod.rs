@@ -7,6 +7,7 @@
 //! `workers` time ranges } → exact scene cuts → motion curve → *full* ranking.
 
 pub mod audio_features;
+pub mod gaps;
 pub mod quick;
 pub mod ranking;
 pub mod scenes;
@@ -343,6 +344,7 @@ pub fn analyze(
                             part.motion.as_deref(),
                             &part.cuts,
                             None,
+                            &[],
                             opts,
                         );
                         timings
@@ -390,6 +392,7 @@ pub fn analyze(
                 quick_motion_curve.as_deref(),
                 &quick_cuts,
                 None,
+                &[],
                 opts,
             );
             timings.insert("score_quick".to_string(), t.elapsed().as_secs_f64());
@@ -437,6 +440,7 @@ pub fn analyze(
                         None,
                         &[],
                         transcript.as_ref(),
+                        &[],
                         opts,
                     )
                 } else {
@@ -455,6 +459,11 @@ pub fn analyze(
             speech_cores.store(opts.cores, std::sync::atomic::Ordering::Relaxed);
             let pass = pass?;
             timings.insert("video".to_string(), secs);
+            let frameless =
+                gaps::frameless_spans(pass.points.iter().map(|p| p.pts_secs).collect(), duration);
+            if let Some(w) = gaps::warning(&frameless) {
+                warnings.push(w);
+            }
 
             let t = Instant::now();
             let mut cuts = detect_cuts(&pass.points, &opts.scenes);
@@ -478,6 +487,7 @@ pub fn analyze(
                 Some(&motion),
                 &cuts,
                 transcript.as_ref(),
+                &frameless,
                 opts,
             );
             full.transcript = transcript;
@@ -563,9 +573,11 @@ fn rank(
     motion: Option<&[f32]>,
     cuts: &[Cut],
     transcript: Option<&crate::speech::Transcript>,
+    frameless: &[(f64, f64)],
     opts: &AnalyzeOptions,
 ) -> Analysis {
     let features = Features {
+        frameless: frameless.to_vec(),
         duration_secs: duration,
         step: opts.step,
         audio: audio.cloned(),

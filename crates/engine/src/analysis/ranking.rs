@@ -22,6 +22,8 @@ pub struct Features {
     pub cuts: Vec<Cut>,
     /// The cuts come from keyframes only (the quick pass): fewer, approximate.
     pub approximate_cuts: bool,
+    /// Spans of the video without a frame (see [`ScoreInput::frameless`]); empty when unknown.
+    pub frameless: Vec<(f64, f64)>,
 }
 
 /// Clips and the interest curve they were picked from.
@@ -43,6 +45,7 @@ impl Features {
             cuts: &self.cuts,
             approximate_cuts: self.approximate_cuts,
             transcript,
+            frameless: &self.frameless,
         };
         let curves = score_curves(&input, &select.weights);
         let clips = select_clips(&input, &curves, select);

@@ -149,6 +149,18 @@ pub struct ScoreInput<'a> {
     pub approximate_cuts: bool,
     /// The transcript, when speech was transcribed.
     pub transcript: Option<&'a Transcript>,
+    /// Spans (seconds) of a video without a single frame (timestamps that jump): a clip
+    /// there would have no picture, so none is picked mostly inside one.
+    pub frameless: &'a [(f64, f64)],
+}
+
+/// True when more than half of `[start, end)` lies in `frameless` spans.
+fn mostly_frameless(start: f64, end: f64, frameless: &[(f64, f64)]) -> bool {
+    let inside: f64 = frameless
+        .iter()
+        .map(|(a, b)| (end.min(*b) - start.max(*a)).max(0.0))
+        .sum();
+    inside > 0.5 * (end - start)
 }
 
 /// Per-step features after normalisation, and the interest curve.
@@ -325,7 +337,13 @@ pub fn select_clips(
             break;
         }
         let overlaps = |a: usize, b: usize| taken.iter().any(|(s, e)| a < *e && *s < b);
-        if overlaps(start, start + len) {
+        if overlaps(start, start + len)
+            || mostly_frameless(
+                start as f64 * step,
+                (start + len) as f64 * step,
+                input.frameless,
+            )
+        {
             continue;
         }
         let extent = highlight_extent(
@@ -359,6 +377,9 @@ pub fn select_clips(
         ) else {
             continue;
         };
+        if mostly_frameless(s, e, input.frameless) {
+            continue;
+        }
         // The rule holds for the clips as returned, after snapping moved their bounds: never
         // overlapping, never touching.
         if picked
@@ -719,6 +740,7 @@ mod tests {
             cuts: &[],
             approximate_cuts: false,
             transcript: None,
+            frameless: &[],
         };
         let opts = SelectOptions {
             max_clips: 3,
@@ -782,6 +804,7 @@ mod tests {
             cuts: &[],
             approximate_cuts: false,
             transcript: None,
+            frameless: &[],
         };
         let opts = SelectOptions {
             max_clips: 4,
@@ -904,6 +927,7 @@ mod tests {
                     cuts: &cuts,
                     approximate_cuts: false,
                     transcript: speech.then_some(&t),
+                    frameless: &[],
                 };
                 let opts = SelectOptions {
                     min_len_secs: min_len,
