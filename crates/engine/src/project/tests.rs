@@ -74,6 +74,7 @@ fn full_project(video: &Path) -> Project {
             prev_secs: 0.0,
         }],
         approximate_cuts: false,
+        frameless: vec![(30.0, 32.5)],
     }));
     p.export = ExportSettings {
         portrait: Some(crate::export::Portrait::Blur),
