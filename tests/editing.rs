@@ -4,7 +4,7 @@
 //! edited segments.
 
 use crate::player::{open, run_until};
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use egui_kittest::Harness;
 use slopcannon::gui::app::SlopApp;
 use slopcannon::gui::command::Command;
@@ -374,4 +374,70 @@ fn gui_moving_a_weight_ranks_again_at_once_without_reading_the_video() {
     assert!(h.state().state.analysis.is_some(), "a new analysis runs");
     h.state_mut().send(Command::CancelAnalysis);
     run_until(&mut h, "the cancel", |app| app.state.analysis.is_none());
+}
+
+/// The weights can be moved while Find Viral Clips runs: the quick ranking on screen is
+/// ranked again at once, and the full ranking arrives ranked with the new weights.
+#[test]
+fn gui_a_weight_moved_during_the_analysis_ranks_the_quick_and_the_full_pass() {
+    use slopcannon::gui::state::AnalysisChoices;
+    let mut h = open(&fixture("planted.mp4"), false);
+    h.state_mut()
+        .send(Command::SetAnalysisChoices(AnalysisChoices {
+            speech: false,
+            ..AnalysisChoices::default()
+        }));
+    h.state_mut().send(Command::FindClips);
+    run_until(&mut h, "the quick pass", |app| {
+        app.state.clips.pass == Some(Pass::Quick) && app.state.segments().len() >= 3
+            || app.state.clips.pass == Some(Pass::Full)
+    });
+    assert_eq!(
+        h.state().state.clips.pass,
+        Some(Pass::Quick),
+        "still running"
+    );
+    let before = spans(&h);
+    // Options is there while the analysis runs; speech cannot change mid-read.
+    h.get_by_label("Options").click();
+    h.run_steps(2);
+    assert!(h.state().state.analysis.is_some());
+    assert!(h
+        .get_by_label("transcribe speech")
+        .accesskit_node()
+        .is_disabled());
+    for w in ["loudness", "loudness_peak", "onsets"] {
+        h.get_by_role_and_label(egui::accesskit::Role::Slider, w)
+            .set_value_accesskit(0.0);
+        h.step();
+    }
+    h.run_steps(2);
+    let weights = h.state().state.analysis_choices.weights.clone();
+    assert_eq!(weights.loudness_peak, 0.0, "the slider moved the weight");
+    assert!(
+        h.state().state.analysis.is_some(),
+        "the full pass is still running (planted.mp4 takes seconds)"
+    );
+    assert_ne!(
+        spans(&h),
+        before,
+        "the quick ranking was ranked again at once"
+    );
+    run_until(&mut h, "the full pass", |app| {
+        app.state.analysis.is_none() && app.state.clips.pass == Some(Pass::Full)
+    });
+    // The full ranking is the one a fresh analysis with those weights gives.
+    let mut opts = slopcannon_engine::analysis::AnalyzeOptions::default();
+    opts.select.weights = weights;
+    let fresh = slopcannon_engine::analysis::analyze(
+        &fixture("planted.mp4"),
+        &opts,
+        slopcannon_engine::progress::JobId::next(),
+        &slopcannon_engine::progress::EventSink::discard(),
+        &|_| {},
+        &slopcannon_engine::progress::CancelToken::new(),
+    )
+    .expect("analysis");
+    let want: Vec<(f64, f64)> = fresh.clips.iter().map(|c| (c.start, c.end)).collect();
+    assert_eq!(spans(&h), want);
 }

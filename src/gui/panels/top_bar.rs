@@ -84,6 +84,9 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) 
                     {
                         cmds.push(Command::CancelAnalysis);
                     }
+                    // The weights, count and lengths rank the quick ranking again at once,
+                    // and the full one when it comes.
+                    ui.menu_button("Options", |ui| analysis_options_ui(ui, state, cmds));
                 }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -190,12 +193,18 @@ fn analysis_options_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Comma
             ui.add(egui::DragValue::new(&mut c.max_len_secs).range(1.0..=1800.0))
                 .labelled_by(l.id);
             ui.end_row();
+            // How the video is read cannot change while it is being read.
+            let idle = state.analysis.is_none();
             ui.label("");
-            ui.checkbox(&mut c.speech, "transcribe speech");
+            ui.add_enabled(
+                idle,
+                egui::Checkbox::new(&mut c.speech, "transcribe speech"),
+            )
+            .on_disabled_hover_text("For the next Find Viral Clips");
             ui.end_row();
             let l = ui.label("model");
             ui.add_enabled(
-                c.speech,
+                idle && c.speech,
                 egui::TextEdit::singleline(&mut c.model).hint_text("SLOP_WHISPER_MODEL"),
             )
             .labelled_by(l.id)
