@@ -73,10 +73,10 @@ fn make(name: &str, out: &Path, dir: &Path) {
             ],
             out,
         ),
-        "hevc_10bit.mp4" => ffmpeg(
+        "hevc_10bit_4k.mp4" => ffmpeg(
             &[
-                "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=2",
-                "-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p10le",
+                "-f", "lavfi", "-i", "testsrc2=size=3840x2160:rate=30:duration=2",
+                "-c:v", "libx265", "-preset", "ultrafast", "-crf", "40", "-pix_fmt", "yuv420p10le",
                 "-x265-params", "log-level=error",
             ],
             out,

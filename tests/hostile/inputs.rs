@@ -285,12 +285,12 @@ fn hostile_odd_inputs_export_the_right_frames() {
             (1918, 1078),
         ),
         case(
-            "10-bit HEVC 640×360",
-            corpus("hevc_10bit.mp4"),
+            "10-bit HEVC 4K (3840×2160)",
+            corpus("hevc_10bit_4k.mp4"),
             (0.5, 1.5),
             "smart",
             30,
-            (640, 360),
+            (3840, 2160),
         ),
         case(
             "rotated phone video (display matrix 90°)",
