@@ -5,7 +5,8 @@
 # then 20 clips of it exported as captioned 9:16 shorts from that project. Prints wall time
 # and peak RSS (`/usr/bin/time`) of each step, and the 2-hour / 10-minute ratios (linear
 # would be 12× for the analysis; the export is 20 clips either way).
-# Usage: scripts/bench-long.sh   (figures go in BENCHMARKS.md)
+# Usage: scripts/bench-long.sh   (figures go in BENCHMARKS.md; EXPORT_ONLY=1 keeps the
+# projects of an earlier run and times the exports only)
 # Environment: CARGO_TARGET_DIR (where the release binary is built), BENCH (work folder,
 # default target/bench).
 set -euo pipefail
@@ -70,13 +71,16 @@ echo "| step | wall s | peak RSS MB | load before |"
 echo "|---|---|---|---|"
 for f in "$short" "$long"; do
   name=$(basename "$f" .mp4)
-  rm -rf "$dir/$name.json" "$dir/out-$name"
-  step "analyze $name" analyze "$f" --max-clips 20 --min-len 15 --max-len 30 --project "$dir/$name.json"
+  rm -rf "$dir/out-$name"
+  if [ -z "${EXPORT_ONLY:-}" ] || [ ! -s "$dir/$name.json" ]; then
+    rm -f "$dir/$name.json"
+    step "analyze $name" analyze "$f" --max-clips 20 --min-len 15 --max-len 30 --project "$dir/$name.json"
+  fi
   step "export $name" export --project "$dir/$name.json" --out "$dir/out-$name" --portrait pad --captions
   n=$(find "$dir/out-$name" -name '*.mp4' | wc -l)
   words=$(python3 -c "import json,sys; p=json.load(open(sys.argv[1])); print(sum(len(s['words']) for s in p['transcript']['segments']))" "$dir/$name.json")
   echo "|   ($name: $n shorts written, $words words transcribed) | | | |"
 done
 ratio() { python3 -c "import sys; a=open(sys.argv[1]).read().split(); b=open(sys.argv[2]).read().split(); print(f'{float(b[0])/float(a[0]):.2f}× time, {float(b[1])/float(a[1]):.2f}× peak RSS')" "$dir/$1 talk-10min.fig" "$dir/$1 talk-2h.fig"; }
-echo "analysis 2 h / 10 min: $(ratio analyze) (12× is linear)"
+[ -n "${EXPORT_ONLY:-}" ] || echo "analysis 2 h / 10 min: $(ratio analyze) (12× is linear)"
 echo "export 2 h / 10 min: $(ratio export)"

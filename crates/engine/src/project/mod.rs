@@ -94,11 +94,12 @@ pub struct Project {
 }
 
 impl Project {
-    /// A project of `video` with these segments (everything else empty or default).
+    /// A project of `video` (kept as an absolute path, so the project works from any
+    /// folder) with these segments (everything else empty or default).
     pub fn new(video: &Path, segments: Vec<Segment>) -> Project {
         Project {
             version: VERSION,
-            video: video.to_path_buf(),
+            video: std::path::absolute(video).unwrap_or_else(|_| video.to_path_buf()),
             segments,
             ..Project::default()
         }

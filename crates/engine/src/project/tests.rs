@@ -101,6 +101,9 @@ fn everything_saved_comes_back_and_a_changed_video_keeps_the_old_project_aside()
     assert!(saved.starts_with(dir.join("projects")));
     assert_eq!(Project::load(&dir, &video).expect("load"), Some(p.clone()));
     assert_eq!(Project::read(&saved).expect("read"), p);
+    // A relative path is kept absolute: the project works from any folder.
+    let rel = Project::new(Path::new("videos/talk.mp4"), vec![]);
+    assert!(rel.video.is_absolute() && rel.video.ends_with("videos/talk.mp4"));
 
     std::fs::write(&video, b"a different video now").expect("write");
     let e = Project::load(&dir, &video).expect_err("changed video");
