@@ -81,6 +81,12 @@ for f in "$short" "$long"; do
   words=$(python3 -c "import json,sys; p=json.load(open(sys.argv[1])); print(sum(len(s['words']) for s in p['transcript']['segments']))" "$dir/$name.json")
   echo "|   ($name: $n shorts written, $words words transcribed) | | | |"
 done
-ratio() { python3 -c "import sys; a=open(sys.argv[1]).read().split(); b=open(sys.argv[2]).read().split(); print(f'{float(b[0])/float(a[0]):.2f}× time, {float(b[1])/float(a[1]):.2f}× peak RSS')" "$dir/$1 talk-10min.fig" "$dir/$1 talk-2h.fig"; }
+# ratio STEP: the 2-hour figures over the 10-minute ones.
+ratio() {
+  read -r t1 m1 < "$dir/$1 talk-10min.fig"
+  read -r t2 m2 < "$dir/$1 talk-2h.fig"
+  awk -v t1="$t1" -v t2="$t2" -v m1="$m1" -v m2="$m2" \
+    'BEGIN { printf "%.2f× time, %.2f× peak RSS", t2 / t1, m2 / m1 }'
+}
 [ -n "${EXPORT_ONLY:-}" ] || echo "analysis 2 h / 10 min: $(ratio analyze) (12× is linear)"
 echo "export 2 h / 10 min: $(ratio export)"
