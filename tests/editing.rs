@@ -11,6 +11,24 @@ use slopcannon::gui::command::Command;
 use slopcannon_engine::analysis::Pass;
 use slopcannon_testkit::fixture;
 
+/// What a fresh analysis of the fixture `name` with these weights finds (no window, no speech).
+fn fresh_analysis(
+    name: &str,
+    weights: slopcannon_engine::analysis::Weights,
+) -> slopcannon_engine::analysis::Analysis {
+    let mut opts = slopcannon_engine::analysis::AnalyzeOptions::default();
+    opts.select.weights = weights;
+    slopcannon_engine::analysis::analyze(
+        &fixture(name),
+        &opts,
+        slopcannon_engine::progress::JobId::next(),
+        &slopcannon_engine::progress::EventSink::discard(),
+        &|_| {},
+        &slopcannon_engine::progress::CancelToken::new(),
+    )
+    .expect("analysis")
+}
+
 fn spans(h: &Harness<'static, SlopApp>) -> Vec<(f64, f64)> {
     h.state()
         .state
@@ -323,17 +341,9 @@ fn gui_moving_a_weight_ranks_again_at_once_without_reading_the_video() {
         .query_by_label_contains("clips again with the new options")
         .is_some());
     // The list is what a fresh analysis with that weight gives (less what overlaps the edit).
-    let mut opts = slopcannon_engine::analysis::AnalyzeOptions::default();
-    opts.select.weights.loudness_peak = 0.0;
-    let fresh = slopcannon_engine::analysis::analyze(
-        &fixture("planted.mp4"),
-        &opts,
-        slopcannon_engine::progress::JobId::next(),
-        &slopcannon_engine::progress::EventSink::discard(),
-        &|_| {},
-        &slopcannon_engine::progress::CancelToken::new(),
-    )
-    .expect("analysis");
+    let mut weights = slopcannon_engine::analysis::Weights::default();
+    weights.loudness_peak = 0.0;
+    let fresh = fresh_analysis("planted.mp4", weights);
     let found: Vec<(f64, f64, f64)> = h
         .state()
         .state
@@ -427,17 +437,7 @@ fn gui_a_weight_moved_during_the_analysis_ranks_the_quick_and_the_full_pass() {
         app.state.analysis.is_none() && app.state.clips.pass == Some(Pass::Full)
     });
     // The full ranking is the one a fresh analysis with those weights gives.
-    let mut opts = slopcannon_engine::analysis::AnalyzeOptions::default();
-    opts.select.weights = weights;
-    let fresh = slopcannon_engine::analysis::analyze(
-        &fixture("planted.mp4"),
-        &opts,
-        slopcannon_engine::progress::JobId::next(),
-        &slopcannon_engine::progress::EventSink::discard(),
-        &|_| {},
-        &slopcannon_engine::progress::CancelToken::new(),
-    )
-    .expect("analysis");
+    let fresh = fresh_analysis("planted.mp4", weights);
     let want: Vec<(f64, f64)> = fresh.clips.iter().map(|c| (c.start, c.end)).collect();
     assert_eq!(spans(&h), want);
 }
