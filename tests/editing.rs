@@ -341,8 +341,10 @@ fn gui_moving_a_weight_ranks_again_at_once_without_reading_the_video() {
         .query_by_label_contains("clips again with the new options")
         .is_some());
     // The list is what a fresh analysis with that weight gives (less what overlaps the edit).
-    let mut weights = slopcannon_engine::analysis::Weights::default();
-    weights.loudness_peak = 0.0;
+    let weights = slopcannon_engine::analysis::Weights {
+        loudness_peak: 0.0,
+        ..Default::default()
+    };
     let fresh = fresh_analysis("planted.mp4", weights);
     let found: Vec<(f64, f64, f64)> = h
         .state()
