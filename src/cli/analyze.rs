@@ -163,10 +163,9 @@ fn write_project(path: &Path, video: &Path, analysis: &Analysis) -> anyhow::Resu
         }
         Err(e) => return Err(e.into()),
     };
-    let same = |p: &Path| std::fs::canonicalize(p).ok();
     if let Some(old) = &old {
         anyhow::ensure!(
-            same(&old.video).is_some_and(|c| Some(c) == same(video)),
+            project::same_video(&old.video, video),
             "{} is the project of {}, not of {}: give another --project file",
             path.display(),
             old.video.display(),

@@ -147,9 +147,8 @@ fn read_job(args: &ExportArgs) -> anyhow::Result<Job> {
         let project = Project::read(path)?;
         let video = match &args.file {
             Some(f) => {
-                let same = |p: &Path| std::fs::canonicalize(p).ok();
                 anyhow::ensure!(
-                    same(f).is_some_and(|c| Some(c) == same(&project.video)),
+                    slopcannon_engine::project::same_video(f, &project.video),
                     "{} is the project of {}, not of {}",
                     path.display(),
                     project.video.display(),

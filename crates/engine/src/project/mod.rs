@@ -9,7 +9,7 @@ mod export_settings;
 mod store;
 
 pub use export_settings::ExportSettings;
-pub use store::{data_dir, load_or_keep_aside, project_path, ProjectError};
+pub use store::{data_dir, load_or_keep_aside, project_path, same_video, ProjectError};
 
 use crate::analysis::ranking::Features;
 use crate::analysis::scoring::Clip;

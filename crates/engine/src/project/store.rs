@@ -175,7 +175,7 @@ pub fn load_or_keep_aside(
         .map_err(|_| "not UTF-8 text".to_string())
         .and_then(|text| parse(&text));
     let (why, ext) = match parsed {
-        Ok(p) if video.is_none_or(|v| same_file(&p.video, v) && p.matches_video()) => {
+        Ok(p) if video.is_none_or(|v| same_video(&p.video, v) && p.matches_video()) => {
             return Ok(Some(p))
         }
         Ok(_) => ("the video changed since it was saved".to_string(), "old"),
@@ -192,10 +192,15 @@ pub fn load_or_keep_aside(
     })
 }
 
-/// Whether two paths name the same file (as absolute paths; relative ones from here).
-fn same_file(a: &Path, b: &Path) -> bool {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    abs(a) == abs(b)
+/// Whether two paths name the same video: the same file after links are followed, or — for
+/// a file that is not there (any more) — the same absolute path.
+pub fn same_video(a: &Path, b: &Path) -> bool {
+    let real = |p: &Path| {
+        std::fs::canonicalize(p)
+            .or_else(|_| std::path::absolute(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    real(a) == real(b)
 }
 
 /// Renames `path` to `NAME.EXT`, or `NAME.2.EXT`, `NAME.3.EXT` … — never over a file.
