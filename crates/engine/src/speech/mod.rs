@@ -6,6 +6,7 @@ pub mod download;
 pub mod model;
 mod model_run;
 mod pool;
+mod quality;
 pub mod subtitles;
 pub mod transcript;
 pub mod whisper;

@@ -1,11 +1,13 @@
 //! The whisper-rs (whisper.cpp) calls of a transcription: loading the first model that loads,
 //! whisper's log hook, one run over a window with word timestamps, and a window's run on a
-//! worker (silence skipped, long pauses cut out, times put back on the file's timeline).
+//! worker (silence skipped, long pauses cut out, doubtful decodings decoded again with beam
+//! search and shorter windows, times put back on the file's timeline).
 
 use super::pool::WindowJob;
+use super::quality::{self, voiced_frames, Decoded};
 use super::transcript::{is_non_speech, Segment, Word};
 use super::whisper::SpeechError;
-use super::windows::{compact_silences, is_silent, map_time};
+use super::windows::{compact_silences, is_silent, map_time, quietest_cut};
 use crate::media::audio::SAMPLE_RATE;
 use crate::progress::CancelToken;
 use std::path::PathBuf;
@@ -17,12 +19,35 @@ pub(super) fn install_log_hook() {
     HOOKS.call_once(whisper_rs::install_logging_hooks);
 }
 
-/// A transcribed window: its segments on the file's timeline and the detected language
-/// (multilingual models); None when the window was silent and skipped.
-pub(super) type WindowText = Option<(Vec<Segment>, Option<String>)>;
+/// A transcribed window: its segments on the file's timeline, the detected language
+/// (multilingual models) and whether it was decoded again; None when the window was silent
+/// and skipped.
+pub(super) type WindowText = Option<WindowResult>;
 
-/// One window on a worker: skip it when silent, cut out long pauses, run whisper, and put
-/// the times back on the file's timeline.
+pub(super) struct WindowResult {
+    pub segments: Vec<Segment>,
+    pub language: Option<String>,
+    /// The first decoding was doubted (see `quality`) and the window decoded again.
+    pub redecoded: bool,
+}
+
+/// How whisper searches for the text.
+#[derive(Clone, Copy, Debug)]
+enum Search {
+    /// One candidate per step (fast; whisper's temperature fallback still applies).
+    Greedy,
+    /// Beam search over five candidates, as whisper's reference decoder does.
+    Beam,
+}
+
+/// A stretch of speech without words is decoded again with this much audio around it (s).
+const GAP_MARGIN: f64 = 0.5;
+/// Audio shorter than this is not split into shorter windows when decoded again (s).
+const MIN_SPLIT_SECS: f64 = 8.0;
+
+/// One window on a worker: skip it when silent, cut out long pauses, run whisper, check that
+/// the words cover the speech (decoding again when they do not) and put the times back on the
+/// file's timeline.
 pub(super) fn run_window(
     state: &mut whisper_rs::WhisperState,
     job: &WindowJob,
@@ -36,15 +61,63 @@ pub(super) fn run_window(
     // Long pauses are cut out before whisper sees the audio (its timestamps drift over
     // silence); `map` takes times in the compacted audio back to the file's timeline.
     let (compact, map) = compact_silences(&job.samples);
-    let segs = whisper_window(state, &compact, threads, english_only, cancel)?;
+    let rate = f64::from(SAMPLE_RATE);
+    let at = job.start_sample as f64 / rate;
+    let mut run = |audio: &[f32], search: Search| {
+        whisper_window(state, audio, search, threads, english_only, cancel)
+    };
+    let first = run(&compact, Search::Greedy)?;
+    let voiced = voiced_frames(&compact);
+    let doubts = quality::doubts(&voiced, &first);
+    // Words whose times whisper piled up are spread over their segment below; that alone is
+    // not worth another decoding (a beam search costs about twice a greedy one).
+    let redecoded = doubts
+        .iter()
+        .any(|d| !matches!(d, quality::Doubt::BadTimes { .. }));
+    let best = if !redecoded {
+        first
+    } else {
+        tracing::debug!("window at {at:.1} s: {doubts:?}; decoding it again");
+        let beam = run(&compact, Search::Beam)?;
+        let mut best = quality::better(&voiced, &first, &beam).clone();
+        // Speech still without words: decode each such stretch on its own.
+        let gaps = quality::uncovered(&quality::doubts(&voiced, &best));
+        if !gaps.is_empty() {
+            let mut filled = best.clone();
+            for (start, end) in gaps {
+                let a = ((start - GAP_MARGIN).max(0.0) * rate) as usize;
+                let b = (((end + GAP_MARGIN) * rate) as usize).min(compact.len());
+                let part = run(&compact[a..b], Search::Greedy)?;
+                filled = quality::filled(filled, part, a as f64 / rate, (start, end));
+            }
+            best = quality::better(&voiced, &best, &filled).clone();
+        }
+        if !quality::doubts(&voiced, &best).is_empty()
+            && compact.len() as f64 >= MIN_SPLIT_SECS * rate
+        {
+            // Shorter windows: two halves cut at the quietest moment near the middle.
+            let cut = quietest_cut(&compact, compact.len() * 2 / 5, compact.len() * 3 / 5);
+            let a = run(&compact[..cut], Search::Greedy)?;
+            let b = run(&compact[cut..], Search::Greedy)?;
+            let halves = quality::joined(a, b, cut as f64 / rate);
+            best = quality::better(&voiced, &best, &halves).clone();
+        }
+        let left = quality::doubts(&voiced, &best);
+        if !left.is_empty() {
+            tracing::debug!("window at {at:.1} s still doubtful: {left:?}");
+        }
+        best
+    };
     let lang = if english_only {
         None
     } else {
         whisper_rs::get_lang_str(state.full_lang_id_from_state()).map(str::to_string)
     };
-    let rate = f64::from(SAMPLE_RATE);
-    let to_file = |t: f64| job.start_sample as f64 / rate + map_time(&map, t);
-    let segs = segs
+    let mut best = best;
+    quality::spread_bunched(&mut best);
+    let to_file = |t: f64| at + map_time(&map, t);
+    let segments = best
+        .segments
         .into_iter()
         .map(|mut seg| {
             seg.start = to_file(seg.start);
@@ -56,7 +129,11 @@ pub(super) fn run_window(
             seg
         })
         .collect();
-    Ok(Some((segs, lang)))
+    Ok(Some(WindowResult {
+        segments,
+        language: lang,
+        redecoded,
+    }))
 }
 
 /// Loads the first model that loads, saying which ones failed.
@@ -93,12 +170,20 @@ pub(super) fn load_first(
 fn whisper_window(
     state: &mut whisper_rs::WhisperState,
     samples: &[f32],
+    search: Search,
     threads: usize,
     english_only: bool,
     cancel: &CancelToken,
-) -> Result<Vec<Segment>, whisper_rs::WhisperError> {
-    let mut params =
-        whisper_rs::FullParams::new(whisper_rs::SamplingStrategy::Greedy { best_of: 1 });
+) -> Result<Decoded, whisper_rs::WhisperError> {
+    let strategy = match search {
+        Search::Greedy => whisper_rs::SamplingStrategy::Greedy { best_of: 1 },
+        // best_of applies to the temperature fallback's sampled candidates.
+        Search::Beam => whisper_rs::SamplingStrategy::BeamSearch {
+            beam_size: 5,
+            patience: -1.0,
+        },
+    };
+    let mut params = whisper_rs::FullParams::new(strategy);
     params.set_n_threads(threads.max(1) as i32);
     params.set_token_timestamps(true);
     params.set_no_context(true);
@@ -119,6 +204,7 @@ fn whisper_window(
     }
     state.full(params, samples)?;
     let mut segments = Vec::new();
+    let (mut logprob_sum, mut tokens) = (0.0f64, 0usize);
     for seg in state.as_iter() {
         let (s0, s1) = (
             seg.start_timestamp() as f64 / 100.0,
@@ -142,6 +228,8 @@ fn whisper_window(
                 continue;
             }
             let data = tok.token_data();
+            logprob_sum += f64::from(data.plog);
+            tokens += 1;
             let (t0, t1) = (data.t0 as f64 / 100.0, data.t1 as f64 / 100.0);
             let starts_word = piece.starts_with(' ') || words.is_empty();
             let is_punct = piece.trim().chars().all(|c| c.is_ascii_punctuation());
@@ -179,7 +267,14 @@ fn whisper_window(
             });
         }
     }
-    Ok(segments)
+    Ok(Decoded {
+        segments,
+        avg_logprob: if tokens == 0 {
+            0.0
+        } else {
+            logprob_sum / tokens as f64
+        },
+    })
 }
 
 /// whisper.cpp's abort callback: true once the cancel flag behind `user_data` is set.

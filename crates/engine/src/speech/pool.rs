@@ -79,6 +79,8 @@ pub(super) struct WindowPool<'c> {
     pub done_until: u64,
     /// Windows the model ran on.
     pub windows: u32,
+    /// Windows decoded again because the first decoding was doubtful.
+    pub redecoded: u32,
     /// Language detected on the first window with speech (multilingual models).
     pub language: Option<(usize, String)>,
 }
@@ -136,6 +138,7 @@ impl<'c> WindowPool<'c> {
             done_until: 0,
             windows: 0,
             language: None,
+            redecoded: 0,
         };
         for _ in 0..n_states {
             pool.spawn_worker()?;
@@ -306,14 +309,15 @@ impl<'c> WindowPool<'c> {
             };
             self.received += 1;
             let result = d.result?;
-            if let Some((segs, lang)) = result {
+            if let Some(r) = result {
                 self.windows += 1;
-                if let Some(l) = lang {
+                self.redecoded += u32::from(r.redecoded);
+                if let Some(l) = r.language {
                     if self.language.as_ref().is_none_or(|(i, _)| d.index < *i) {
                         self.language = Some((d.index, l));
                     }
                 }
-                self.finished.insert(d.index, segs);
+                self.finished.insert(d.index, r.segments);
             }
             self.ends.insert(d.index, d.end_sample);
             while let Some(end) = self.ends.remove(&self.next_contiguous) {

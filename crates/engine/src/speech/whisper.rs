@@ -178,6 +178,12 @@ pub fn transcribe(
     }
     progress.finish();
     let windows = pool.windows;
+    if pool.redecoded > 0 {
+        tracing::info!(
+            "whisper: {} of {windows} window(s) decoded again (words missing or doubtful)",
+            pool.redecoded
+        );
+    }
     let mut transcript = Transcript {
         language: pool
             .language

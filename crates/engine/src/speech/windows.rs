@@ -110,7 +110,7 @@ fn rms_dbfs(samples: &[f32]) -> f64 {
 }
 
 /// The sample index in `[min, max]` at the centre of the quietest 200 ms.
-fn quietest_cut(buf: &[f32], min: usize, max: usize) -> usize {
+pub(super) fn quietest_cut(buf: &[f32], min: usize, max: usize) -> usize {
     let win = (SAMPLE_RATE / 5) as usize;
     let max = max.min(buf.len());
     if max <= min + win {
