@@ -85,7 +85,11 @@ fn jfk_word_error_rate_with_the_tiny_models() {
 fn speech_under_noise_keeps_the_words_of_every_stretch_at_their_time() {
     let (wav, stretches) = slopcannon_testkit::fixtures::noisy_talk();
     let dir = test_dir("speech_noisy");
-    let mut o = opts(&model("ggml-tiny.en-q8_0.bin").to_string_lossy(), &dir, None);
+    let mut o = opts(
+        &model("ggml-tiny.en-q8_0.bin").to_string_lossy(),
+        &dir,
+        None,
+    );
     o.threads = 2; // two windows side by side, one thread each
     let t = run(&wav, &o);
     let text = t.transcript.text();

@@ -42,7 +42,11 @@ pub(super) enum Doubt {
     /// Voiced audio from `start` to `end` has no word.
     Uncovered { start: f64, end: f64 },
     /// `words` words over `voiced` voiced seconds starting at `start`.
-    TooFewWords { start: f64, words: usize, voiced: f64 },
+    TooFewWords {
+        start: f64,
+        words: usize,
+        voiced: f64,
+    },
     /// The text repeats itself (gzip compression ratio).
     Repetitive(f64),
     /// Average token log-probability below whisper's threshold.
@@ -413,7 +417,10 @@ mod tests {
                 _ => None,
             })
             .expect("an uncovered stretch");
-        assert!((un.0 - 8.5).abs() < 0.2 && (un.1 - 20.0).abs() < 0.05, "{un:?}");
+        assert!(
+            (un.0 - 8.5).abs() < 0.2 && (un.1 - 20.0).abs() < 0.05,
+            "{un:?}"
+        );
     }
 
     #[test]
@@ -441,7 +448,11 @@ mod tests {
         assert!(compression_ratio(&loop_text) > MAX_COMPRESSION_RATIO);
         let prose = "The first thing I learned is that you should listen to your customers \
                      before you write any code, and most of our early ideas were wrong.";
-        assert!(compression_ratio(prose) < MAX_COMPRESSION_RATIO, "{}", compression_ratio(prose));
+        assert!(
+            compression_ratio(prose) < MAX_COMPRESSION_RATIO,
+            "{}",
+            compression_ratio(prose)
+        );
     }
 
     #[test]
@@ -473,7 +484,10 @@ mod tests {
             .iter()
             .flat_map(|s| s.words.iter().map(|w| w.start))
             .collect();
-        assert_eq!(starts, vec![0.0, 0.4, 0.8, 4.5, 5.5, 6.5, 7.5, 8.5, 10.0, 10.4]);
+        assert_eq!(
+            starts,
+            vec![0.0, 0.4, 0.8, 4.5, 5.5, 6.5, 7.5, 8.5, 10.0, 10.4]
+        );
         assert!(doubts(&voiced_secs(10.5), &d).is_empty());
     }
 
@@ -494,7 +508,9 @@ mod tests {
         let w = &d.segments[0].words;
         assert_eq!(w[0].start, 137.0);
         assert!((w[5].end - 144.0).abs() < 1e-9);
-        assert!(w.windows(2).all(|p| p[0].end <= p[1].start + 1e-9 && p[1].end > p[1].start));
+        assert!(w
+            .windows(2)
+            .all(|p| p[0].end <= p[1].start + 1e-9 && p[1].end > p[1].start));
         assert!(doubts(&[], &d).is_empty());
     }
 

@@ -102,13 +102,12 @@ pub fn transcribe(
             });
         }
     }
-    let (ctx, model_path) = load_first(&files)?;
+    let duration_secs = crate::media::probe(path)?.duration_secs;
+    let (ctx, model_path) = load_first(&files, duration_secs)?;
     let english_only = model_path
         .file_name()
         .is_some_and(|n| n.to_string_lossy().contains(".en"));
-    let duration_ms = crate::media::probe(path)?
-        .duration_secs
-        .map(|d| (d * 1000.0) as u64);
+    let duration_ms = duration_secs.map(|d| (d * 1000.0) as u64);
     let progress = ProgressReporter::new(sink, job, Stage::Transcribe, duration_ms);
     let (planned, threads_each) = plan_threads(opts.threads);
     let model_bytes = std::fs::metadata(&model_path).map_or(0, |m| m.len());
