@@ -58,7 +58,7 @@ runs=${RUNS:-3}
 t_ours_all=(); t_fw_all=()
 for r in $(seq 1 "$runs"); do
   t0=$(now)
-  SLOP_LOG=warn SLOP_WHISPER_THREADS=${SLOP_WHISPER_THREADS:-2} target/release/slopcannon transcribe "$out/speech.wav" --model "$model" --no-cache --json "$out/ours.json" > /dev/null
+  SLOP_LOG=warn SLOP_WHISPER_THREADS=${SLOP_WHISPER_THREADS:-2} "${CARGO_TARGET_DIR:-target}"/release/slopcannon transcribe "$out/speech.wav" --model "$model" --no-cache --json "$out/ours.json" > /dev/null
   t_ours_all+=("$(echo "$(now) - $t0" | bc)")
   t0=$(now)
   "$venv/bin/python" "$out/fw.py" "$out/speech.wav" > "$out/fw.txt"
@@ -108,7 +108,7 @@ PY
 t_ours_all=(); t_fw_all=()
 for r in $(seq 1 "$runs"); do
   t0=$(now)
-  SLOP_LOG=info SLOP_WHISPER_THREADS=${SLOP_WHISPER_THREADS:-2} target/release/slopcannon transcribe "$noisy/talk.wav" --model "$model" --no-cache --json "$noisy/ours.json" > /dev/null 2> "$noisy/ours.log"
+  SLOP_LOG=info SLOP_WHISPER_THREADS=${SLOP_WHISPER_THREADS:-2} "${CARGO_TARGET_DIR:-target}"/release/slopcannon transcribe "$noisy/talk.wav" --model "$model" --no-cache --json "$noisy/ours.json" > /dev/null 2> "$noisy/ours.log"
   t_ours_all+=("$(echo "$(now) - $t0" | bc)")
   t0=$(now)
   "$venv/bin/python" "$out/fw_words.py" "$noisy/talk.wav" 5 "$noisy/fw.json" 2> /dev/null
