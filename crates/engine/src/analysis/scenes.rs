@@ -32,8 +32,10 @@ pub struct FramePoint {
     pub diff: f32,
     /// Distribution change to the previous decoded frame ([`Distribution::distance`], 0–255).
     pub dist: f32,
-    /// The distribution of the frame's signature values (for [`separation`]).
-    pub distribution: Distribution,
+    /// Its separation from the frames before it ([`separation`], 0–255), computed as the
+    /// frames stream by ([`Separations`]): a point keeps 4 bytes, not its 128-byte
+    /// distribution.
+    pub separation: f32,
     /// Mean luma of the signature grid (0–255).
     pub luma: f32,
     /// Frame number of the previous decoded frame (`frame_idx − 1` unless frames were skipped).
@@ -50,7 +52,7 @@ pub const QUANTILES: usize = 32;
 pub const PLANES: usize = 4;
 
 /// The distribution of a frame's signature values: per plane (Y, U, V, detail) the values at
-/// 32 evenly spaced ranks, ascending. 128 bytes, kept for every decoded frame.
+/// 32 evenly spaced ranks, ascending. 128 bytes, kept only for the last few decoded frames.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Distribution(pub [[u8; QUANTILES]; PLANES]);
 
@@ -111,24 +113,75 @@ impl Distribution {
     }
 }
 
-/// The separation of `points[i]` from the frames before it: the smallest distribution
+/// The separation of `dists[i]` from the frames before it: the smallest distribution
 /// distance between any of the (up to) three frames before it and any of it and the (up to)
 /// two after it. High only when every frame on one side differs from every frame on the other:
-/// at a cut, on its first frame.
-pub fn separation(points: &[FramePoint], i: usize) -> f32 {
-    if i == 0 || i >= points.len() {
+/// at a cut, on its first frame. 0 for the first frame.
+pub fn separation(dists: &[Distribution], i: usize) -> f32 {
+    if i == 0 || i >= dists.len() {
         return 0.0;
     }
-    let before = &points[i.saturating_sub(3)..i];
-    let after = &points[i..(i + 3).min(points.len())];
+    let before = &dists[i.saturating_sub(3)..i];
+    let after = &dists[i..(i + 3).min(dists.len())];
     before
         .iter()
-        .flat_map(|b| {
-            after
-                .iter()
-                .map(move |a| a.distribution.distance(&b.distribution))
-        })
+        .flat_map(|b| after.iter().map(move |a| a.distance(b)))
         .fold(f32::INFINITY, f32::min)
+}
+
+/// Frames of context [`separation`] looks at before a frame and after it.
+const SEP_BEFORE: usize = 3;
+const SEP_AFTER: usize = 2;
+
+/// [`separation`] over a stream of frames, keeping only the last six distributions: each
+/// pushed frame settles the separation of the frame two before it. A worker that starts
+/// inside the file first pushes the frames of its margin (before its range), so its first
+/// points see the frames before them; its last two points wait for the next worker's first
+/// frames ([`Separations::finish_with`]).
+#[derive(Clone, Debug, Default)]
+pub struct Separations {
+    /// The last `SEP_BEFORE + 1 + SEP_AFTER` distributions, oldest first, with the index of
+    /// the frame's point (None: a margin frame, no point of this stream).
+    recent: std::collections::VecDeque<(Option<usize>, Distribution)>,
+}
+
+impl Separations {
+    /// Pushes the next decoded frame (`point`: the index of its point, None for a margin
+    /// frame); returns the point whose separation is now known, with it.
+    pub fn push(&mut self, point: Option<usize>, d: Distribution) -> Option<(usize, f32)> {
+        self.recent.push_back((point, d));
+        if self.recent.len() > SEP_BEFORE + 1 + SEP_AFTER {
+            self.recent.pop_front();
+        }
+        let at = self.recent.len().checked_sub(1 + SEP_AFTER)?;
+        let (p, _) = self.recent[at];
+        Some((p?, self.separation_at(at, &[])))
+    }
+
+    /// The separations still open at the end of the stream (its last two points), with
+    /// `next`: the distributions of the frames that follow (the next worker's first two; none
+    /// at the end of the file).
+    pub fn finish_with(&self, next: &[Distribution]) -> Vec<(usize, f32)> {
+        let settled = self.recent.len().saturating_sub(SEP_AFTER);
+        (settled..self.recent.len())
+            .filter_map(|at| {
+                let (p, _) = self.recent[at];
+                Some((p?, self.separation_at(at, next)))
+            })
+            .collect()
+    }
+
+    /// The separation of the frame at `at` in `recent` (0 for the stream's first frame:
+    /// nothing before it).
+    fn separation_at(&self, at: usize, next: &[Distribution]) -> f32 {
+        let all: Vec<Distribution> = self
+            .recent
+            .iter()
+            .map(|(_, d)| *d)
+            .chain(next.iter().copied())
+            .collect();
+        separation(&all, at)
+    }
 }
 
 /// Tuning of the detector. The defaults are what the tests and benchmarks use.
@@ -209,7 +262,7 @@ pub fn detect_cuts(points: &[FramePoint], opts: &SceneOptions) -> Vec<Cut> {
 fn hard_cuts(points: &[FramePoint], opts: &SceneOptions) -> Vec<Cut> {
     let mut cuts = Vec::new();
     let diffs: Vec<f32> = points.iter().map(|p| p.diff).collect();
-    let seps: Vec<f32> = (0..points.len()).map(|i| separation(points, i)).collect();
+    let seps: Vec<f32> = points.iter().map(|p| p.separation).collect();
     let mut neighbours: Vec<f32> = Vec::with_capacity(2 * opts.window);
     let mut local = |i: usize, values: &[f32]| {
         let lo = i.saturating_sub(opts.window);
@@ -345,6 +398,7 @@ mod tests {
     }
 
     fn points_with_levels(diffs: &[f32], levels: &[u8], lumas: &[f32]) -> Vec<FramePoint> {
+        let dists: Vec<Distribution> = levels.iter().map(|l| level(*l)).collect();
         diffs
             .iter()
             .zip(levels)
@@ -357,12 +411,65 @@ mod tests {
                 dist: i
                     .checked_sub(1)
                     .map_or(0.0, |j| level(*s).distance(&level(levels[j]))),
-                distribution: level(*s),
+                separation: separation(&dists, i),
                 luma: *l,
                 prev_idx: (i as u64).saturating_sub(1),
                 prev_secs: (i as f64 - 1.0).max(0.0) / 30.0,
             })
             .collect()
+    }
+
+    /// Two workers streaming halves of the frames (the second with margin frames before its
+    /// range) give every frame the separation the whole list gives it.
+    #[test]
+    fn streamed_separations_across_workers_equal_the_whole_lists() {
+        let dists: Vec<Distribution> = (0..40u32)
+            .map(|i| level(((i * 37 + i * i * 11) % 200) as u8))
+            .collect();
+        let whole: Vec<f32> = (0..dists.len()).map(|i| separation(&dists, i)).collect();
+        for split in [1usize, 2, 3, 7, 17, 38, 39] {
+            for margin in [0usize, 1, 3, 5] {
+                let mut got = vec![f32::NAN; dists.len()];
+                let mut a = Separations::default();
+                for (i, d) in dists[..split].iter().enumerate() {
+                    if let Some((p, sep)) = a.push(Some(i), *d) {
+                        got[p] = sep;
+                    }
+                }
+                let mut b = Separations::default();
+                for d in &dists[split.saturating_sub(margin)..split] {
+                    assert_eq!(b.push(None, *d), None);
+                }
+                for (i, d) in dists.iter().enumerate().skip(split) {
+                    if let Some((p, sep)) = b.push(Some(i), *d) {
+                        got[p] = sep;
+                    }
+                }
+                let head: Vec<Distribution> = dists[split..].iter().take(2).copied().collect();
+                for (p, sep) in a.finish_with(&head).into_iter().chain(b.finish_with(&[])) {
+                    got[p] = sep;
+                }
+                // Without margin frames the second worker's first frame has no past (0).
+                let mut want = whole.clone();
+                if margin == 0 {
+                    want[split] = 0.0;
+                    for i in split + 1..(split + 3).min(dists.len()) {
+                        let before = &dists[split.max(i.saturating_sub(3))..i];
+                        let after = &dists[i..(i + 3).min(dists.len())];
+                        want[i] = before
+                            .iter()
+                            .flat_map(|b| after.iter().map(move |a| a.distance(b)))
+                            .fold(f32::INFINITY, f32::min);
+                    }
+                }
+                if margin >= 3 {
+                    assert_eq!(got, whole, "split {split}, margin {margin}");
+                } else if margin == 0 {
+                    assert_eq!(got, want, "split {split}, no margin");
+                }
+                assert!(got.iter().all(|x| !x.is_nan()), "split {split}: {got:?}");
+            }
+        }
     }
 
     #[test]
@@ -463,7 +570,7 @@ mod tests {
             })
             .collect();
         let pts = points_with_levels(&[30.0; 20], &levels, &[120.0; 20]);
-        let seps: Vec<f32> = (0..20).map(|i| separation(&pts, i)).collect();
+        let seps: Vec<f32> = pts.iter().map(|p| p.separation).collect();
         // Inside a shot some pair is equal; across the cut the closest pair is 120 → 180.
         assert_eq!(seps[5], 0.0);
         assert_eq!(seps[10], 60.0 / 4.0);

@@ -3,7 +3,7 @@
 //! (small luma frames at the stride). Results are merged in order; cuts that fall in frames
 //! the decoder skipped are located exactly by decoding just that gap.
 
-use super::scenes::{Cut, CutKind, Distribution, FramePoint, FADE_RISE};
+use super::scenes::{Cut, CutKind, Distribution, FramePoint, Separations, FADE_RISE};
 use crate::media::sampler::{
     sample_frames, sample_frames_with_signatures, signatures_in_ranges, FrameSignature,
     SampledFrame, SamplerOptions, Stride,
@@ -68,7 +68,7 @@ pub fn video_pass(
             (start, end)
         })
         .collect();
-    let results: Vec<Result<VideoPass, MediaError>> = std::thread::scope(|scope| {
+    let results: Vec<Result<WorkerPart, MediaError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = bounds
             .iter()
             .map(|&(start, end)| {
@@ -87,12 +87,29 @@ pub fn video_pass(
             })
             .collect()
     });
+    let mut parts = Vec::with_capacity(results.len());
+    for r in results {
+        parts.push(r?);
+    }
+    // Each part's last two separations wait for the next part's first frames.
+    for k in 0..parts.len() {
+        let next = parts.get(k + 1).map(|p| p.head.clone()).unwrap_or_default();
+        let part = &mut parts[k];
+        for (i, sep) in part.separations.finish_with(&next) {
+            if let Some(p) = part.pass.points.get_mut(i) {
+                p.separation = sep;
+            }
+        }
+    }
     let mut merged = VideoPass {
         fps,
         ..VideoPass::default()
     };
-    for r in results {
-        let part = r?;
+    merged
+        .points
+        .reserve_exact(parts.iter().map(|p| p.pass.points.len()).sum());
+    for part in parts {
+        let part = part.pass;
         merged.points.extend(part.points);
         merged.keyframes.extend(part.keyframes);
         merged.motion.extend(part.motion);
@@ -100,6 +117,15 @@ pub fn video_pass(
         merged.sampled += part.sampled;
     }
     Ok(merged)
+}
+
+/// What one worker found, with what its neighbours need to finish its separations.
+struct WorkerPart {
+    pass: VideoPass,
+    /// Its last two points' separations are still open.
+    separations: Separations,
+    /// The distributions of its first two points (the previous worker's next frames).
+    head: Vec<Distribution>,
 }
 
 /// One worker: frames numbered `[start_idx, end_idx)`.
@@ -111,7 +137,7 @@ fn worker(
     opts: &VideoPassOptions,
     progress: &ProgressReporter,
     cancel: &CancelToken,
-) -> Result<VideoPass, MediaError> {
+) -> Result<WorkerPart, MediaError> {
     let start_secs = start_idx as f64 / fps;
     let sampler = SamplerOptions {
         start_secs: if start_idx == 0 {
@@ -130,7 +156,12 @@ fn worker(
         fps,
         ..VideoPass::default()
     };
+    // Frames expected in the range: reserved once, so the list never doubles past it.
+    let expected = end_idx.map_or(0, |e| e.saturating_sub(start_idx)) as usize;
+    out.points.reserve(expected);
     let mut prev_sig: Option<(FrameSignature, Distribution)> = None;
+    let mut separations = Separations::default();
+    let mut head: Vec<Distribution> = Vec::new();
     let mut on_sig = |sig: FrameSignature| {
         let distribution = Distribution::of(&sig.yuv, &sig.detail);
         let (diff, dist, prev_idx, prev_secs) = match &prev_sig {
@@ -151,12 +182,26 @@ fn worker(
                 pts_secs: sig.pts_secs,
                 diff,
                 dist,
-                distribution,
+                separation: 0.0, // settled by `separations` two frames later
                 luma: sig.mean_luma(),
                 prev_idx,
                 prev_secs,
             });
+            if head.len() < 2 {
+                head.push(distribution);
+            }
             progress.add_done(1);
+        }
+        // Margin frames before the range count as the past of its first points; frames past
+        // its end are the next worker's (its first two come in `finish_with`).
+        let before_end = end_idx.is_none_or(|e| sig.frame_idx < e);
+        if before_end {
+            let point = mine(sig.frame_idx).then(|| out.points.len() - 1);
+            if let Some((i, sep)) = separations.push(point, distribution) {
+                if let Some(p) = out.points.get_mut(i) {
+                    p.separation = sep;
+                }
+            }
         }
         prev_sig = Some((sig, distribution));
     };
@@ -178,7 +223,11 @@ fn worker(
     out.motion = motion;
     out.decoded = stats.decoded;
     out.sampled = stats.sampled;
-    Ok(out)
+    Ok(WorkerPart {
+        pass: out,
+        separations,
+        head,
+    })
 }
 
 /// Mean absolute difference of two equally sized planes.
