@@ -9,6 +9,7 @@ use super::panels;
 use super::player::Player;
 use super::reducer::UpdateContext;
 use super::state::AppState;
+use super::textures::Textures;
 use crate::settings::Settings;
 use crossbeam_channel::{Receiver, Sender};
 use slopcannon_engine::project::Project;
@@ -86,6 +87,8 @@ pub struct SlopApp {
     frame_started: Instant,
     rx: Receiver<Msg>,
     commands: Vec<Command>,
+    /// The preview's, the export preview's and the thumbnails' textures.
+    textures: Textures,
     /// Renders the export panel's preview.
     export_preview: super::export_preview::ExportPreviewWorker,
     /// Quit was asked for: the window closes at the end of this frame's logic.
@@ -124,6 +127,7 @@ impl SlopApp {
             frame_started: Instant::now(),
             rx: deps.rx,
             commands: Vec::new(),
+            textures: Textures::default(),
             quit: false,
         };
         if !app.state.recent.paths().is_empty() {
@@ -138,6 +142,11 @@ impl SlopApp {
     /// The settings in use (the settings window can change them for the session).
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The textures the panels draw (the preview, the export preview, the thumbnails).
+    pub fn textures(&self) -> &Textures {
+        &self.textures
     }
 
     /// Queues a command; it runs at the start of the next frame.
@@ -404,45 +413,7 @@ impl eframe::App for SlopApp {
         }
         self.tick_player(ctx);
         self.want_export_preview();
-        let p = &mut self.state.export_preview;
-        if p.shown != p.uploaded {
-            if let Some(frame) = &p.frame {
-                upload(ctx, &mut p.texture, "export preview", frame);
-            }
-            p.uploaded = p.shown;
-        }
-        if let Some(frame) = self.state.pending_frame.take() {
-            upload(ctx, &mut self.state.preview, "preview", &frame);
-        }
-
-        for thumb in std::mem::take(&mut self.state.pending_thumbs) {
-            let f = thumb.frame;
-            let image = egui::ColorImage::from_rgba_premultiplied(
-                [f.width as usize, f.height as usize],
-                &f.pixels,
-            );
-            let name = format!("thumb {:.3}", thumb.t_secs);
-            let texture = ctx.load_texture(name, image, egui::TextureOptions::LINEAR);
-            let at = self
-                .state
-                .thumbnails
-                .partition_point(|t| t.t_secs < thumb.t_secs);
-            if self
-                .state
-                .thumbnails
-                .get(at)
-                .is_some_and(|t| (t.t_secs - thumb.t_secs).abs() < 1e-6)
-            {
-                continue; // a detail thumbnail landed on a frame there is one of
-            }
-            self.state.thumbnails.insert(
-                at,
-                super::state::Thumb {
-                    t_secs: thumb.t_secs,
-                    texture,
-                },
-            );
-        }
+        self.textures.upload(ctx, &mut self.state);
         if let Some(mut bench) = self.bench.take() {
             let (cmds, close) = bench.step(self, ctx);
             if bench.wants_many_clips() && self.state.segments().len() != 2000 {
@@ -488,9 +459,9 @@ impl eframe::App for SlopApp {
             panels::transcript::transcript_ui(ui, &self.state, &mut cmds);
         }
         if !self.state.segments().is_empty() || self.state.analysis.is_some() {
-            panels::clips::clips_ui(ui, &self.state, &mut cmds);
+            panels::clips::clips_ui(ui, &self.state, &self.textures, &mut cmds);
         }
-        let layout = panels::preview::preview_ui(ui, &self.state, &mut cmds);
+        let layout = panels::preview::preview_ui(ui, &self.state, &self.textures, &mut cmds);
         self.state.focus_label = false; // the label field has taken it (if it was drawn)
         if let Some(size) = layout.picture {
             self.set_preview_size(size, ui.ctx().pixels_per_point());
@@ -504,24 +475,5 @@ impl eframe::App for SlopApp {
         if !self.commands.is_empty() || !self.rx.is_empty() {
             ui.ctx().request_repaint();
         }
-    }
-}
-
-/// Puts a video frame into `slot`'s texture (made on first use). Video frames are opaque:
-/// unmultiplied is premultiplied, so this is a plain copy (the unmultiplied constructor would
-/// convert every pixel).
-fn upload(
-    ctx: &egui::Context,
-    slot: &mut Option<egui::TextureHandle>,
-    name: &str,
-    frame: &slopcannon_engine::media::grab::RgbaFrame,
-) {
-    let image = egui::ColorImage::from_rgba_premultiplied(
-        [frame.width as usize, frame.height as usize],
-        &frame.pixels,
-    );
-    match slot.as_mut() {
-        Some(tex) => tex.set(image, egui::TextureOptions::LINEAR),
-        None => *slot = Some(ctx.load_texture(name, image, egui::TextureOptions::LINEAR)),
     }
 }

@@ -17,6 +17,7 @@ pub mod recent;
 pub mod reducer;
 pub mod segments;
 pub mod state;
+pub mod textures;
 pub mod widgets;
 
 use crate::settings::{LogLevel, Settings, SettingsError};
