@@ -1049,4 +1049,40 @@ mod tests {
             [Effect::Quit]
         ));
     }
+
+    #[test]
+    fn export_starts_a_job_with_the_ticked_clips_and_the_state_tracks_it() {
+        let settings = Settings::default();
+        let ctx = UpdateContext {
+            export_dir: Some(Path::new("/tmp/clips")),
+            ..context(&settings, None)
+        };
+        let mut s = open_video();
+        for t in [2.0, 20.0, 40.0] {
+            s.playhead_secs = t;
+            let _ = s.update(Command::AddSegment, &ctx);
+        }
+        let _ = s.update(Command::ToggleChosen(1), &ctx);
+        let fx = s.update(Command::ExportClips, &ctx);
+        let [Effect::StartExport {
+            job, clips, opts, ..
+        }] = fx.as_slice()
+        else {
+            panic!("expected one StartExport, got {fx:?}");
+        };
+        let spans: Vec<(f64, f64)> = clips.iter().map(|c| (c.start, c.end)).collect();
+        assert_eq!(
+            spans,
+            vec![(2.0, 12.0), (40.0, 50.0)],
+            "the unticked one stays"
+        );
+        assert_eq!(opts.out_dir, PathBuf::from("/tmp/clips"));
+        let run = s.export.as_ref().expect("an export runs");
+        assert_eq!((run.job, run.clips, run.rows.len()), (*job, 2, 2));
+        assert_eq!(s.status, "Exporting 2 clips…");
+        assert!(
+            s.update(Command::ExportClips, &ctx).is_empty(),
+            "one at a time"
+        );
+    }
 }
