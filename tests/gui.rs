@@ -44,7 +44,7 @@ fn gui_open_button_shows_probe_summary_and_preview() {
     h.step();
     h.get_by_label("Open…").click();
     step_until(&mut h, "the first preview frame", |app| {
-        app.state.preview.is_some() && app.state.preview_secs.is_some()
+        app.textures().preview().is_some() && app.state.preview_secs.is_some()
     });
     assert_eq!(asked.load(Ordering::SeqCst), 1);
     assert!(h
@@ -52,7 +52,7 @@ fn gui_open_button_shows_probe_summary_and_preview() {
         .next()
         .is_some());
     assert!(h.query_by_label("Preview frame at 0:00.000").is_some());
-    let tex = h.state().state.preview.as_ref().expect("texture");
+    let tex = h.state().textures().preview().expect("texture");
     assert_eq!(tex.size(), [320, 240]);
 
     // → steps one frame; Shift+→ one second.
@@ -82,7 +82,7 @@ fn gui_bad_file_shows_the_error_in_the_window() {
     assert!(h
         .query_by_label_contains("not a media file FFmpeg recognises")
         .is_some());
-    assert!(h.state().state.preview.is_none());
+    assert!(h.state().textures().preview().is_none());
 }
 
 #[test]
@@ -371,7 +371,9 @@ fn gui_shows_the_words_at_the_playhead() {
     let mut deps = AppDeps::new(Arc::new(|_| None));
     deps.open = Some(fixture("cfr.mp4"));
     let mut h = harness(deps);
-    step_until(&mut h, "the first frame", |app| app.state.preview.is_some());
+    step_until(&mut h, "the first frame", |app| {
+        app.textures().preview().is_some()
+    });
     let word = |w: &str, s: f64| Word {
         start: s,
         end: s + 0.4,
@@ -435,7 +437,7 @@ fn a_job_that_panics_ends_and_the_window_goes_on() {
         }
     }
     step_until(&mut h, "the file opened after the crash", |app| {
-        app.state.preview.is_some()
+        app.textures().preview().is_some()
     });
     assert_eq!(asked.load(Ordering::SeqCst), 2);
 }

@@ -180,6 +180,9 @@ fn gui_a_click_on_the_timeline_seeks_and_the_tracks_are_there_after_open() {
         .collect();
     for k in [0.0, 2.0, 4.0, 6.0, 8.0] {
         assert!(times.contains(&k), "a thumbnail at {k}: {times:?}");
+        let texture = h.state().textures().thumbnail(k).expect("its texture");
+        let thumb = h.state().state.thumbnails.iter().find(|t| t.t_secs == k);
+        assert_eq!(thumb.map(|t| t.size), Some(texture.size()));
     }
     let w = h.state().state.waveform.clone().expect("waveform");
     assert!((w.duration_secs() - 10.0).abs() < 0.1);

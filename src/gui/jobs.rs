@@ -250,11 +250,10 @@ impl Jobs {
         }
     }
 
-    /// Starts "Find Viral Clips" on `path`; progress, the quick and the full ranking arrive as
-    /// messages. Returns the job id.
-    pub fn analyze(&mut self, path: PathBuf, opts: AnalyzeOptions) -> JobId {
+    /// Starts "Find Viral Clips" on `path` as `job`; progress, the quick and the full ranking
+    /// arrive as messages.
+    pub fn analyze(&mut self, job: JobId, path: PathBuf, opts: AnalyzeOptions) {
         self.cancel_analysis();
-        let job = JobId::next();
         let cancel = CancelToken::new();
         self.analysis = Some((job, cancel.clone()));
         let msgs = self.msgs.clone();
@@ -280,19 +279,18 @@ impl Jobs {
                 result: Err(AnalysisFailure::Failed(why)),
             },
         );
-        job
     }
 
-    /// Exports `clips` of `source` with `opts` on a worker; progress and the results arrive as
-    /// messages. Returns the job id.
+    /// Exports `clips` of `source` with `opts` on a worker as `job`; progress and the results
+    /// arrive as messages.
     pub fn export(
         &mut self,
+        job: JobId,
         source: PathBuf,
         clips: Vec<ClipRequest>,
         opts: ExportOptions,
-    ) -> JobId {
+    ) {
         self.cancel_export();
-        let job = JobId::next();
         let cancel = CancelToken::new();
         self.export = Some((job, cancel.clone()));
         self.export_clips = clips.iter().map(|_| CancelToken::new()).collect();
@@ -317,7 +315,6 @@ impl Jobs {
                 result: Err(why),
             },
         );
-        job
     }
 
     /// Looks on a worker which of `paths` are not files any more; answers with
@@ -580,12 +577,11 @@ impl Jobs {
         );
     }
 
-    /// Downloads model `name` from `base_url` into `dir`; progress and the end arrive as
-    /// messages. Returns the job id.
-    pub fn download_model(&mut self, name: String, base_url: String, dir: PathBuf) -> JobId {
+    /// Downloads model `name` from `base_url` into `dir` as `job`; progress and the end arrive
+    /// as messages.
+    pub fn download_model(&mut self, job: JobId, name: String, base_url: String, dir: PathBuf) {
         use slopcannon_engine::speech::download::{download_model, DownloadOptions};
         self.cancel_download();
-        let job = JobId::next();
         let cancel = CancelToken::new();
         self.download = Some((job, cancel.clone()));
         let events = self.msgs.clone();
@@ -607,7 +603,6 @@ impl Jobs {
                 result: Err(why),
             },
         );
-        job
     }
 
     pub fn cancel_download(&mut self) {

@@ -7,14 +7,17 @@ pub mod app;
 pub mod autosave;
 pub mod bench;
 pub mod command;
+pub mod effect;
 pub mod export_preview;
 pub mod jobs;
 pub mod panels;
 pub mod persist;
 pub mod player;
 pub mod recent;
+pub mod reducer;
 pub mod segments;
 pub mod state;
+pub mod textures;
 pub mod widgets;
 
 use crate::settings::{LogLevel, Settings, SettingsError};

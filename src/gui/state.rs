@@ -1,5 +1,6 @@
-//! `AppState`: everything the window shows, as plain data, and [`AppState::apply`], the
-//! reducer that folds worker messages into it. No egui calls here beyond the texture handle.
+//! `AppState`: everything the window shows, as plain data, and [`AppState::apply`], which
+//! folds worker messages into it (commands: `reducer.rs`). No egui here: the textures are
+//! `SlopApp`'s (`textures.rs`).
 
 use super::command::Command;
 use super::jobs::{Msg, PickFor};
@@ -128,11 +129,11 @@ pub struct ExportPreviewView {
     pub asked: Option<u64>,
     /// The id of the one on screen.
     pub shown: Option<u64>,
-    /// The id of the one in `texture` (uploaded on the UI thread when it is not `shown`).
+    /// The id of the one in the app's texture (uploaded on the UI thread when it is not
+    /// `shown`).
     pub uploaded: Option<u64>,
     /// The newest frame rendered (tests compare it with the export).
     pub frame: Option<std::sync::Arc<RgbaFrame>>,
-    pub texture: Option<egui::TextureHandle>,
     pub error: Option<String>,
 }
 
@@ -295,10 +296,12 @@ impl LogView {
     }
 }
 
-/// A keyframe thumbnail on the timeline.
+/// A thumbnail on the timeline (its texture is the app's, by `t_secs`).
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Thumb {
     pub t_secs: f64,
-    pub texture: egui::TextureHandle,
+    /// Width and height in pixels.
+    pub size: [usize; 2],
 }
 
 /// Playback as the panels show it.
@@ -322,7 +325,6 @@ pub struct AppState {
     pub seek_generation: u64,
     /// The frame under the playhead, waiting to be uploaded as a texture.
     pub pending_frame: Option<RgbaFrame>,
-    pub preview: Option<egui::TextureHandle>,
     /// Time of the frame shown in the preview.
     pub preview_secs: Option<f64>,
     pub preview_loading: bool,
@@ -333,7 +335,7 @@ pub struct AppState {
     pub muted: bool,
     /// The whole file's waveform, once decoded.
     pub waveform: Option<std::sync::Arc<slopcannon_engine::media::waveform::Waveform>>,
-    /// Keyframe thumbnails, in time order, as textures.
+    /// The thumbnails uploaded as textures, in time order.
     pub thumbnails: Vec<Thumb>,
     /// Detail thumbnails asked for (as `f64` bits), so each is asked once.
     pub thumbs_asked: std::collections::HashSet<u64>,
@@ -429,7 +431,6 @@ impl AppState {
         });
         self.error = None;
         self.playhead_secs = 0.0;
-        self.preview = None;
         self.export_preview = ExportPreviewView::default();
         self.preview_secs = None;
         self.pending_frame = None;

@@ -5,10 +5,11 @@
 
 use crate::gui::command::Command;
 use crate::gui::state::AppState;
+use crate::gui::textures::Textures;
 use slopcannon_engine::analysis::Pass;
 use slopcannon_engine::media::{format_secs, parse_secs};
 
-pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
+pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: &mut Vec<Command>) {
     egui::Panel::right("clips")
         .resizable(true)
         .default_size(340.0)
@@ -63,7 +64,7 @@ pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
                 return;
             }
             egui::Panel::bottom("export").show(ui, |ui| {
-                export_ui(ui, state, cmds);
+                export_ui(ui, state, textures, cmds);
                 export_button_ui(ui, state, cmds);
             });
             egui::ScrollArea::vertical()
@@ -121,7 +122,7 @@ pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
 
 /// The frame at the playhead as the export will write it (layout, background, captions), in
 /// a box of one size whether it is there yet or not (the panel does not jump when it comes).
-fn preview_ui(ui: &mut egui::Ui, state: &AppState) {
+fn preview_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures) {
     const H: f32 = 300.0;
     egui::CollapsingHeader::new("Preview (as exported)")
         .id_salt("export preview")
@@ -129,7 +130,7 @@ fn preview_ui(ui: &mut egui::Ui, state: &AppState) {
         .show(ui, |ui| {
             let p = &state.export_preview;
             let size = egui::vec2(H * 9.0 / 16.0, H);
-            ui.allocate_ui(size, |ui| match &p.texture {
+            ui.allocate_ui(size, |ui| match textures.export_preview() {
                 Some(tex) => {
                     let t = tex.size_vec2();
                     let w = H * t.x / t.y.max(1.0);
@@ -306,7 +307,7 @@ fn queue_ui(
 }
 
 /// Export choices, the Export button, and the export's progress.
-fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
+fn export_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: &mut Vec<Command>) {
     use slopcannon_engine::export::Portrait;
     if let Some(run) = &state.export {
         let (fraction, eta) = super::progress_parts(run.progress.as_ref());
@@ -437,7 +438,7 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) {
         super::caption_style::caption_style_ui(ui, &mut choices, cmds);
     }
     if choices.changes_picture(state.clips.transcript.is_some()) {
-        preview_ui(ui, state);
+        preview_ui(ui, state, textures);
     }
     if choices != state.export_choices {
         cmds.push(Command::SetExportChoices(choices));

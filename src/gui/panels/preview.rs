@@ -5,6 +5,7 @@
 use crate::gui::command::Command;
 use crate::gui::player::shuttle;
 use crate::gui::state::AppState;
+use crate::gui::textures::Textures;
 use crate::gui::widgets::timeline::{timeline_ui, Geometry};
 use slopcannon_engine::media::format_secs;
 
@@ -17,7 +18,12 @@ pub struct Layout {
 }
 
 /// Draws the panel; returns where the picture and the timeline went.
-pub fn preview_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) -> Layout {
+pub fn preview_ui(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    textures: &Textures,
+    cmds: &mut Vec<Command>,
+) -> Layout {
     let mut layout = Layout::default();
     egui::CentralPanel::default().show(ui, |ui| {
         if let Some(e) = &state.settings_error {
@@ -45,12 +51,12 @@ pub fn preview_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) 
         ui.label(egui::RichText::new(info.summary()).monospace());
         if info.video().is_none() {
             ui.label("Audio only: there is no picture to preview (Space plays the sound).");
-            layout.timeline = transport_ui(ui, state, cmds);
+            layout.timeline = transport_ui(ui, state, textures, cmds);
             return;
         }
         let slider_h = 72.0 + crate::gui::widgets::timeline::height(state);
         let avail = ui.available_size() - egui::vec2(0.0, slider_h);
-        match &state.preview {
+        match textures.preview() {
             Some(tex) => {
                 let alt = format!(
                     "Preview frame at {}",
@@ -77,13 +83,18 @@ pub fn preview_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) 
                 });
             }
         }
-        layout.timeline = transport_ui(ui, state, cmds);
+        layout.timeline = transport_ui(ui, state, textures, cmds);
     });
     layout
 }
 
 /// Play / pause, frame stepping, the scrub slider, the volume; then the timeline.
-fn transport_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) -> Option<Geometry> {
+fn transport_ui(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    textures: &Textures,
+    cmds: &mut Vec<Command>,
+) -> Option<Geometry> {
     let duration = state.duration_secs().max(0.001);
     ui.horizontal(|ui| {
         let mut button = |ui: &mut egui::Ui, text: &str, cmd: Command, key: &str| {
@@ -139,7 +150,7 @@ fn transport_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>) ->
             cmds.push(Command::SetVolume(volume));
         }
     });
-    let geometry = timeline_ui(ui, state, cmds);
+    let geometry = timeline_ui(ui, state, textures, cmds);
     words_ui(ui, state);
     geometry
 }

@@ -13,6 +13,7 @@ use super::time_axis::TimeAxis;
 use super::timeline_view::TimelineView;
 use crate::gui::command::Command;
 use crate::gui::state::AppState;
+use crate::gui::textures::Textures;
 use egui::{pos2, vec2, Color32, Rect, Sense, Stroke};
 
 const RULER_H: f32 = 18.0;
@@ -113,6 +114,7 @@ pub fn height(state: &AppState) -> f32 {
 pub fn timeline_ui(
     ui: &mut egui::Ui,
     state: &AppState,
+    textures: &Textures,
     cmds: &mut Vec<Command>,
 ) -> Option<Geometry> {
     let started = std::time::Instant::now();
@@ -145,7 +147,7 @@ pub fn timeline_ui(
 
     draw_ruler(&painter, ui, &rows, &axis);
     if let Some(r) = rows.thumbs {
-        draw_thumbnails(&painter, state, r, &axis);
+        draw_thumbnails(&painter, state, textures, r, &axis);
         let wanted = wanted_thumbnails(state, r, &axis);
         if !wanted.is_empty() {
             cmds.push(Command::WantThumbnails(wanted));
@@ -180,7 +182,8 @@ pub fn timeline_ui(
             .iter()
             .rev()
             .find(|th| th.t_secs <= t + 1e-9)
-            .map(|th| th.texture.id());
+            .and_then(|th| textures.thumbnail(th.t_secs))
+            .map(|tex| tex.id());
         response.clone().on_hover_ui_at_pointer(|ui| {
             ui.monospace(slopcannon_engine::media::format_secs(t));
             if let Some(id) = thumb {
@@ -434,7 +437,13 @@ fn wanted_thumbnails(state: &AppState, r: Rect, axis: &TimeAxis) -> Vec<f64> {
         .collect()
 }
 
-fn draw_thumbnails(painter: &egui::Painter, state: &AppState, r: Rect, axis: &TimeAxis) {
+fn draw_thumbnails(
+    painter: &egui::Painter,
+    state: &AppState,
+    textures: &Textures,
+    r: Rect,
+    axis: &TimeAxis,
+) {
     let h = r.height() - 2.0;
     let mut next_free = f32::NEG_INFINITY;
     let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
@@ -447,14 +456,17 @@ fn draw_thumbnails(painter: &egui::Painter, state: &AppState, r: Rect, axis: &Ti
         if th.t_secs > axis.t1 {
             break;
         }
-        let [tw, thh] = th.texture.size();
+        let Some(texture) = textures.thumbnail(th.t_secs) else {
+            continue;
+        };
+        let [tw, thh] = th.size;
         let w = h * tw as f32 / thh.max(1) as f32;
         let x = (axis.x_of(th.t_secs) as f32).max(r.left());
         if x < next_free {
             continue; // would cover the one before: at this zoom keyframes are too close
         }
         let dst = Rect::from_min_size(pos2(x, r.top() + 1.0), vec2(w, h));
-        painter.image(th.texture.id(), dst, uv, Color32::WHITE);
+        painter.image(texture.id(), dst, uv, Color32::WHITE);
         next_free = x + w;
     }
 }
