@@ -388,9 +388,16 @@ impl SlopApp {
 
 impl eframe::App for SlopApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        // Drain worker messages within a time budget, so a flood never stalls a frame.
         let start = Instant::now();
         self.frame_started = start;
+        // The commands of the last frame's panels and of this frame's keys first: they were
+        // meant for the state on screen (a row's index, the selection), which a message (a
+        // new ranking) could change under them.
+        self.handle_input(ctx);
+        for cmd in std::mem::take(&mut self.commands) {
+            self.run(cmd);
+        }
+        // Drain worker messages within a time budget, so a flood never stalls a frame.
         while let Ok(msg) = self.rx.try_recv() {
             if matches!(msg, Msg::Picked(..)) {
                 self.jobs.picked();
@@ -407,7 +414,7 @@ impl eframe::App for SlopApp {
                 break;
             }
         }
-        self.handle_input(ctx);
+        // What the messages asked for.
         for cmd in std::mem::take(&mut self.commands) {
             self.run(cmd);
         }
