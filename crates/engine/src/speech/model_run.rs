@@ -69,11 +69,15 @@ pub(super) fn run_window(
     let first = run(&compact, Search::Greedy)?;
     let voiced = voiced_frames(&compact);
     let doubts = quality::doubts(&voiced, &first);
-    // Words whose times whisper piled up are spread over their segment below; that alone is
-    // not worth another decoding (a beam search costs about twice a greedy one).
-    let redecoded = doubts
-        .iter()
-        .any(|d| !matches!(d, quality::Doubt::BadTimes { .. }));
+    // A window without a word is one whisper heard no speech in (music, noise): decoding it
+    // again would only invite invented text. Words whose times whisper piled up are spread
+    // over their segment below; that alone is not worth another decoding either (a beam
+    // search costs about twice a greedy one).
+    let heard_speech = first.segments.iter().any(|s| !s.words.is_empty());
+    let redecoded = heard_speech
+        && doubts
+            .iter()
+            .any(|d| !matches!(d, quality::Doubt::BadTimes { .. }));
     let best = if !redecoded {
         first
     } else {
