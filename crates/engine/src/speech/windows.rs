@@ -93,7 +93,8 @@ pub(super) fn map_time(map: &[(usize, usize)], t: f64) -> f64 {
     (piece.1 + (s - piece.0)) as f64 / rate
 }
 
-fn rms_dbfs(samples: &[f32]) -> f64 {
+/// RMS level of `samples` in dBFS (−100 for silence or nothing).
+pub(super) fn rms_dbfs(samples: &[f32]) -> f64 {
     if samples.is_empty() {
         return -100.0;
     }
