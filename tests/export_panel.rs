@@ -8,6 +8,7 @@ use egui_kittest::Harness;
 use slopcannon::gui::app::{AppDeps, SlopApp};
 use slopcannon::gui::command::Command;
 use slopcannon::gui::jobs::PickFor;
+use slopcannon::gui::panels::clips::export_button_text;
 use slopcannon_engine::captions::{CaptionStyle, Colour};
 use slopcannon_engine::export::Portrait;
 use slopcannon_engine::media::grab::{grab_frame, RgbaFrame};
@@ -25,29 +26,9 @@ fn greens(f: &RgbaFrame) -> usize {
         .count()
 }
 
-#[test]
-fn gui_the_export_panel_previews_the_short_as_it_is_exported() {
-    let dir = test_dir("gui_export_preview");
-    let out = dir.join("out");
-    let style_file = dir.join("green.toml");
-    std::fs::write(
-        &style_file,
-        "active_colour = \"#00FF00\"\nbox = true\nfont = \"Inter\"\nsize = 72\npop = 1.0\n",
-    )
-    .expect("style file");
-    let picked = style_file.clone();
-    let mut deps = AppDeps::new(Arc::new(move |purpose| {
-        (purpose == PickFor::CaptionStyle).then(|| picked.clone())
-    }));
-    deps.open = Some(fixture("cfr.mp4"));
-    deps.export_dir = Some(out.clone());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
-        .with_step_dt(1.0 / 60.0)
-        .build_eframe(|cc| SlopApp::new(cc, deps));
-    run_until(&mut h, "the file to open", |app| {
-        app.state.preview_secs.is_some()
-    });
+/// A transcript of three words (1.5–3.0 s), a clip on them from the I/O marks, and a 9:16
+/// layout with bars and captions.
+fn captioned_clip(h: &mut Harness<'static, SlopApp>) {
     let words: Vec<Word> = ["Previews", "never", "lie"]
         .iter()
         .enumerate()
@@ -74,8 +55,33 @@ fn gui_the_export_panel_previews_the_short_as_it_is_exported() {
     let mut choices = h.state().state.export_choices.clone();
     choices.portrait = Some(Portrait::Pad);
     choices.captions = true;
-    h.state_mut()
-        .send(Command::SetExportChoices(choices.clone()));
+    h.state_mut().send(Command::SetExportChoices(choices));
+}
+
+#[test]
+fn gui_the_export_panel_previews_the_short_as_it_is_exported() {
+    let dir = test_dir("gui_export_preview");
+    let out = dir.join("out");
+    let style_file = dir.join("green.toml");
+    std::fs::write(
+        &style_file,
+        "active_colour = \"#00FF00\"\nbox = true\nfont = \"Inter\"\nsize = 72\npop = 1.0\n",
+    )
+    .expect("style file");
+    let picked = style_file.clone();
+    let mut deps = AppDeps::new(Arc::new(move |purpose| {
+        (purpose == PickFor::CaptionStyle).then(|| picked.clone())
+    }));
+    deps.open = Some(fixture("cfr.mp4"));
+    deps.export_dir = Some(out.clone());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .with_step_dt(1.0 / 60.0)
+        .build_eframe(|cc| SlopApp::new(cc, deps));
+    run_until(&mut h, "the file to open", |app| {
+        app.state.preview_secs.is_some()
+    });
+    captioned_clip(&mut h);
     h.state_mut().send(Command::Seek(2.1));
     h.run_steps(2);
     assert!(
@@ -83,7 +89,7 @@ fn gui_the_export_panel_previews_the_short_as_it_is_exported() {
         "the style control is shown"
     );
     // The style comes from a file picked in the dialog (read on a worker).
-    h.get_by_label("Style file…").click();
+    crate::util::click_in_view(&mut h, "Style file…");
     run_until(&mut h, "the style file", |app| {
         app.state.export_choices.caption_style.active_colour == Colour::rgb(0, 255, 0)
     });
@@ -111,7 +117,7 @@ fn gui_the_export_panel_previews_the_short_as_it_is_exported() {
     );
 
     // Export the clip: its frame at the same moment is the preview.
-    assert!(h.query_by_label("Export 1 clips").is_some());
+    assert!(h.query_by_label(&export_button_text(1)).is_some());
     h.state_mut().send(Command::ExportClips);
     run_until(&mut h, "the export", |app| {
         app.state.export.is_none() && app.state.status.starts_with("Exported")
@@ -147,4 +153,86 @@ fn gui_the_export_panel_previews_the_short_as_it_is_exported() {
         .expect("preview");
     assert_eq!(greens(&restyled), 0, "no green word in the karaoke style");
     assert!(rgb_mad(&restyled, &preview) > 1.0);
+}
+
+/// The smallest ordinary window (800 px tall, the log open): the export section takes its
+/// share below the clip editor, which stays whole and editable; the section scrolls within
+/// its share, and exporting (which shows less) does not shrink it.
+#[test]
+fn gui_at_800_px_with_the_log_open_the_export_section_leaves_the_clip_editor_usable() {
+    let mut deps = AppDeps::new(Arc::new(|_| None));
+    deps.open = Some(fixture("cfr.mp4"));
+    deps.export_dir = Some(test_dir("gui_export_800px").join("out"));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_step_dt(1.0 / 60.0)
+        .build_eframe(|cc| SlopApp::new(cc, deps));
+    run_until(&mut h, "the file to open", |app| {
+        app.state.preview_secs.is_some()
+    });
+    captioned_clip(&mut h);
+    if !h.state().state.show_log {
+        h.state_mut().send(Command::ToggleLog);
+    }
+    h.state_mut().send(Command::Seek(2.1));
+    run_until(&mut h, "the export preview", |app| {
+        let p = &app.state.export_preview;
+        p.frame.is_some() && p.asked.is_some() && p.asked == p.shown
+    });
+    h.run_steps(3);
+    assert!(h.state().state.show_log, "the log is open");
+
+    let button = export_button_text(1);
+    let export_top = [
+        "Export preview",
+        "Layout",
+        "Names",
+        "Caption style",
+        &button,
+    ]
+    .iter()
+    .filter_map(|l| h.query_by_label(l).map(|n| n.rect().min.y))
+    .fold(f32::INFINITY, f32::min);
+    let editor_bottom = ["start", "label", "End = playhead (O)"]
+        .iter()
+        .map(|l| h.get_by_label(l).rect().max.y)
+        .fold(f32::NEG_INFINITY, f32::max);
+    assert!(
+        export_top >= editor_bottom,
+        "the export section (from y {export_top}) covers the clip editor (to y {editor_bottom})"
+    );
+
+    // The editor takes typing.
+    h.get_by_label("label").click();
+    h.run_steps(2);
+    h.get_by_label("label").type_text("kept");
+    h.run_steps(3);
+    let label = h.state().state.selected_segment().map(|s| s.label.clone());
+    assert_eq!(
+        label.as_deref(),
+        Some("kept"),
+        "the clip's label was edited"
+    );
+
+    for l in ["start", "Export preview", &button] {
+        let r = h.get_by_label(l).rect();
+        assert!(
+            r.min.y >= 0.0 && r.max.y <= 800.0,
+            "{l} is on screen: {r:?}"
+        );
+    }
+
+    // Exporting shows less (the progress, then the queue): the section keeps its size.
+    let before = h.get_by_label(&button).rect();
+    h.state_mut().send(Command::ExportClips);
+    run_until(&mut h, "the export", |app| {
+        app.state.export.is_none() && app.state.last_export.is_some()
+    });
+    h.run_steps(3);
+    assert!(h.query_by_label("Show in folder").is_some(), "exported");
+    let after = h.get_by_label(&button).rect();
+    assert!(
+        (after.min.y - before.min.y).abs() < 1.0,
+        "the export section kept its size: the Export button at {before:?}, then {after:?}"
+    );
 }

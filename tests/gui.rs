@@ -6,6 +6,7 @@ use egui_kittest::kittest::Queryable as _;
 use egui_kittest::Harness;
 use slopcannon::gui::app::{AppDeps, SlopApp};
 use slopcannon::gui::jobs::PickFor;
+use slopcannon::gui::panels::clips::export_button_text;
 use slopcannon_testkit::fixture;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -334,12 +335,12 @@ fn gui_exports_the_ticked_clips_as_shorts() {
         Some(slopcannon_engine::export::Portrait::Crop)
     );
     // Stacked over a background chosen in the dialog (it replaces the crop layout).
-    h.get_by_label("Background video…").click();
+    crate::util::click_in_view(&mut h, "Background video…");
     step_until(&mut h, "the background", |app| {
         app.state.export_choices.background.is_some()
     });
     assert!(h.query_by_label("Stacked over loop_1s.mp4").is_some());
-    h.get_by_label(&format!("Export {n} clips")).click();
+    h.get_by_label(&export_button_text(n)).click();
     step_until(&mut h, "the export", |app| {
         app.state.export.is_none() && app.state.status.starts_with("Exported")
     });

@@ -269,7 +269,7 @@ fn gui_export_goes_to_the_folder_chosen_with_the_names_and_mode_asked_for() {
         .add(1.0, 3.0, 10.0)
         .expect("add");
     h.run_steps(2);
-    h.get_by_label("Folder…").click();
+    crate::util::click_in_view(&mut h, "Folder…");
     run_until(&mut h, "the folder", |app| {
         app.state.export_choices.out_dir.as_deref() == Some(out.as_path())
     });

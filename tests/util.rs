@@ -28,3 +28,15 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
         String::from_utf8_lossy(&stderr).into_owned(),
     )
 }
+
+/// Clicks the widget labelled `label` as a person would: scrolled into view first (it may sit
+/// below the fold of a scrolled panel), then a pointer click at its centre.
+pub fn click_in_view(
+    h: &mut egui_kittest::Harness<'static, slopcannon::gui::app::SlopApp>,
+    label: &str,
+) {
+    use egui_kittest::kittest::Queryable as _;
+    h.get_by_label(label).scroll_to_me();
+    h.run_steps(3);
+    h.get_by_label(label).click();
+}

@@ -9,6 +9,12 @@ use crate::gui::textures::Textures;
 use slopcannon_engine::analysis::Pass;
 use slopcannon_engine::media::{format_secs, parse_secs};
 
+/// The export section's first height, as a share of the clips panel.
+const EXPORT_SHARE: f32 = 0.55;
+/// The least height the export section is dragged down to, and the least the list keeps.
+const EXPORT_MIN: f32 = 80.0;
+const LIST_MIN: f32 = 160.0;
+
 pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: &mut Vec<Command>) {
     egui::Panel::right("clips")
         .resizable(true)
@@ -63,10 +69,26 @@ pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: 
                 }
                 return;
             }
-            egui::Panel::bottom("export").show(ui, |ui| {
-                export_ui(ui, state, textures, cmds);
-                export_button_ui(ui, state, cmds);
-            });
+            // The export section never takes more than its share of the panel: what does not
+            // fit scrolls, the list and the clip editor above keep the rest, the Export button
+            // stays in view, and the divider can be dragged.
+            let room = ui.available_height();
+            egui::Panel::bottom("export")
+                .resizable(true)
+                .default_size(room * EXPORT_SHARE)
+                .size_range(EXPORT_MIN.min(room)..=(room - LIST_MIN).max(EXPORT_MIN))
+                .show(ui, |ui| {
+                    // Filled whatever is shown (the panel keeps the size its content takes:
+                    // a shorter content, as while exporting, would shrink it frame by frame).
+                    ui.set_min_height(ui.available_height());
+                    let button = ui.spacing().interact_size.y + ui.spacing().item_spacing.y * 2.0;
+                    egui::ScrollArea::vertical()
+                        .id_salt("export choices")
+                        .max_height((ui.available_height() - button).max(0.0))
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| export_ui(ui, state, textures, cmds));
+                    export_button_ui(ui, state, cmds);
+                });
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
@@ -341,6 +363,13 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: &mu
         }
         ui.separator();
     }
+    // The preview first: in view without scrolling, above the choices that change it.
+    if state
+        .export_choices
+        .changes_picture(state.clips.transcript.is_some())
+    {
+        preview_ui(ui, state, textures);
+    }
     let mut choices = state.export_choices.clone();
     let label = |p: Option<Portrait>| match p {
         None => "Original (smart cut)",
@@ -437,9 +466,6 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: &mu
     if choices.captions && state.clips.transcript.is_some() {
         super::caption_style::caption_style_ui(ui, &mut choices, cmds);
     }
-    if choices.changes_picture(state.clips.transcript.is_some()) {
-        preview_ui(ui, state, textures);
-    }
     if choices != state.export_choices {
         cmds.push(Command::SetExportChoices(choices));
     }
@@ -451,12 +477,20 @@ fn export_button_ui(ui: &mut egui::Ui, state: &AppState, cmds: &mut Vec<Command>
         return;
     }
     let chosen = state.clips.segments.chosen().count();
-    let button = egui::Button::new(format!("Export {chosen} clips"));
+    let button = egui::Button::new(export_button_text(chosen));
     if ui
         .add_enabled(chosen > 0, button)
         .on_hover_text("Write the ticked clips (Ctrl+E)")
         .clicked()
     {
         cmds.push(Command::ExportClips);
+    }
+}
+
+/// The Export button's text for `chosen` ticked clips ("Export 1 clip", "Export 3 clips").
+pub fn export_button_text(chosen: usize) -> String {
+    match chosen {
+        1 => "Export 1 clip".to_string(),
+        n => format!("Export {n} clips"),
     }
 }
