@@ -456,7 +456,6 @@ pub fn analyze(
                 path: path.to_path_buf(),
                 reason: "the video analysis crashed".into(),
             })?;
-            speech_cores.store(opts.cores, std::sync::atomic::Ordering::Relaxed);
             let pass = pass?;
             timings.insert("video".to_string(), secs);
             let frameless =
@@ -470,6 +469,9 @@ pub fn analyze(
             let refined =
                 video::refine_cuts(path, &mut cuts, &pass.keyframes, fps, opts.cores, cancel)?;
             timings.insert("scenes".to_string(), t.elapsed().as_secs_f64());
+            // Only now, with no decoder of ours left, may transcription take every core (and
+            // the memory of more whisper states).
+            speech_cores.store(opts.cores, std::sync::atomic::Ordering::Relaxed);
             tracing::debug!(
                 "{} cuts ({refined} located in skipped frames), {} frames decoded, {} sampled",
                 cuts.len(),
