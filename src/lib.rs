@@ -8,9 +8,11 @@
 //! - [`cli`]: the command line (clap), a thin front over the engine.
 //! - [`gui`]: the egui/eframe window, a thin front over the engine.
 //! - [`logging`]: `tracing` set-up, including forwarding log lines to the GUI.
+//! - [`malloc`]: the process's allocator policy (big blocks go back to the system).
 
 pub mod cli;
 pub mod gui;
 pub mod logging;
+pub mod malloc;
 pub mod options;
 pub mod settings;
