@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 play=${1:-20}
 bash scripts/setup.sh >/dev/null
 cargo build --release --quiet
-bin=target/release/slopcannon
+bin=${CARGO_TARGET_DIR:-target}/release/slopcannon
 dir=target/bench
 video=$dir/bench-1080p-10min.mp4
 [ -f "$video" ] || bash scripts/make-bench-video.sh "$video"

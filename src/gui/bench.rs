@@ -1,7 +1,8 @@
 //! `slopcannon bench gui FILE`: the real window, driven through phases by a script inside the
 //! app, measuring what a person notices — frames shown and dropped while playing (idle, during
 //! an analysis, during an export), UI frame time (our `logic` + `ui` per frame), seek latency
-//! (the command a click on the timeline sends → the exact frame uploaded), how soon the
+//! (the command a click on the timeline sends → the exact frame uploaded; between seeks the
+//! window draws only the frames the app asks for, as after a click), how soon the
 //! waveform and thumbnails are there after open, and the timeline's drawing time with the
 //! curves, the waveform and 2000 clips at full and at maximum zoom. Prints a table (or JSON)
 //! and closes the window. Run it under Xvfb with `scripts/bench-gui.sh`.
@@ -172,7 +173,13 @@ impl Bench {
 
     /// Moves the script on; returns commands for the app and whether the window should close.
     pub fn step(&mut self, app: &SlopApp, ctx: &egui::Context) -> (Vec<Command>, bool) {
-        ctx.request_repaint(); // keep frames coming: the measurements are per frame
+        if self.phase == Phase::Seeking {
+            // Frames come as for a person's click: when the player's worker sends one. This
+            // only bounds the wait for a seek that never shows.
+            ctx.request_repaint_after(Duration::from_millis(250));
+        } else {
+            ctx.request_repaint(); // keep frames coming: the measurements are per frame
+        }
         let s = &app.state;
         let elapsed = self.since.elapsed().as_secs_f64();
         let duration = s.duration_secs();

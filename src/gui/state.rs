@@ -328,6 +328,8 @@ pub struct AppState {
     /// Time of the frame shown in the preview.
     pub preview_secs: Option<f64>,
     pub preview_loading: bool,
+    /// When the newest seek was asked for (the status bar's spinner waits a moment).
+    pub seek_started: Option<Instant>,
     /// None while paused.
     pub playback: Option<PlaybackView>,
     /// 0–1, and whether the sound is muted.
@@ -486,6 +488,7 @@ impl AppState {
         self.playhead_secs = t_secs.clamp(0.0, max.max(0.0));
         self.seek_generation += 1;
         self.preview_loading = true;
+        self.seek_started = Some(Instant::now());
         self.seek_generation
     }
 
