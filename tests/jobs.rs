@@ -364,3 +364,53 @@ fn cli_projects_carry_edits_labels_and_export_settings() {
     );
     assert_eq!(read()["segments"].as_array().map(Vec::len), Some(3));
 }
+
+/// The `whisper: N window(s) at a time, T thread(s) each` line of a debug log.
+fn whisper_plan(log: &str) -> (usize, usize) {
+    let line = log
+        .lines()
+        .find(|l| l.contains("window(s) at a time"))
+        .unwrap_or_else(|| panic!("no whisper plan in the log:\n{log}"));
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    match numbers[..] {
+        [windows, threads] => (windows, threads),
+        _ => panic!("not a plan: {line}"),
+    }
+}
+
+#[test]
+fn cli_transcribe_takes_every_core_unless_told_how_many() {
+    let dir = test_dir("transcribe_threads");
+    let src = fixture("speech.mp4");
+    let model = model("ggml-tiny.en-q8_0.bin");
+    let transcribe = |threads: Option<&str>| {
+        let mut cmd = slopcannon(&dir);
+        cmd.env("SLOP_WHISPER_MODEL", &model)
+            .env("SLOP_LOG", "debug")
+            .args(["transcribe", "--no-cache", "--json", "-"])
+            .arg(&src);
+        if let Some(t) = threads {
+            cmd.env("SLOP_WHISPER_THREADS", t);
+        }
+        let (code, out, err) = run(&mut cmd);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("\"words\""), "a transcript: {out}");
+        whisper_plan(&err)
+    };
+    let cores = slopcannon_engine::system::cores();
+    let (windows, each) = transcribe(None);
+    // Up to 4 windows side by side, the cores shared between them.
+    assert_eq!(
+        (windows, each),
+        (cores.clamp(1, 4), (cores / cores.clamp(1, 4)).max(1)),
+        "every one of the {cores} cores"
+    );
+    assert_eq!(
+        transcribe(Some("1")),
+        (1, 1),
+        "SLOP_WHISPER_THREADS=1 is kept"
+    );
+}
