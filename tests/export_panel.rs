@@ -26,9 +26,18 @@ fn greens(f: &RgbaFrame) -> usize {
         .count()
 }
 
-/// A transcript of three words (1.5–3.0 s), a clip on them from the I/O marks, and a 9:16
+/// The window, `height` px tall, with `cfr.mp4` open (`deps` says where exports go), and on it
+/// a transcript of three words (1.5–3.0 s), a clip on them from the I/O marks, and a 9:16
 /// layout with bars and captions.
-fn captioned_clip(h: &mut Harness<'static, SlopApp>) {
+fn window_with_a_captioned_clip(mut deps: AppDeps, height: f32) -> Harness<'static, SlopApp> {
+    deps.open = Some(fixture("cfr.mp4"));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, height))
+        .with_step_dt(1.0 / 60.0)
+        .build_eframe(|cc| SlopApp::new(cc, deps));
+    run_until(&mut h, "the file to open", |app| {
+        app.state.preview_secs.is_some()
+    });
     let words: Vec<Word> = ["Previews", "never", "lie"]
         .iter()
         .enumerate()
@@ -56,6 +65,7 @@ fn captioned_clip(h: &mut Harness<'static, SlopApp>) {
     choices.portrait = Some(Portrait::Pad);
     choices.captions = true;
     h.state_mut().send(Command::SetExportChoices(choices));
+    h
 }
 
 #[test]
@@ -72,16 +82,8 @@ fn gui_the_export_panel_previews_the_short_as_it_is_exported() {
     let mut deps = AppDeps::new(Arc::new(move |purpose| {
         (purpose == PickFor::CaptionStyle).then(|| picked.clone())
     }));
-    deps.open = Some(fixture("cfr.mp4"));
     deps.export_dir = Some(out.clone());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
-        .with_step_dt(1.0 / 60.0)
-        .build_eframe(|cc| SlopApp::new(cc, deps));
-    run_until(&mut h, "the file to open", |app| {
-        app.state.preview_secs.is_some()
-    });
-    captioned_clip(&mut h);
+    let mut h = window_with_a_captioned_clip(deps, 900.0);
     h.state_mut().send(Command::Seek(2.1));
     h.run_steps(2);
     assert!(
@@ -161,16 +163,8 @@ fn gui_the_export_panel_previews_the_short_as_it_is_exported() {
 #[test]
 fn gui_at_800_px_with_the_log_open_the_export_section_leaves_the_clip_editor_usable() {
     let mut deps = AppDeps::new(Arc::new(|_| None));
-    deps.open = Some(fixture("cfr.mp4"));
     deps.export_dir = Some(test_dir("gui_export_800px").join("out"));
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_step_dt(1.0 / 60.0)
-        .build_eframe(|cc| SlopApp::new(cc, deps));
-    run_until(&mut h, "the file to open", |app| {
-        app.state.preview_secs.is_some()
-    });
-    captioned_clip(&mut h);
+    let mut h = window_with_a_captioned_clip(deps, 800.0);
     if !h.state().state.show_log {
         h.state_mut().send(Command::ToggleLog);
     }
