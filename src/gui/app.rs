@@ -327,7 +327,7 @@ impl SlopApp {
             self.state.preview_secs = Some(frame.pts_secs);
             self.state.pending_frame = Some(frame);
         }
-        if tick.want_keyframe && !self.state.preview_loading && self.state.has_video() {
+        if tick.want_keyframe && self.state.preview_loading.is_none() && self.state.has_video() {
             // Backwards: the keyframe at the playhead, each time the last one has arrived.
             let generation = self.state.begin_seek(tick.position);
             if let Some(file) = &self.state.file {

@@ -251,7 +251,7 @@ impl Bench {
                 let frame = 1.0 / s.fps();
                 match self.seek_target {
                     Some((t, at)) => {
-                        let exact = !s.preview_loading
+                        let exact = s.preview_loading.is_none()
                             && s.pending_frame.is_none()
                             && s.preview_secs
                                 .is_some_and(|p| p <= t + 1e-6 && p > t - frame * 1.01);

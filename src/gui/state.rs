@@ -327,9 +327,9 @@ pub struct AppState {
     pub pending_frame: Option<RgbaFrame>,
     /// Time of the frame shown in the preview.
     pub preview_secs: Option<f64>,
-    pub preview_loading: bool,
-    /// When the newest seek was asked for (the status bar's spinner waits a moment).
-    pub seek_started: Option<Instant>,
+    /// Since when the newest seek's exact frame is awaited (the status bar's spinner waits a
+    /// moment); `None` once it is shown.
+    pub preview_loading: Option<Instant>,
     /// None while paused.
     pub playback: Option<PlaybackView>,
     /// 0–1, and whether the sound is muted.
@@ -487,8 +487,7 @@ impl AppState {
         let max = self.duration_secs();
         self.playhead_secs = t_secs.clamp(0.0, max.max(0.0));
         self.seek_generation += 1;
-        self.preview_loading = true;
-        self.seek_started = Some(Instant::now());
+        self.preview_loading = Some(Instant::now());
         self.seek_generation
     }
 
@@ -502,7 +501,7 @@ impl AppState {
     /// Playback starts: stills still on their way are stale.
     pub fn begin_play(&mut self, view: PlaybackView) {
         self.seek_generation += 1;
-        self.preview_loading = false;
+        self.preview_loading = None;
         self.playback = Some(view);
     }
 
@@ -591,7 +590,11 @@ impl AppState {
                     return None; // superseded by a newer seek
                 }
                 // A keyframe shown on the way: the exact frame is still coming.
-                self.preview_loading = !exact;
+                if exact {
+                    self.preview_loading = None;
+                } else {
+                    self.preview_loading.get_or_insert_with(Instant::now);
+                }
                 match result {
                     Ok(frame) => {
                         tracing::debug!("preview frame at {:.3} s", frame.pts_secs);
@@ -1044,7 +1047,7 @@ mod tests {
         });
         // The keyframe on the way shows, and the exact frame is still awaited.
         assert_eq!(s.preview_secs, Some(1.0));
-        assert!(s.preview_loading);
+        assert!(s.preview_loading.is_some());
         let _ = s.apply(Msg::Frame {
             generation: new,
             t_secs: 2.0,
@@ -1052,7 +1055,7 @@ mod tests {
             result: Ok(frame(2.0)),
         });
         assert_eq!(s.preview_secs, Some(2.0));
-        assert!(!s.preview_loading);
+        assert!(s.preview_loading.is_none());
     }
 
     #[test]

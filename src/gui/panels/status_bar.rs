@@ -15,13 +15,8 @@ pub fn spinner_in(state: &AppState, now: Instant) -> Option<Duration> {
     if state.file.as_ref().is_some_and(|f| f.probing) {
         return Some(Duration::ZERO);
     }
-    if !state.preview_loading {
-        return None;
-    }
-    let waited = state
-        .seek_started
-        .map_or(SEEK_SPINNER_DELAY, |t| now.saturating_duration_since(t));
-    Some(SEEK_SPINNER_DELAY.saturating_sub(waited))
+    let since = state.preview_loading?;
+    Some(SEEK_SPINNER_DELAY.saturating_sub(now.saturating_duration_since(since)))
 }
 
 pub fn status_bar_ui(ui: &mut egui::Ui, state: &AppState) {
@@ -57,7 +52,7 @@ mod tests {
         let mut s = AppState::new();
         assert_eq!(spinner_in(&s, Instant::now()), None, "nothing loading");
         s.begin_seek(1.0);
-        let asked = s.seek_started.expect("the seek's start");
+        let asked = s.preview_loading.expect("the seek's start");
         let young = spinner_in(&s, asked + Duration::from_millis(100));
         assert_eq!(
             young,
@@ -66,7 +61,7 @@ mod tests {
         );
         let old = spinner_in(&s, asked + Duration::from_millis(350));
         assert_eq!(old, Some(Duration::ZERO), "a slow seek spins");
-        s.preview_loading = false; // the exact frame came
+        s.preview_loading = None; // the exact frame came
         assert_eq!(spinner_in(&s, asked + Duration::from_millis(350)), None);
     }
 }
