@@ -9,6 +9,7 @@
 //! - [`gui`]: the egui/eframe window, a thin front over the engine.
 //! - [`logging`]: `tracing` set-up, including forwarding log lines to the GUI.
 //! - [`malloc`]: the process's allocator policy (big blocks go back to the system).
+//! - [`wording`]: counted nouns, the same in both fronts.
 
 pub mod cli;
 pub mod gui;
@@ -16,3 +17,4 @@ pub mod logging;
 pub mod malloc;
 pub mod options;
 pub mod settings;
+pub mod wording;

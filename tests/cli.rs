@@ -177,6 +177,16 @@ fn models_download_fetches_resumes_checks_and_lists_a_model() {
             .args(["models", "download", name, "--url", url, "--sha1", sha1]))
     };
 
+    // Nothing installed yet: the list says how to get a model.
+    let (code, out, _) = run(slopcannon(&dir)
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .arg("models"));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("none installed") && out.contains("`slopcannon models download tiny.en`"),
+        "{out}"
+    );
+
     // The first connection breaks half-way; the command resumes it.
     let (url, server) = serve(data.clone(), 1);
     let (code, out, err) = download("tiny.en-q5_1", &url, &sum);

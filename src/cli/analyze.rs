@@ -96,8 +96,8 @@ pub fn analyze(args: &AnalyzeArgs, settings: &Settings) -> anyhow::Result<ExitCo
     let rankings = |r: Ranking| {
         if r.pass == Pass::Quick {
             tracing::info!(
-                "quick pass: {} clips ranked over the first {}",
-                r.clips.len(),
+                "quick pass: {} ranked over the first {}",
+                crate::wording::count(r.clips.len(), "clip"),
                 format_secs(r.features.duration_secs)
             );
         }
@@ -129,10 +129,10 @@ pub fn analyze(args: &AnalyzeArgs, settings: &Settings) -> anyhow::Result<ExitCo
     let mut out = String::new();
     writeln!(
         out,
-        "{} — {} scene cuts, {} clips ({:?} pass, {:.1} s)",
+        "{} — {}, {} ({:?} pass, {:.1} s)",
         args.file.display(),
-        analysis.scenes.len(),
-        analysis.clips.len(),
+        crate::wording::count(analysis.scenes.len(), "scene cut"),
+        crate::wording::count(analysis.clips.len(), "clip"),
         analysis.pass,
         analysis.timings.get("total").copied().unwrap_or(0.0)
     )?;
@@ -197,8 +197,8 @@ fn write_project(path: &Path, video: &Path, analysis: &Analysis) -> anyhow::Resu
     p.stamp_video();
     p.write(path)?;
     tracing::info!(
-        "project: {} segments{} in {}",
-        p.segments.len(),
+        "project: {}{} in {}",
+        crate::wording::count(p.segments.len(), "segment"),
         if kept > 0 {
             format!(" (kept the {kept} you edited)")
         } else {

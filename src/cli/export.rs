@@ -334,9 +334,9 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
     }
     if cancelled > 0 {
         tracing::warn!(
-            "cancelled: {} of {} clips written",
+            "cancelled: {} of {} written",
             results.len() - failed,
-            results.len()
+            crate::wording::count(results.len(), "clip")
         );
     }
     Ok(if failed > 0 {

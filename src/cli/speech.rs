@@ -128,9 +128,9 @@ pub fn transcribe(args: &TranscribeArgs, settings: &Settings) -> anyhow::Result<
     }
     writeln!(
         out,
-        "({} segments, {} words; model {}{})",
-        t.segments.len(),
-        words.len(),
+        "({}, {}; model {}{})",
+        crate::wording::count(t.segments.len(), "segment"),
+        crate::wording::count(words.len(), "word"),
         done.model_path.display(),
         if done.from_cache {
             ", from the cache"
@@ -156,7 +156,11 @@ pub fn models(args: &ModelsArgs, settings: &Settings) -> anyhow::Result<ExitCode
         settings.whisper_model
     );
     if list.is_empty() {
-        out.push_str("  none installed. Copy a ggml model (e.g. ggml-tiny.en-q8_0.bin) there, or set SLOP_WHISPER_MODEL to its path.\n");
+        out.push_str(
+            "  none installed. `slopcannon models download tiny.en` fetches one (75 MB; also \
+             tiny.en-q8_0, base.en, small.en, …), or copy a ggml model \
+             (e.g. ggml-tiny.en-q8_0.bin) there, or set SLOP_WHISPER_MODEL to its path.\n",
+        );
     }
     for m in list {
         writeln!(

@@ -736,21 +736,25 @@ impl AppState {
             cancelling: false,
             rows,
         });
-        self.status = format!("Exporting {n} clips…");
+        self.status = format!("Exporting {}…", crate::wording::count(n, "clip"));
     }
 
     /// Moves the playhead to `t` and asks for the frame there (a file without video only
-    /// moves the playhead).
+    /// moves the playhead). A zoomed timeline turns the page when the playhead lands outside
+    /// it (a jump to a clip, a word, the end), as it does while playing.
     fn seek(&mut self, t: f64, fx: &mut Vec<Effect>) {
         if self.ready_generation().is_none() {
             return;
         }
+        let duration = self.duration_secs();
         if !self.has_video() {
             // Audio only: the playhead moves, there is no picture to fetch.
-            self.playhead_secs = t.clamp(0.0, self.duration_secs().max(0.0));
+            self.playhead_secs = t.clamp(0.0, duration.max(0.0));
+            self.view = self.view.following(self.playhead_secs, duration);
             return;
         }
         let seek_generation = self.begin_seek(t);
+        self.view = self.view.following(self.playhead_secs, duration);
         if let Some(file) = &self.file {
             fx.push(Effect::ShowFrame {
                 seek_generation,
@@ -992,6 +996,34 @@ mod tests {
             [Effect::ShowFrame { at_secs, .. }] => assert_eq!(*at_secs, 60.0, "clamped"),
             other => panic!("expected one ShowFrame, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_jump_outside_the_zoomed_timeline_turns_its_page() {
+        let settings = Settings::default();
+        let ctx = context(&settings, None);
+        let mut s = open_video();
+        s.playhead_secs = 40.0;
+        let _ = s.update(Command::AddSegment, &ctx);
+        s.view = TimelineView { t0: 0.0, t1: 5.0 };
+        let _ = s.update(Command::Seek(3.0), &ctx);
+        assert_eq!(
+            s.view,
+            TimelineView { t0: 0.0, t1: 5.0 },
+            "in view: it stays"
+        );
+
+        let _ = s.update(Command::SelectClip(0), &ctx);
+        assert_eq!(s.playhead_secs, 40.0);
+        assert!(
+            s.view.t0 < 40.0 && 40.0 + 4.0 < s.view.t1,
+            "the clip's start near the left edge: {:?}",
+            s.view
+        );
+        assert!((s.view.span() - 5.0).abs() < 1e-9, "the zoom is kept");
+
+        let _ = s.update(Command::SeekStart, &ctx);
+        assert_eq!(s.view.t0, 0.0, "{:?}", s.view);
     }
 
     #[test]

@@ -550,8 +550,8 @@ impl AppState {
                         });
                         if let Some(project) = saved {
                             let note = format!(
-                                "restored {} segments from the last session",
-                                project.segments.len()
+                                "restored {} from the last session",
+                                crate::wording::count(project.segments.len(), "segment")
                             );
                             tracing::info!("{note}");
                             self.status = format!("{} — {note}", self.status);
@@ -761,15 +761,20 @@ impl AppState {
                         let failed = results.len() - ok - cancelled;
                         self.status = if cancelled > 0 {
                             format!(
-                                "Export cancelled: {ok} of {} clips written to {}",
-                                results.len(),
+                                "Export cancelled: {ok} of {} written to {}",
+                                crate::wording::count(results.len(), "clip"),
                                 dir.display()
                             )
                         } else if failed == 0 {
-                            format!("Exported {ok} clips to {}", dir.display())
+                            format!(
+                                "Exported {} to {}",
+                                crate::wording::count(ok, "clip"),
+                                dir.display()
+                            )
                         } else {
                             format!(
-                                "Exported {ok} clips to {}; {failed} failed (see the log)",
+                                "Exported {} to {}; {failed} failed (see the log)",
+                                crate::wording::count(ok, "clip"),
                                 dir.display()
                             )
                         };
@@ -841,8 +846,9 @@ impl AppState {
                         );
                         let kept = self.set_clips(analysis.pass, clips, Some(analysis.scenes));
                         self.status = format!(
-                            "Found {n} clips and {} scene cuts in {secs:.1} s",
-                            self.clips.scenes.len()
+                            "Found {} and {} in {secs:.1} s",
+                            crate::wording::count(n, "clip"),
+                            crate::wording::count(self.clips.scenes.len(), "scene cut")
                         );
                         if kept > 0 {
                             self.status += &format!("; {}", kept_note(kept));
@@ -920,7 +926,10 @@ impl AppState {
         let n = clips.len();
         let kept = self.set_clips(pass, clips, None);
         if self.analysis.is_none() {
-            self.status = format!("Ranked {n} clips again with the new options");
+            self.status = format!(
+                "Ranked {} again with the new options",
+                crate::wording::count(n, "clip")
+            );
             if kept > 0 {
                 self.status += &format!("; {}", kept_note(kept));
             }

@@ -30,7 +30,7 @@ pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: 
                         );
                     }
                     Some(Pass::Full) => {
-                        ui.label(format!("{} scene cuts", state.clips.scenes.len()));
+                        ui.label(crate::wording::count(state.clips.scenes.len(), "scene cut"));
                     }
                     None => {}
                 }
@@ -337,8 +337,8 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: &mu
             "cancelling…".to_string()
         } else {
             format!(
-                "exporting {} clips {:.0}%{eta}",
-                run.clips,
+                "exporting {} {:.0}%{eta}",
+                crate::wording::count(run.clips, "clip"),
                 fraction * 100.0
             )
         };

