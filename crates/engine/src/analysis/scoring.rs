@@ -332,6 +332,7 @@ pub fn select_clips(
     let typical = windows.get(windows.len() / 2).map_or(0.0, |w| w.0);
     let level = f64::from(median(&mut curves.interest.clone()));
     let smooth = moving_mean(&prefix, ((2.0 / step).round() as usize).max(1));
+    let bounds = SnapBounds::new(input);
     // Steps already given to a clip (its highlight's whole extent).
     let mut taken: Vec<(usize, usize)> = Vec::new();
     let mut picked: Vec<(f64, Clip)> = Vec::new();
@@ -375,6 +376,7 @@ pub fn select_clips(
         let Some((s, e)) = snap(
             start as f64 * step,
             (end as f64 * step).min(duration),
+            &bounds,
             input,
             opts,
         ) else {
@@ -477,73 +479,138 @@ pub fn score_of(value: f64, best: f64, typical: f64) -> f64 {
 /// See [`score_of`] (in interest units, robust z).
 pub const MIN_SPREAD: f64 = 1.0;
 
+/// Where clip bounds may snap to, sorted, gathered once per ranking.
+struct SnapBounds<'a> {
+    /// Scene cuts and the ends of pauses.
+    starts: Vec<f64>,
+    /// Scene cuts and the starts of pauses.
+    ends: Vec<f64>,
+    sentence_starts: Vec<f64>,
+    sentence_ends: Vec<f64>,
+    /// Every word, by start.
+    words: Vec<&'a crate::speech::Word>,
+}
+
+impl<'a> SnapBounds<'a> {
+    fn new(input: &ScoreInput<'a>) -> SnapBounds<'a> {
+        let cut_times = input.cuts.iter().map(|c| c.time);
+        let pauses = input.audio.map(|a| a.silences.as_slice()).unwrap_or(&[]);
+        let mut starts: Vec<f64> = cut_times
+            .clone()
+            .chain(pauses.iter().map(|(_, e)| *e))
+            .collect();
+        let mut ends: Vec<f64> = cut_times.chain(pauses.iter().map(|(s, _)| *s)).collect();
+        starts.sort_by(f64::total_cmp);
+        ends.sort_by(f64::total_cmp);
+        let (sentence_starts, sentence_ends) = input
+            .transcript
+            .map(|t| t.sentence_bounds())
+            .unwrap_or_default();
+        let mut words: Vec<&crate::speech::Word> = input
+            .transcript
+            .map(|t| t.words().collect())
+            .unwrap_or_default();
+        words.sort_by(|a, b| a.start.total_cmp(&b.start));
+        SnapBounds {
+            starts,
+            ends,
+            sentence_starts,
+            sentence_ends,
+            words,
+        }
+    }
+}
+
+/// The values of sorted `cands` within `within` of `t`.
+fn near(t: f64, cands: &[f64], within: f64) -> Vec<f64> {
+    let a = cands.partition_point(|c| *c < t - within);
+    let b = cands.partition_point(|c| *c <= t + within);
+    cands[a..b.max(a)].to_vec()
+}
+
+/// What each worse kind of bound costs in [`snap`], in seconds moved: a sentence bound this
+/// much farther away is as good as a pause or cut.
+const SNAP_KIND_COST_SECS: f64 = 4.0;
+
 /// The least time between two returned clips (they never overlap or touch).
 pub const MIN_GAP_SECS: f64 = 1.0;
 
-/// Moves `start` to the nearest cut or end of a pause, and `end` to the nearest cut or start
-/// of a pause, within `snap_secs`, keeping the length limits; never inside a word. `None`
-/// when no bounds near the window keep both.
-fn snap(start: f64, end: f64, input: &ScoreInput<'_>, opts: &SelectOptions) -> Option<(f64, f64)> {
-    let cut_times = input.cuts.iter().map(|c| c.time);
-    let pauses = input.audio.map(|a| a.silences.as_slice()).unwrap_or(&[]);
-    let starts: Vec<f64> = cut_times
-        .clone()
-        .chain(pauses.iter().map(|(_, e)| *e))
-        .collect();
-    let ends: Vec<f64> = cut_times.chain(pauses.iter().map(|(s, _)| *s)).collect();
-    let nearest = |t: f64, cands: &[f64]| -> Option<f64> {
-        cands
-            .iter()
-            .copied()
-            .filter(|c| (c - t).abs() <= opts.snap_secs)
-            .min_by(|a, b| (a - t).abs().total_cmp(&(b - t).abs()))
+/// Moves `start` and `end` onto bounds near them, keeping the length limits; never inside a
+/// word. With speech a sentence's start and end (within twice `snap_secs`), else scene cuts
+/// and pauses (the end of one for a start, the start of one for an end; within `snap_secs`),
+/// else the window's own bound: each kind costs [`SNAP_KIND_COST_SECS`] more than the one
+/// before it, plus how far the bound moved, and the cheapest pair wins. `None` when no pair
+/// keeps the limits, not even the window shrunk to whole words.
+fn snap(
+    start: f64,
+    end: f64,
+    bounds: &SnapBounds<'_>,
+    input: &ScoreInput<'_>,
+    opts: &SelectOptions,
+) -> Option<(f64, f64)> {
+    // By kind, best first.
+    let sentence_reach = 2.0 * opts.snap_secs;
+    let start_kinds = [
+        near(start, &bounds.sentence_starts, sentence_reach),
+        near(start, &bounds.starts, opts.snap_secs),
+        vec![start],
+    ];
+    let end_kinds = [
+        near(end, &bounds.sentence_ends, sentence_reach),
+        near(end, &bounds.ends, opts.snap_secs),
+        vec![end],
+    ];
+    // The words a bound may fall in (none is longer than whisper's 30 s window).
+    let reach = sentence_reach + 30.0;
+    let around = |t: f64| {
+        let a = bounds.words.partition_point(|w| w.start < t - reach);
+        let b = bounds.words.partition_point(|w| w.start <= t + reach);
+        &bounds.words[a..b.max(a)]
     };
-    let (mut s, mut e) = match input.transcript {
-        // With speech, clips start at a sentence and end at one when one is near.
-        Some(t) => {
-            let seg_starts: Vec<f64> = t.segments.iter().map(|g| g.start).collect();
-            let seg_ends: Vec<f64> = t.segments.iter().map(|g| g.end).collect();
-            (
-                nearest(start, &seg_starts)
-                    .or_else(|| nearest(start, &starts))
-                    .unwrap_or(start),
-                nearest(end, &seg_ends)
-                    .or_else(|| nearest(end, &ends))
-                    .unwrap_or(end),
-            )
-        }
-        None => (
-            nearest(start, &starts).unwrap_or(start),
-            nearest(end, &ends).unwrap_or(end),
-        ),
-    };
-    // Never cut a word: a bound inside a word moves to its edge (start back, end forward).
-    if let Some(t) = input.transcript {
-        for w in t.words() {
-            if w.start < s && s < w.end {
-                s = w.start;
-            }
-            if w.start < e && e < w.end {
-                e = w.end;
-            }
-        }
-    }
+    let words: Vec<&crate::speech::Word> =
+        around(start).iter().chain(around(end)).copied().collect();
     let min = opts.min_len_secs.min(input.duration_secs);
     let fits = |s: f64, e: f64| e - s + 1e-6 >= min && e - s <= opts.max_len_secs + 1e-6;
-    let (s, e) = (s.max(0.0), e.min(input.duration_secs));
-    if fits(s, e) {
+    let mut best: Option<(f64, f64, f64)> = None; // (cost, start, end)
+    for (ks, kind_s) in start_kinds.iter().enumerate() {
+        for &s0 in kind_s {
+            for (ke, kind_e) in end_kinds.iter().enumerate() {
+                for &e0 in kind_e {
+                    // Never cut a word: a bound inside one moves out to its edge.
+                    let (mut s, mut e) = (s0, e0);
+                    for w in &words {
+                        if w.start < s && s < w.end {
+                            s = w.start;
+                        }
+                        if w.start < e && e < w.end {
+                            e = w.end;
+                        }
+                    }
+                    let (s, e) = (s.max(0.0), e.min(input.duration_secs));
+                    if !fits(s, e) {
+                        continue;
+                    }
+                    let cost = (ks + ke) as f64 * SNAP_KIND_COST_SECS
+                        + (s - start).abs()
+                        + (e - end).abs();
+                    if best.is_none_or(|b| cost < b.0) {
+                        best = Some((cost, s, e));
+                    }
+                }
+            }
+        }
+    }
+    if let Some((_, s, e)) = best {
         return Some((s, e));
     }
-    // Snapping made it too long or short: the window itself, shrunk to whole words.
-    let (mut s, mut e) = (start, end);
-    if let Some(t) = input.transcript {
-        for w in t.words() {
-            if w.start < s && s < w.end {
-                s = w.end;
-            }
-            if w.start < e && e < w.end {
-                e = w.start;
-            }
+    // Whole words made it too long or short: the window itself, shrunk to whole words.
+    let (mut s, mut e) = (start, end.min(input.duration_secs));
+    for w in &words {
+        if w.start < s && s < w.end {
+            s = w.end;
+        }
+        if w.start < e && e < w.end {
+            e = w.start;
         }
     }
     fits(s, e).then_some((s, e))
@@ -741,6 +808,84 @@ mod tests {
         let clips = select_clips(&input, &curves, &opts);
         assert_eq!(clips.len(), 1, "{clips:?}");
         assert_eq!((clips[0].start, clips[0].end), (0.0, duration));
+    }
+
+    #[test]
+    fn with_speech_clips_start_and_end_at_sentences_not_at_whispers_segments() {
+        use crate::speech::{Segment, Transcript, Word};
+        let duration = 200.0;
+        let mut loud = vec![-30.0f32; 200];
+        for (i, l) in loud.iter_mut().enumerate() {
+            *l += ((i * 7) % 3) as f32;
+        }
+        for l in &mut loud[100..118] {
+            *l = -8.0;
+        }
+        let audio = AudioCurves {
+            step: 1.0,
+            loudness_db: loud,
+            flux: vec![1.0; 200],
+            centroid_hz: vec![1000.0; 200],
+            zcr: vec![0.1; 200],
+            silences: vec![],
+        };
+        // A word every 0.5 s, a sentence every 13 words (6.5 s, no pause between them),
+        // and whisper's segments every 7 s, mostly in mid-sentence.
+        let words: Vec<Word> = (0..400)
+            .map(|i| Word {
+                start: i as f64 * 0.5,
+                end: i as f64 * 0.5 + 0.45,
+                word: if i % 13 == 12 {
+                    "end.".into()
+                } else {
+                    "word".into()
+                },
+            })
+            .collect();
+        let mut segments: Vec<Segment> = Vec::new();
+        for chunk in words.chunks(14) {
+            segments.push(Segment {
+                start: chunk[0].start,
+                end: chunk[chunk.len() - 1].end,
+                text: String::new(),
+                words: chunk.to_vec(),
+            });
+        }
+        let transcript = Transcript {
+            segments,
+            ..Transcript::default()
+        };
+        let (sentence_starts, sentence_ends) = transcript.sentence_bounds();
+        let input = ScoreInput {
+            duration_secs: duration,
+            step: 1.0,
+            audio: Some(&audio),
+            motion: None,
+            cuts: &[],
+            approximate_cuts: false,
+            transcript: Some(&transcript),
+            frameless: &[],
+        };
+        let opts = SelectOptions {
+            max_clips: 3,
+            ..SelectOptions::default()
+        };
+        let curves = score_curves(&input, &opts.weights);
+        let clips = select_clips(&input, &curves, &opts);
+        assert!(!clips.is_empty());
+        assert!(
+            clips[0].start <= 101.0 && clips[0].end >= 115.0,
+            "the loud stretch is the best clip: {:?}",
+            clips[0]
+        );
+        for c in &clips {
+            assert!(
+                sentence_starts.contains(&c.start) && sentence_ends.contains(&c.end),
+                "{:.2}–{:.2} is not a whole number of sentences (starts {sentence_starts:?})",
+                c.start,
+                c.end
+            );
+        }
     }
 
     #[test]

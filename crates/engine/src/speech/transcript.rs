@@ -33,6 +33,30 @@ impl Transcript {
         self.segments.iter().flat_map(|s| s.words.iter())
     }
 
+    /// Where sentences start and end (seconds, in order): after a word that ends one (`.`,
+    /// `?`, `!`, `…`, also before a closing quote or bracket), or across a pause of
+    /// [`SENTENCE_PAUSE_SECS`] or more; and at the first and last word. Whisper's segments
+    /// are not sentences (one often holds a sentence's tail and the next one's head), so
+    /// their bounds count only where one of these holds.
+    pub fn sentence_bounds(&self) -> (Vec<f64>, Vec<f64>) {
+        let words: Vec<&Word> = self.words().collect();
+        let (mut starts, mut ends) = (Vec::new(), Vec::new());
+        for (i, w) in words.iter().enumerate() {
+            let breaks_after = |a: &Word, b: &Word| {
+                ends_sentence(&a.word) || b.start - a.end >= SENTENCE_PAUSE_SECS
+            };
+            if i == 0 || breaks_after(words[i - 1], w) {
+                starts.push(w.start);
+            }
+            if words.get(i + 1).is_none_or(|next| breaks_after(w, next)) {
+                ends.push(w.end);
+            }
+        }
+        starts.sort_by(f64::total_cmp);
+        ends.sort_by(f64::total_cmp);
+        (starts, ends)
+    }
+
     /// The whole text, segments joined by spaces.
     pub fn text(&self) -> String {
         self.segments
@@ -42,6 +66,15 @@ impl Transcript {
             .collect::<Vec<_>>()
             .join(" ")
     }
+}
+
+/// A pause this long between two words ends a sentence, punctuated or not.
+pub const SENTENCE_PAUSE_SECS: f64 = 0.6;
+
+/// Whether `word` (as whisper writes it, punctuation attached) ends a sentence.
+fn ends_sentence(word: &str) -> bool {
+    let bare = word.trim_end_matches(['"', '\'', '”', '’', ')', ']']);
+    bare.ends_with(['.', '?', '!', '…'])
 }
 
 /// Lower case, letters/digits/apostrophes only, for comparing texts.
@@ -104,6 +137,53 @@ mod tests {
         assert_eq!(word_error_rate("Ask not, what!", "ask not what"), 0.0);
         assert!((word_error_rate("a b c d", "a x c") - 0.5).abs() < 1e-9);
         assert_eq!(normalise_words("Don't STOP."), vec!["don't", "stop"]);
+    }
+
+    #[test]
+    fn sentences_end_at_their_punctuation_or_a_pause_not_at_segment_bounds() {
+        let w = |start: f64, word: &str| Word {
+            start,
+            end: start + 0.4,
+            word: word.into(),
+        };
+        let t = Transcript {
+            segments: vec![
+                Segment {
+                    start: 10.0,
+                    end: 13.0,
+                    text: "losing data. And then we spent".into(),
+                    words: vec![
+                        w(10.0, "losing"),
+                        w(10.5, "data."),
+                        w(11.0, "And"),
+                        w(11.5, "then?"),
+                        w(12.0, "we"),
+                        w(12.5, "spent"),
+                    ],
+                },
+                // Whisper's next segment goes on with the same sentence.
+                Segment {
+                    start: 13.0,
+                    end: 16.0,
+                    text: "a summer. \"We did it!\" Mr Smith".into(),
+                    words: vec![
+                        w(13.0, "a"),
+                        w(13.5, "summer."),
+                        w(14.0, "\"We"),
+                        w(14.5, "did"),
+                        w(15.0, "it!\""),
+                        w(15.5, "Mr"),
+                        // After a pause: a new sentence, unpunctuated.
+                        w(17.0, "Smith"),
+                    ],
+                },
+            ],
+            ..Transcript::default()
+        };
+        let (starts, ends) = t.sentence_bounds();
+        assert_eq!(starts, vec![10.0, 11.0, 12.0, 14.0, 15.5, 17.0]);
+        let ends: Vec<f64> = ends.iter().map(|e| (e * 10.0).round() / 10.0).collect();
+        assert_eq!(ends, vec![10.9, 11.9, 13.9, 15.4, 15.9, 17.4]);
     }
 
     #[test]
