@@ -230,3 +230,56 @@ fn gui_at_800_px_with_the_log_open_the_export_section_leaves_the_clip_editor_usa
         "the export section kept its size: the Export button at {before:?}, then {after:?}"
     );
 }
+
+/// A file with sound and no picture: the panel offers no layouts or captions (even when the
+/// remembered choices have them) and the export writes the clip as audio.
+#[test]
+fn gui_a_file_with_no_picture_exports_its_clips_as_audio() {
+    let out = test_dir("gui_export_audio_only").join("out");
+    let mut deps = AppDeps::new(Arc::new(|_| None));
+    deps.export_dir = Some(out.clone());
+    deps.open = Some(fixture("long_speech.wav"));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_step_dt(1.0 / 60.0)
+        .build_eframe(|cc| SlopApp::new(cc, deps));
+    run_until(&mut h, "the file to open", |app| app.state.info().is_some());
+    h.state_mut().state.mark_in = Some(1.0);
+    h.state_mut().state.mark_out = Some(3.5);
+    h.state_mut().send(Command::AddSegment);
+    let mut choices = h.state().state.export_choices.clone();
+    choices.portrait = Some(Portrait::Blur);
+    choices.captions = true;
+    h.state_mut().send(Command::SetExportChoices(choices));
+    h.run_steps(3);
+    assert!(h
+        .query_by_label("Sound only: each clip is written as audio (.m4a)")
+        .is_some());
+    assert!(h.query_by_label("Layout").is_none(), "no layouts offered");
+
+    h.state_mut().send(Command::ExportClips);
+    run_until(&mut h, "the export", |app| {
+        app.state.export.is_none() && app.state.status.starts_with("Exported")
+    });
+    assert!(
+        h.state().state.status.starts_with("Exported 1 clip to"),
+        "{}",
+        h.state().state.status
+    );
+    let files: Vec<_> = std::fs::read_dir(&out)
+        .expect("out")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(files[0].extension().and_then(|e| e.to_str()), Some("m4a"));
+    let info = slopcannon_engine::media::probe(&files[0]).expect("probe");
+    assert!(info.video().is_none());
+    let secs = info.duration_secs.expect("duration");
+    assert!((secs - 2.5).abs() < 0.03, "{secs}");
+    assert_eq!(
+        h.state().state.export_choices.portrait,
+        Some(Portrait::Blur),
+        "the choice is kept for the next video"
+    );
+}

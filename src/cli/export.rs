@@ -321,7 +321,11 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
                 } else {
                     r.end - r.start
                 }),
-                format!("{}×{}", r.width, r.height),
+                if r.width == 0 {
+                    "—".to_string() // no picture: an audio clip
+                } else {
+                    format!("{}×{}", r.width, r.height)
+                },
                 r.mode,
                 r.attempts,
                 r.secs()

@@ -690,6 +690,13 @@ impl AppState {
             return;
         }
         let mut choices = self.export_choices.clone();
+        if !self.has_video() {
+            // Sound alone: audio clips; the picture choices (kept for the next video) do not
+            // apply.
+            choices.portrait = None;
+            choices.background = None;
+            choices.captions = false;
+        }
         // A test's folder when none is chosen.
         choices.out_dir = choices
             .out_dir

@@ -8,6 +8,7 @@ use crate::gui::state::AppState;
 use crate::gui::textures::Textures;
 use slopcannon_engine::analysis::Pass;
 use slopcannon_engine::media::{format_secs, parse_secs};
+use slopcannon_engine::project::ExportSettings;
 
 /// The export section's first height, as a share of the clips panel.
 const EXPORT_SHARE: f32 = 0.55;
@@ -363,6 +364,18 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: &mu
         }
         ui.separator();
     }
+    let mut choices = state.export_choices.clone();
+    if state.info().is_some() && !state.has_video() {
+        // Sound alone: no layouts, no captions; the clips are audio files.
+        ui.label("Sound only: each clip is written as audio (.m4a)")
+            .on_hover_text("A file with no picture has no 9:16 layout, stacked layout or captions");
+        destination_ui(ui, &mut choices, cmds);
+        ui.checkbox(&mut choices.loudnorm, "Normalise loudness (EBU R128)");
+        if choices != state.export_choices {
+            cmds.push(Command::SetExportChoices(choices));
+        }
+        return;
+    }
     // The preview first: in view without scrolling, above the choices that change it.
     if state
         .export_choices
@@ -370,7 +383,6 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: &mu
     {
         preview_ui(ui, state, textures);
     }
-    let mut choices = state.export_choices.clone();
     let label = |p: Option<Portrait>| match p {
         None => "Original (smart cut)",
         Some(Portrait::Pad) => "9:16, fit with bars",
@@ -433,6 +445,24 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: &mu
         ui.checkbox(&mut choices.reencode, "Re-encode every frame")
             .on_hover_text("Off: the smart cut copies the picture and re-encodes only the partial GOPs at the ends");
     }
+    destination_ui(ui, &mut choices, cmds);
+    ui.checkbox(&mut choices.loudnorm, "Normalise loudness (EBU R128)");
+    ui.add_enabled_ui(state.clips.transcript.is_some(), |ui| {
+        ui.checkbox(&mut choices.captions, "Burn word-by-word captions")
+            .on_disabled_hover_text(
+                "Needs a transcript: install a whisper model and find clips again",
+            );
+    });
+    if choices.captions && state.clips.transcript.is_some() {
+        super::caption_style::caption_style_ui(ui, &mut choices, cmds);
+    }
+    if choices != state.export_choices {
+        cmds.push(Command::SetExportChoices(choices));
+    }
+}
+
+/// Where the clips go and how they are named.
+fn destination_ui(ui: &mut egui::Ui, choices: &mut ExportSettings, cmds: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         let to = choices.out_dir.as_ref().map_or_else(
             || "slopcannon-clips/ beside the video".to_string(),
@@ -456,19 +486,6 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: &mu
         .labelled_by(name_label.id)
         .on_hover_text("Fields: {video} (the source's name), {num} (the clip's number), {start} and {end} (like 05m03s)");
     });
-    ui.checkbox(&mut choices.loudnorm, "Normalise loudness (EBU R128)");
-    ui.add_enabled_ui(state.clips.transcript.is_some(), |ui| {
-        ui.checkbox(&mut choices.captions, "Burn word-by-word captions")
-            .on_disabled_hover_text(
-                "Needs a transcript: install a whisper model and find clips again",
-            );
-    });
-    if choices.captions && state.clips.transcript.is_some() {
-        super::caption_style::caption_style_ui(ui, &mut choices, cmds);
-    }
-    if choices != state.export_choices {
-        cmds.push(Command::SetExportChoices(choices));
-    }
 }
 
 /// The Export button, below the choices (never scrolled away).

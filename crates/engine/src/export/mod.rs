@@ -7,9 +7,11 @@
 //! safer settings and says so. Results come back in the order the clips were given.
 //! A clip whose picture is kept as it is (no portrait, stacked or subtitles) is smart-cut by
 //! default; a stream that cannot be smart-cut is re-encoded, and the result says why.
+//! A source with sound and no picture gives audio clips (M4A, see `audio_only`).
 
 pub mod audio_copy;
 mod audio_encode;
+pub mod audio_only;
 pub mod background;
 pub mod burn;
 mod clip_audio;
@@ -27,6 +29,7 @@ pub mod transcode;
 
 use crate::progress::{CancelToken, Event, EventSink, ItemUpdate, JobId, ProgressReporter, Stage};
 use crate::temp_file::{Replace, TempFile};
+use audio_only::SourceKind;
 use backon::{BlockingRetryable as _, ExponentialBuilder};
 pub use error::{ExportError, ExportErrorKind};
 pub use filters::Portrait;
@@ -250,14 +253,22 @@ pub fn export_clips(
 ) -> Result<Vec<JobResult>, ExportError> {
     output::check_template(&opts.template)?;
     // A source that cannot be read fails the batch once, not every clip with the same line.
-    source::open_source(source)?;
+    let kind = audio_only::source_kind(source)?;
+    if kind == SourceKind::AudioOnly {
+        refuse_pictures_for_sound(source, clips, opts)?;
+    }
     output::prepare_dir(&opts.out_dir)?;
     // Parts of clips whose export was killed (kill -9, a crash) go now.
     crate::temp_file::remove_stale(&opts.out_dir);
     // Names are chosen up front, in order, so parallel jobs never race for one.
     let mut finals: Vec<PathBuf> = Vec::with_capacity(clips.len());
     for (i, c) in clips.iter().enumerate() {
-        let name = file_name(&opts.template, source, i + 1, c);
+        let name = match kind {
+            SourceKind::Video => file_name(&opts.template, source, i + 1, c),
+            SourceKind::AudioOnly => {
+                audio_only::audio_file_name(&file_name(&opts.template, source, i + 1, c))
+            }
+        };
         let path = unique_path(&opts.out_dir, &name, opts.overwrite, &finals);
         finals.push(path);
     }
@@ -348,6 +359,7 @@ pub fn export_clips(
                         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                             run_job(
                                 source,
+                                kind,
                                 i,
                                 clip,
                                 final_path,
@@ -381,6 +393,35 @@ pub fn export_clips(
     // A cancelled batch still answers for every clip: the ones written before the cancel have
     // their file, the rest `ExportErrorKind::Cancelled` (and nothing on disk).
     Ok(results)
+}
+
+/// A file with no picture cannot become a 9:16 short, a stacked one or carry burned
+/// captions: says so once for the batch, naming what was asked.
+fn refuse_pictures_for_sound(
+    source: &Path,
+    clips: &[ClipRequest],
+    opts: &ExportOptions,
+) -> Result<(), ExportError> {
+    let mut asked = Vec::new();
+    if opts.portrait.is_some() {
+        asked.push("a 9:16 layout");
+    }
+    if opts.stacked.is_some() {
+        asked.push("a stacked layout");
+    }
+    if opts.captions.is_some() || clips.iter().any(|c| c.subtitles.is_some()) {
+        asked.push("burned captions");
+    }
+    if asked.is_empty() {
+        return Ok(());
+    }
+    Err(ExportError::bad_settings(format!(
+        "{} has sound and no picture, so {} cannot be made: export its clips as they are \
+         (audio, .{})",
+        source.display(),
+        asked.join(" and "),
+        audio_only::AUDIO_EXTENSION
+    )))
 }
 
 /// Adds one to a counter when dropped (a worker that ends, or unwinds).
@@ -452,6 +493,7 @@ fn prepare_background(
 #[allow(clippy::too_many_arguments)]
 fn run_job(
     source: &Path,
+    kind: SourceKind,
     index: usize,
     clip: &ClipRequest,
     final_path: &Path,
@@ -503,7 +545,8 @@ fn run_job(
         subtitles,
         background_in_memory: false,
     };
-    let smart = opts.mode == CutMode::Smart
+    let smart = kind == SourceKind::Video
+        && opts.mode == CutMode::Smart
         && layout.portrait.is_none()
         && layout.stacked.is_none()
         && layout.subtitles.is_none();
@@ -564,7 +607,14 @@ fn run_job(
                 cb(f);
             }
         };
-        let result = if smart && n == 1 {
+        let result = if kind == SourceKind::AudioOnly {
+            *mode.borrow_mut() = if opts.loudnorm {
+                "audio+loudnorm".into()
+            } else {
+                "audio".into()
+            };
+            audio_only::audio_clip(&spec, tmp.path(), cancel, &mut report)
+        } else if smart && n == 1 {
             match smart_cut(&spec, tmp.path(), cancel, &mut report) {
                 Ok(s) => {
                     tracing::info!(

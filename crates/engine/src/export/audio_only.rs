@@ -1,0 +1,139 @@
+//! Clips of a file with sound and no picture (a podcast, a recorded talk): each clip's audio
+//! alone, in an M4A (MP4 audio) file — the source's packets copied where MP4 holds them as
+//! they are (AAC, MP3; with one packet of pre-roll, see `audio_copy`), else decoded, trimmed
+//! to the sample and encoded to AAC (see `clip_audio`).
+
+use super::clip_audio::{AudioTarget, ClipAudio};
+use super::error::ExportError;
+use super::transcode::{ClipSpec, TranscodeStats};
+use crate::media::open::{best_stream, init, open_input, open_output, seek_before};
+use crate::progress::CancelToken;
+use ffmpeg_next as ff;
+use std::path::Path;
+
+/// The extension of an audio clip's file.
+pub const AUDIO_EXTENSION: &str = "m4a";
+
+/// What a source holds, as far as exporting goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A picture (and maybe sound): every layout.
+    Video,
+    /// Sound alone: clips are cut as audio.
+    AudioOnly,
+}
+
+/// Opens `src` once: a video stream makes it [`SourceKind::Video`], else an audio stream
+/// [`SourceKind::AudioOnly`]; neither is the "no video stream" error.
+pub fn source_kind(src: &Path) -> Result<SourceKind, ExportError> {
+    let input = open_input(src)?;
+    if best_stream(&input, ff::media::Type::Video, src).is_ok() {
+        return Ok(SourceKind::Video);
+    }
+    match best_stream(&input, ff::media::Type::Audio, src) {
+        Ok(_) => Ok(SourceKind::AudioOnly),
+        // Say what a video export misses: the picture.
+        Err(_) => Err(best_stream(&input, ff::media::Type::Video, src)
+            .err()
+            .map_or_else(
+                || ExportError::media(src, "no stream to export"),
+                ExportError::from,
+            )),
+    }
+}
+
+/// `name` with its extension made [`AUDIO_EXTENSION`] (`talk_01.mp4` → `talk_01.m4a`).
+pub fn audio_file_name(name: &str) -> String {
+    let stem = Path::new(name)
+        .file_stem()
+        .map_or_else(|| name.to_string(), |s| s.to_string_lossy().into_owned());
+    format!("{stem}.{AUDIO_EXTENSION}")
+}
+
+/// Writes `[spec.start, spec.end)` of the source's audio (seconds from its first sample)
+/// into `out` (an M4A file; the caller writes to a temp path and renames).
+pub fn audio_clip(
+    spec: &ClipSpec<'_>,
+    out: &Path,
+    cancel: &CancelToken,
+    on_progress: &mut dyn FnMut(f64),
+) -> Result<TranscodeStats, ExportError> {
+    init();
+    let src = spec.source;
+    let mut input = open_input(src)?;
+    let aidx = best_stream(&input, ff::media::Type::Audio, src)?;
+    let (atb, origin_secs) = {
+        let s = input
+            .stream(aidx)
+            .ok_or_else(|| ExportError::media(src, "the audio stream disappeared"))?;
+        let tb = s.time_base();
+        let origin = match s.start_time() {
+            ff::ffi::AV_NOPTS_VALUE => 0.0,
+            t => t as f64 * f64::from(tb),
+        };
+        (tb, origin)
+    };
+    let (start_abs, end_abs) = (origin_secs + spec.start, origin_secs + spec.end);
+    seek_before(&mut input, start_abs, src)?;
+    let mut octx = open_output(out, "mp4").map_err(|e| ExportError::io(out, e))?;
+    let global_header = octx
+        .format()
+        .flags()
+        .contains(ff::format::Flags::GLOBAL_HEADER);
+    let mut audio = ClipAudio::open(
+        &AudioTarget {
+            input: &input,
+            index: Some(aidx),
+            span: (start_abs, end_abs),
+            global_header,
+            out,
+        },
+        spec,
+        &mut octx,
+    )?;
+    octx.write_header().map_err(|e| ExportError::io(out, e))?;
+    let clip_len = (spec.end - spec.start).max(1e-3);
+    let mut reached = false;
+    for (stream, packet) in input.packets() {
+        cancel.check()?;
+        if stream.index() != aidx {
+            continue;
+        }
+        let at = packet.pts().map(|p| p as f64 * f64::from(atb));
+        let lasts = packet.duration().max(0) as f64 * f64::from(atb);
+        reached |= at.is_some_and(|t| t < end_abs && t + lasts > start_abs);
+        audio.push(packet, end_abs, &mut octx, out)?;
+        if let Some(t) = at {
+            on_progress(((t - start_abs) / clip_len).clamp(0.0, 1.0));
+        }
+        if audio.done() {
+            break;
+        }
+    }
+    cancel.check()?;
+    audio.finish(&mut octx, out)?;
+    octx.write_trailer().map_err(|e| ExportError::io(out, e))?;
+    on_progress(1.0);
+    if !reached {
+        return Err(ExportError::media(
+            src,
+            &format!("no sound between {:.3} s and {:.3} s", spec.start, spec.end),
+        ));
+    }
+    Ok(TranscodeStats::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::audio_file_name;
+
+    #[test]
+    fn an_audio_clip_is_named_like_a_video_clip_with_its_own_extension() {
+        assert_eq!(
+            audio_file_name("talk_01_00m05s-00m20s.mp4"),
+            "talk_01_00m05s-00m20s.m4a"
+        );
+        assert_eq!(audio_file_name("the bit"), "the bit.m4a");
+        assert_eq!(audio_file_name("a.b.MP4"), "a.b.m4a");
+    }
+}
