@@ -25,10 +25,15 @@ pub fn return_big_blocks() {
 mod tests {
     use super::*;
 
-    /// Bytes glibc holds in mapped blocks.
-    fn mapped() -> usize {
-        // SAFETY: a plain statistics call.
-        unsafe { libc::mallinfo2() }.hblkhd
+    /// Whether glibc mapped the block at `ptr` on its own: the IS_MMAPPED bit (2) of its
+    /// chunk's size word, just before the block. Read off the block itself, so other tests'
+    /// allocations on other threads cannot change the answer (the process-wide
+    /// `mallinfo2` counters they move did make this test flaky).
+    fn is_mapped(ptr: *const u8) -> bool {
+        // SAFETY: `ptr` is a live block from glibc's malloc; its chunk header (the size word)
+        // is the machine word right before it.
+        let size_word = unsafe { *(ptr as *const usize).sub(1) };
+        size_word & 2 != 0
     }
 
     #[test]
@@ -37,15 +42,16 @@ mod tests {
         let size = 4 << 20;
         // Without the fixed threshold, freeing this mapped block raises the threshold above
         // 4 MiB and the next one comes from the heap (and stays there when freed).
-        let first = vec![1u8; size];
-        drop(std::hint::black_box(first));
-        let before = mapped();
+        let first = std::hint::black_box(vec![1u8; size]);
+        assert!(is_mapped(first.as_ptr()), "the first 4 MiB block is mapped");
+        drop(first);
         let second = std::hint::black_box(vec![2u8; size]);
-        let held = mapped();
         assert!(
-            held >= before + size,
-            "the second 4 MiB block is mapped on its own: {before} → {held} bytes mapped"
+            is_mapped(second.as_ptr()),
+            "the second 4 MiB block is mapped on its own"
         );
-        drop(second);
+        // A small block comes from the heap: the check tells the two apart.
+        let small = std::hint::black_box(vec![3u8; 1024]);
+        assert!(!is_mapped(small.as_ptr()));
     }
 }
