@@ -1,5 +1,6 @@
 //! The timeline's word lane, shown when zoomed in far enough to read: each spoken word on a
-//! faint box spanning its time, its label running on into the pause after it and cut short
+//! faint box spanning its time (the word at the playhead in the highlight colour, as in the
+//! line under the timeline), its label running on into the pause after it and cut short
 //! before the next word, so neighbours never run together.
 
 use super::time_axis::TimeAxis;
@@ -68,20 +69,30 @@ pub fn draw_words(
     let color = ui.visuals().text_color();
     let fill = ui.visuals().faint_bg_color;
     let edge = Stroke::new(1.0, ui.visuals().widgets.noninteractive.bg_stroke.color);
+    let spoken = ui.visuals().warn_fg_color;
+    let at = state.playhead_secs;
     let words = t.segments.iter().flat_map(|s| s.words.iter());
     for (w, span) in word_spans(words, axis) {
+        let now = w.start <= at && at < w.end;
         let body = Rect::from_x_y_ranges(
             span.box_x0 as f32..=span.box_x1 as f32,
             r.top() + 1.0..=r.bottom() - 1.0,
         );
-        painter.rect(body.intersect(r), 2.0, fill, edge, egui::StrokeKind::Inside);
+        let outline = if now { Stroke::new(1.0, spoken) } else { edge };
+        painter.rect(
+            body.intersect(r),
+            2.0,
+            fill,
+            outline,
+            egui::StrokeKind::Inside,
+        );
         let label = Rect::from_x_y_ranges(span.box_x0 as f32..=span.label_x1 as f32, r.y_range());
         painter.with_clip_rect(label.intersect(r)).text(
             label.left_center() + egui::vec2(2.0, 0.0),
             egui::Align2::LEFT_CENTER,
             &w.word,
             font.clone(),
-            color,
+            if now { spoken } else { color },
         );
     }
 }

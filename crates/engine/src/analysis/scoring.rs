@@ -373,24 +373,24 @@ pub fn select_clips(
                 .unwrap_or(start);
             (best, best + max_steps)
         };
+        // The rule holds for the clips as returned, after snapping moved their bounds: never
+        // overlapping, never touching. Snapping only picks bounds that keep it.
+        let free = |s: f64, e: f64| {
+            !picked
+                .iter()
+                .any(|(_, c)| s < c.end + MIN_GAP_SECS && c.start < e + MIN_GAP_SECS)
+        };
         let Some((s, e)) = snap(
             start as f64 * step,
             (end as f64 * step).min(duration),
             &bounds,
             input,
             opts,
+            &free,
         ) else {
             continue;
         };
-        if mostly_frameless(s, e, input.frameless) {
-            continue;
-        }
-        // The rule holds for the clips as returned, after snapping moved their bounds: never
-        // overlapping, never touching.
-        if picked
-            .iter()
-            .any(|(_, c)| s < c.end + MIN_GAP_SECS && c.start < e + MIN_GAP_SECS)
-        {
+        if mostly_frameless(s, e, input.frameless) || !free(s, e) {
             continue;
         }
         taken.push(extent);
@@ -539,14 +539,16 @@ pub const MIN_GAP_SECS: f64 = 1.0;
 /// word. With speech a sentence's start and end (within twice `snap_secs`), else scene cuts
 /// and pauses (the end of one for a start, the start of one for an end; within `snap_secs`),
 /// else the window's own bound: each kind costs [`SNAP_KIND_COST_SECS`] more than the one
-/// before it, plus how far the bound moved, and the cheapest pair wins. `None` when no pair
-/// keeps the limits, not even the window shrunk to whole words.
+/// before it, plus how far the bound moved, and the cheapest pair wins among those `free`
+/// accepts (clear of the clips already picked). `None` when no pair keeps the limits, not
+/// even the window shrunk to whole words.
 fn snap(
     start: f64,
     end: f64,
     bounds: &SnapBounds<'_>,
     input: &ScoreInput<'_>,
     opts: &SelectOptions,
+    free: &dyn Fn(f64, f64) -> bool,
 ) -> Option<(f64, f64)> {
     // By kind, best first.
     let sentence_reach = 2.0 * opts.snap_secs;
@@ -587,7 +589,7 @@ fn snap(
                         }
                     }
                     let (s, e) = (s.max(0.0), e.min(input.duration_secs));
-                    if !fits(s, e) {
+                    if !fits(s, e) || !free(s, e) {
                         continue;
                     }
                     let cost = (ks + ke) as f64 * SNAP_KIND_COST_SECS
@@ -613,7 +615,7 @@ fn snap(
             e = w.start;
         }
     }
-    fits(s, e).then_some((s, e))
+    (fits(s, e) && free(s, e)).then_some((s, e))
 }
 
 fn reasons(
