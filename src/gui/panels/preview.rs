@@ -161,11 +161,7 @@ fn words_ui(ui: &mut egui::Ui, state: &AppState) {
         return;
     };
     let at = state.playhead_secs;
-    let Some(seg) = t
-        .segments
-        .iter()
-        .find(|s| s.start - 0.3 <= at && at <= s.end + 0.3)
-    else {
+    let Some(seg) = t.segment_at(at, 0.3) else {
         return;
     };
     let mut job = egui::text::LayoutJob::default();

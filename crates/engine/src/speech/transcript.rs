@@ -33,6 +33,16 @@ impl Transcript {
         self.segments.iter().flat_map(|s| s.words.iter())
     }
 
+    /// The segment being said at `at`: the one that holds it, else the nearest within
+    /// `slack` seconds (a pause between two segments shows the closer one).
+    pub fn segment_at(&self, at: f64, slack: f64) -> Option<&Segment> {
+        let gap = |s: &Segment| (s.start - at).max(at - s.end).max(0.0);
+        self.segments
+            .iter()
+            .filter(|s| gap(s) <= slack)
+            .min_by(|a, b| gap(a).total_cmp(&gap(b)))
+    }
+
     /// Where sentences start and end (seconds, in order): after a word that ends one (`.`,
     /// `?`, `!`, `…`, also before a closing quote or bracket), or across a pause of
     /// [`SENTENCE_PAUSE_SECS`] or more; and at the first and last word. Whisper's segments
@@ -184,6 +194,28 @@ mod tests {
         assert_eq!(starts, vec![10.0, 11.0, 12.0, 14.0, 15.5, 17.0]);
         let ends: Vec<f64> = ends.iter().map(|e| (e * 10.0).round() / 10.0).collect();
         assert_eq!(ends, vec![10.9, 11.9, 13.9, 15.4, 15.9, 17.4]);
+    }
+
+    #[test]
+    fn the_segment_at_a_time_is_the_one_holding_it_else_the_nearest() {
+        let seg = |start: f64, end: f64, text: &str| Segment {
+            start,
+            end,
+            text: text.into(),
+            words: Vec::new(),
+        };
+        let t = Transcript {
+            segments: vec![seg(20.0, 26.8, "first"), seg(27.0, 30.0, "second")],
+            ..Transcript::default()
+        };
+        let text = |at: f64| t.segment_at(at, 0.3).map(|s| s.text.as_str());
+        // Within the first's slack, but inside the second: the second.
+        assert_eq!(text(27.0), Some("second"));
+        assert_eq!(text(26.85), Some("first"), "closer to the first");
+        assert_eq!(text(26.95), Some("second"));
+        assert_eq!(text(30.2), Some("second"));
+        assert_eq!(text(31.0), None);
+        assert_eq!(text(19.0), None);
     }
 
     #[test]
