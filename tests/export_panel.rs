@@ -231,10 +231,11 @@ fn gui_at_800_px_with_the_log_open_the_export_section_leaves_the_clip_editor_usa
     );
 }
 
-/// A file with sound and no picture: the panel offers no layouts or captions (even when the
-/// remembered choices have them) and the export writes the clip as audio.
+/// A file with sound and no picture: the panel offers no layouts (even when the remembered
+/// choices have one) and the export writes the clip as audio; with a transcript and captions,
+/// as a 9:16 short.
 #[test]
-fn gui_a_file_with_no_picture_exports_its_clips_as_audio() {
+fn gui_a_file_with_no_picture_exports_its_clips_as_audio_or_captioned_shorts() {
     let out = test_dir("gui_export_audio_only").join("out");
     let mut deps = AppDeps::new(Arc::new(|_| None));
     deps.export_dir = Some(out.clone());
@@ -282,4 +283,47 @@ fn gui_a_file_with_no_picture_exports_its_clips_as_audio() {
         Some(Portrait::Blur),
         "the choice is kept for the next video"
     );
+
+    // With a transcript, captions make 9:16 shorts: the words over a plain picture.
+    h.state_mut().state.clips.transcript = Some(Arc::new(Transcript {
+        language: "en".into(),
+        model: "test".into(),
+        segments: vec![Segment {
+            start: 1.5,
+            end: 2.5,
+            text: " Sound gets shorts".into(),
+            words: ["Sound", "gets", "shorts"]
+                .iter()
+                .enumerate()
+                .map(|(i, w)| Word {
+                    start: 1.5 + i as f64 * 0.3,
+                    end: 1.8 + i as f64 * 0.3,
+                    word: format!(" {w}"),
+                })
+                .collect(),
+        }],
+    }));
+    h.run_steps(2);
+    assert!(h
+        .query_by_label("Sound only: each clip is a 9:16 short, its captions over a plain picture")
+        .is_some());
+    assert!(
+        h.query_by_label("Caption style").is_some(),
+        "the style can be chosen"
+    );
+    h.state_mut().send(Command::ExportClips);
+    run_until(&mut h, "the short to start", |app| {
+        app.state.export.is_some()
+    });
+    run_until(&mut h, "the short", |app| {
+        app.state.export.is_none() && app.state.status.starts_with("Exported")
+    });
+    let short = std::fs::read_dir(&out)
+        .expect("out")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.extension().and_then(|e| e.to_str()) == Some("mp4"))
+        .expect("an .mp4 short");
+    let frame = grab_frame(&short, 1.0, 270, 480).expect("the short's frame");
+    assert_eq!((frame.width, frame.height), (270, 480), "9:16");
 }

@@ -691,11 +691,10 @@ impl AppState {
         }
         let mut choices = self.export_choices.clone();
         if !self.has_video() {
-            // Sound alone: audio clips; the picture choices (kept for the next video) do not
-            // apply.
+            // Sound alone: audio clips, or with captions 9:16 shorts of them over a plain
+            // picture; the layouts (kept for the next video) do not apply.
             choices.portrait = None;
             choices.background = None;
-            choices.captions = false;
         }
         // A test's folder when none is chosen.
         choices.out_dir = choices

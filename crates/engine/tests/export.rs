@@ -1125,7 +1125,7 @@ fn rms(samples: &[f32]) -> f32 {
 }
 
 #[test]
-fn a_file_with_sound_and_no_picture_gives_audio_clips_cut_where_asked() {
+fn a_file_with_sound_and_no_picture_gives_audio_clips_or_captioned_shorts() {
     let dir = test_dir("export_audio_only");
     // 2 s of silence, then a tone (AAC: its packets are copied).
     let tone = fixture("tone_at_2s.m4a");
@@ -1172,10 +1172,70 @@ fn a_file_with_sound_and_no_picture_gives_audio_clips_cut_where_asked() {
         "envelope correlation with the source from 1.0 s {same:.3}, from 0.9 s {early:.3}, from 1.1 s {late:.3}"
     );
 
-    // No picture: no 9:16 and no captions, said once, nothing written.
+    // Captions asked for: a 9:16 short, the words over a plain picture, with the sound.
+    use slopcannon_engine::speech::{Segment, Transcript};
+    let words: Vec<Word> = ["Podcasts", "get", "captions"]
+        .iter()
+        .enumerate()
+        .map(|(i, w)| Word {
+            start: 1.5 + i as f64 * 0.4,
+            end: 1.85 + i as f64 * 0.4,
+            word: (*w).into(),
+        })
+        .collect();
+    let transcript = Transcript {
+        segments: vec![Segment {
+            start: 1.5,
+            end: 2.65,
+            text: "Podcasts get captions".into(),
+            words,
+        }],
+        ..Transcript::default()
+    };
+    let shorts = ExportOptions {
+        captions: Some(std::sync::Arc::new(transcript)),
+        ..opts(&dir.join("shorts"))
+    };
+    let r = export(&wav, &[clip(1.0, 4.0)], &shorts);
+    let out = r[0].output.as_ref().expect("written");
+    assert_eq!(r[0].mode, "audio-short+subtitles");
+    assert_eq!(out.extension().and_then(|e| e.to_str()), Some("mp4"));
+    assert_eq!((r[0].width, r[0].height), (1080, 1920));
+    assert_eq!(frame_times(out).len(), 90, "3 s at 30 fps");
+    assert!(
+        (r[0].duration_secs - 3.0).abs() < 0.05,
+        "{}",
+        r[0].duration_secs
+    );
+    let bright = |f: &RgbaFrame| {
+        f.pixels
+            .chunks_exact(4)
+            .filter(|p| p[0] > 200 && p[1] > 200)
+            .count()
+    };
+    // 0.5 s in: nothing said yet, a plain picture; 1.0 s in ("get"): the caption.
+    let before = grab_frame(out, 0.2, 270, 480).expect("grab");
+    let during = grab_frame(out, 1.0, 270, 480).expect("grab");
+    assert_eq!(bright(&before), 0, "no caption before the words");
+    assert!(
+        bright(&during) > 100,
+        "the caption is drawn: {}",
+        bright(&during)
+    );
+    let envelope = |x: &[f32]| -> Vec<f32> { x.chunks(320).map(rms).collect() };
+    let c = correlation(
+        &envelope(&pcm16k(out, 0.0, 3.0)),
+        &envelope(&pcm16k(&wav, 1.0, 3.0)),
+    );
+    assert!(
+        c > 0.95,
+        "the short's sound is the source's from 1.0 s: {c:.3}"
+    );
+
+    // No picture to stack over a background: said once, nothing written.
     let asked = ExportOptions {
-        portrait: Some(Portrait::Blur),
-        ..opts(&dir.join("portrait"))
+        stacked: Some(fixture("cfr.mp4")),
+        ..opts(&dir.join("stacked"))
     };
     let err = export_clips(
         &wav,
@@ -1188,8 +1248,8 @@ fn a_file_with_sound_and_no_picture_gives_audio_clips_cut_where_asked() {
     .expect_err("refused");
     assert!(
         err.to_string()
-            .contains("has sound and no picture, so a 9:16 layout cannot be made"),
+            .contains("has sound and no picture, so a stacked layout cannot be made"),
         "{err}"
     );
-    assert!(!dir.join("portrait").exists(), "nothing written");
+    assert!(!dir.join("stacked").exists(), "nothing written");
 }

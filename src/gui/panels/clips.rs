@@ -366,11 +366,19 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: &mu
     }
     let mut choices = state.export_choices.clone();
     if state.info().is_some() && !state.has_video() {
-        // Sound alone: no layouts, no captions; the clips are audio files.
-        ui.label("Sound only: each clip is written as audio (.m4a)")
-            .on_hover_text("A file with no picture has no 9:16 layout, stacked layout or captions");
+        // Sound alone: audio clips, or 9:16 shorts of the captions over a plain picture.
+        let shorts = choices.captions && state.clips.transcript.is_some();
+        ui.label(if shorts {
+            "Sound only: each clip is a 9:16 short, its captions over a plain picture"
+        } else {
+            "Sound only: each clip is written as audio (.m4a)"
+        })
+        .on_hover_text(
+            "A file with no picture has no layouts; with captions its clips become 9:16 shorts",
+        );
         destination_ui(ui, &mut choices, cmds);
         ui.checkbox(&mut choices.loudnorm, "Normalise loudness (EBU R128)");
+        captions_ui(ui, state, &mut choices, cmds);
         if choices != state.export_choices {
             cmds.push(Command::SetExportChoices(choices));
         }
@@ -447,6 +455,19 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: &mu
     }
     destination_ui(ui, &mut choices, cmds);
     ui.checkbox(&mut choices.loudnorm, "Normalise loudness (EBU R128)");
+    captions_ui(ui, state, &mut choices, cmds);
+    if choices != state.export_choices {
+        cmds.push(Command::SetExportChoices(choices));
+    }
+}
+
+/// Burned captions, and their style when they are on.
+fn captions_ui(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    choices: &mut ExportSettings,
+    cmds: &mut Vec<Command>,
+) {
     ui.add_enabled_ui(state.clips.transcript.is_some(), |ui| {
         ui.checkbox(&mut choices.captions, "Burn word-by-word captions")
             .on_disabled_hover_text(
@@ -454,10 +475,7 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: &mu
             );
     });
     if choices.captions && state.clips.transcript.is_some() {
-        super::caption_style::caption_style_ui(ui, &mut choices, cmds);
-    }
-    if choices != state.export_choices {
-        cmds.push(Command::SetExportChoices(choices));
+        super::caption_style::caption_style_ui(ui, choices, cmds);
     }
 }
 

@@ -1,5 +1,5 @@
 //! Clips of a file with sound and no picture (a podcast, a recorded talk): each clip's audio
-//! alone, in an M4A (MP4 audio) file — the source's packets copied where MP4 holds them as
+//! alone (unless a 9:16 short is asked for: `audio_short`), in an M4A (MP4 audio) file — the source's packets copied where MP4 holds them as
 //! they are (AAC, MP3; with one packet of pre-roll, see `audio_copy`), else decoded, trimmed
 //! to the sample and encoded to AAC (see `clip_audio`).
 
@@ -40,6 +40,12 @@ pub fn source_kind(src: &Path) -> Result<SourceKind, ExportError> {
                 ExportError::from,
             )),
     }
+}
+
+/// Whether a clip of a file with no picture is a 9:16 short (captions over a plain picture,
+/// see `audio_short`) rather than audio alone: when a 9:16 layout or captions are asked for.
+pub fn makes_a_short(opts: &super::ExportOptions, clip_has_subtitles: bool) -> bool {
+    opts.portrait.is_some() || opts.captions.is_some() || clip_has_subtitles
 }
 
 /// `name` with its extension made [`AUDIO_EXTENSION`] (`talk_01.mp4` → `talk_01.m4a`).

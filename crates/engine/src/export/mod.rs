@@ -12,6 +12,7 @@
 pub mod audio_copy;
 mod audio_encode;
 pub mod audio_only;
+mod audio_short;
 pub mod background;
 pub mod burn;
 mod clip_audio;
@@ -255,7 +256,7 @@ pub fn export_clips(
     // A source that cannot be read fails the batch once, not every clip with the same line.
     let kind = audio_only::source_kind(source)?;
     if kind == SourceKind::AudioOnly {
-        refuse_pictures_for_sound(source, clips, opts)?;
+        refuse_pictures_for_sound(source, opts)?;
     }
     output::prepare_dir(&opts.out_dir)?;
     // Parts of clips whose export was killed (kill -9, a crash) go now.
@@ -263,20 +264,21 @@ pub fn export_clips(
     // Names are chosen up front, in order, so parallel jobs never race for one.
     let mut finals: Vec<PathBuf> = Vec::with_capacity(clips.len());
     for (i, c) in clips.iter().enumerate() {
+        let name = file_name(&opts.template, source, i + 1, c);
         let name = match kind {
-            SourceKind::Video => file_name(&opts.template, source, i + 1, c),
-            SourceKind::AudioOnly => {
-                audio_only::audio_file_name(&file_name(&opts.template, source, i + 1, c))
+            SourceKind::AudioOnly if !audio_only::makes_a_short(opts, c.subtitles.is_some()) => {
+                audio_only::audio_file_name(&name)
             }
+            _ => name,
         };
         let path = unique_path(&opts.out_dir, &name, opts.overwrite, &finals);
         finals.push(path);
     }
     let workers = opts.workers.clamp(1, clips.len().max(1));
     let background = prepare_background(source, clips, opts, cancel)?;
-    let canvas = match opts.captions {
-        Some(_) => caption_canvas(source, opts),
-        None => crate::captions::Canvas::PORTRAIT,
+    let canvas = match (&opts.captions, kind) {
+        (Some(_), SourceKind::Video) => caption_canvas(source, opts),
+        _ => crate::captions::Canvas::PORTRAIT,
     };
     let started = std::sync::atomic::AtomicUsize::new(0);
     let progress = ProgressReporter::new(sink, job, Stage::Export, Some(clips.len() as u64 * 1000));
@@ -395,31 +397,16 @@ pub fn export_clips(
     Ok(results)
 }
 
-/// A file with no picture cannot become a 9:16 short, a stacked one or carry burned
-/// captions: says so once for the batch, naming what was asked.
-fn refuse_pictures_for_sound(
-    source: &Path,
-    clips: &[ClipRequest],
-    opts: &ExportOptions,
-) -> Result<(), ExportError> {
-    let mut asked = Vec::new();
-    if opts.portrait.is_some() {
-        asked.push("a 9:16 layout");
-    }
-    if opts.stacked.is_some() {
-        asked.push("a stacked layout");
-    }
-    if opts.captions.is_some() || clips.iter().any(|c| c.subtitles.is_some()) {
-        asked.push("burned captions");
-    }
-    if asked.is_empty() {
+/// A file with no picture has nothing to put over a stacked background: says so once for
+/// the batch (its 9:16 shorts are its captions over a plain picture, see `audio_short`).
+fn refuse_pictures_for_sound(source: &Path, opts: &ExportOptions) -> Result<(), ExportError> {
+    if opts.stacked.is_none() {
         return Ok(());
     }
     Err(ExportError::bad_settings(format!(
-        "{} has sound and no picture, so {} cannot be made: export its clips as they are \
-         (audio, .{})",
+        "{} has sound and no picture, so a stacked layout cannot be made: export its clips \
+         as audio (.{}) or as 9:16 shorts with captions",
         source.display(),
-        asked.join(" and "),
         audio_only::AUDIO_EXTENSION
     )))
 }
@@ -608,12 +595,20 @@ fn run_job(
             }
         };
         let result = if kind == SourceKind::AudioOnly {
-            *mode.borrow_mut() = if opts.loudnorm {
-                "audio+loudnorm".into()
+            let short = audio_only::makes_a_short(opts, subtitles.is_some());
+            let mut parts = vec![if short { "audio-short" } else { "audio" }];
+            if subtitles.is_some() {
+                parts.push("subtitles");
+            }
+            if opts.loudnorm {
+                parts.push("loudnorm");
+            }
+            *mode.borrow_mut() = parts.join("+");
+            if short {
+                audio_short::audio_short(&spec, tmp.path(), cancel, &mut report)
             } else {
-                "audio".into()
-            };
-            audio_only::audio_clip(&spec, tmp.path(), cancel, &mut report)
+                audio_only::audio_clip(&spec, tmp.path(), cancel, &mut report)
+            }
         } else if smart && n == 1 {
             match smart_cut(&spec, tmp.path(), cancel, &mut report) {
                 Ok(s) => {
