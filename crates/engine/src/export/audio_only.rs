@@ -48,6 +48,47 @@ pub fn makes_a_short(opts: &super::ExportOptions, clip_has_subtitles: bool) -> b
     opts.portrait.is_some() || opts.captions.is_some() || clip_has_subtitles
 }
 
+/// A source's audio stream, opened for one clip.
+pub(super) struct AudioSource {
+    /// The demuxer, sought to just before the clip.
+    pub input: ff::format::context::Input,
+    pub index: usize,
+    pub tb: ff::Rational,
+    /// The clip on the stream's own timeline, in seconds.
+    pub span: (f64, f64),
+}
+
+/// Opens `spec.source`'s audio stream and seeks to just before the clip.
+pub(super) fn open_audio_source(spec: &ClipSpec<'_>) -> Result<AudioSource, ExportError> {
+    init();
+    let src = spec.source;
+    let mut input = open_input(src)?;
+    let index = best_stream(&input, ff::media::Type::Audio, src)?;
+    let (tb, origin) = {
+        let s = input
+            .stream(index)
+            .ok_or_else(|| ExportError::media(src, "the audio stream disappeared"))?;
+        (s.time_base(), super::source::origin_secs(&s))
+    };
+    let span = (origin + spec.start, origin + spec.end);
+    seek_before(&mut input, span.0, src)?;
+    Ok(AudioSource {
+        input,
+        index,
+        tb,
+        span,
+    })
+}
+
+/// Whether `packet` (timestamps in `tb`) holds sound of `[start, end)` (seconds).
+pub(super) fn covers(packet: &ff::Packet, tb: ff::Rational, (start, end): (f64, f64)) -> bool {
+    let lasts = packet.duration().max(0) as f64 * f64::from(tb);
+    packet
+        .pts()
+        .map(|p| p as f64 * f64::from(tb))
+        .is_some_and(|t| t < end && t + lasts > start)
+}
+
 /// `name` with its extension made [`AUDIO_EXTENSION`] (`talk_01.mp4` → `talk_01.m4a`).
 pub fn audio_file_name(name: &str) -> String {
     let stem = Path::new(name)
@@ -64,23 +105,13 @@ pub fn audio_clip(
     cancel: &CancelToken,
     on_progress: &mut dyn FnMut(f64),
 ) -> Result<TranscodeStats, ExportError> {
-    init();
     let src = spec.source;
-    let mut input = open_input(src)?;
-    let aidx = best_stream(&input, ff::media::Type::Audio, src)?;
-    let (atb, origin_secs) = {
-        let s = input
-            .stream(aidx)
-            .ok_or_else(|| ExportError::media(src, "the audio stream disappeared"))?;
-        let tb = s.time_base();
-        let origin = match s.start_time() {
-            ff::ffi::AV_NOPTS_VALUE => 0.0,
-            t => t as f64 * f64::from(tb),
-        };
-        (tb, origin)
-    };
-    let (start_abs, end_abs) = (origin_secs + spec.start, origin_secs + spec.end);
-    seek_before(&mut input, start_abs, src)?;
+    let AudioSource {
+        mut input,
+        index: aidx,
+        tb: atb,
+        span: (start_abs, end_abs),
+    } = open_audio_source(spec)?;
     let mut octx = open_output(out, "mp4").map_err(|e| ExportError::io(out, e))?;
     let global_header = octx
         .format()
@@ -106,8 +137,7 @@ pub fn audio_clip(
             continue;
         }
         let at = packet.pts().map(|p| p as f64 * f64::from(atb));
-        let lasts = packet.duration().max(0) as f64 * f64::from(atb);
-        reached |= at.is_some_and(|t| t < end_abs && t + lasts > start_abs);
+        reached |= covers(&packet, atb, (start_abs, end_abs));
         audio.push(packet, end_abs, &mut octx, out)?;
         if let Some(t) = at {
             on_progress(((t - start_abs) / clip_len).clamp(0.0, 1.0));

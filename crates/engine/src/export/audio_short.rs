@@ -2,13 +2,14 @@
 //! over a plain dark picture, 30 frames a second, with the clip's audio (see `clip_audio`).
 //! The picture is made here, frame by frame, never from a source video.
 
+use super::audio_only::{covers, open_audio_source, AudioSource};
 use super::clip_audio::{AudioTarget, ClipAudio};
 use super::compose::Compose;
 use super::encoder::{add_encoded_stream, open_x264, write_packets, X264Settings};
 use super::error::ExportError;
 use super::filters::{PORTRAIT_H, PORTRAIT_W};
 use super::transcode::{ClipSpec, TranscodeStats};
-use crate::media::open::{best_stream, init, open_input, open_output, seek_before};
+use crate::media::open::open_output;
 use crate::progress::CancelToken;
 use ffmpeg_next as ff;
 use std::path::Path;
@@ -26,23 +27,13 @@ pub fn audio_short(
     cancel: &CancelToken,
     on_progress: &mut dyn FnMut(f64),
 ) -> Result<TranscodeStats, ExportError> {
-    init();
     let src = spec.source;
-    let mut input = open_input(src)?;
-    let aidx = best_stream(&input, ff::media::Type::Audio, src)?;
-    let (atb, origin_secs) = {
-        let s = input
-            .stream(aidx)
-            .ok_or_else(|| ExportError::media(src, "the audio stream disappeared"))?;
-        let tb = s.time_base();
-        let origin = match s.start_time() {
-            ff::ffi::AV_NOPTS_VALUE => 0.0,
-            t => t as f64 * f64::from(tb),
-        };
-        (tb, origin)
-    };
-    let (start_abs, end_abs) = (origin_secs + spec.start, origin_secs + spec.end);
-    seek_before(&mut input, start_abs, src)?;
+    let AudioSource {
+        mut input,
+        index: aidx,
+        tb: atb,
+        span: (start_abs, end_abs),
+    } = open_audio_source(spec)?;
 
     let mut octx = open_output(out, "mp4").map_err(|e| ExportError::io(out, e))?;
     let global_header = octx
@@ -98,8 +89,7 @@ pub fn audio_short(
             continue;
         }
         let at = packet.pts().map(|p| p as f64 * f64::from(atb));
-        let lasts = packet.duration().max(0) as f64 * f64::from(atb);
-        reached |= at.is_some_and(|t| t < end_abs && t + lasts > start_abs);
+        reached |= covers(&packet, atb, (start_abs, end_abs));
         audio.push(packet, end_abs, &mut octx, out)?;
         // The picture keeps up with the sound, so the muxer interleaves the two.
         if let Some(t) = at {

@@ -17,6 +17,14 @@ pub(super) fn open_source(
     Ok((input, vidx, aidx))
 }
 
+/// A stream's first timestamp in seconds (0 when unknown): clip times are relative to it.
+pub(super) fn origin_secs(s: &ff::format::stream::Stream<'_>) -> f64 {
+    match s.start_time() {
+        ff::ffi::AV_NOPTS_VALUE => 0.0,
+        t => t as f64 * f64::from(s.time_base()),
+    }
+}
+
 /// What an export needs to know of the source's video stream.
 pub(super) struct SourceVideo {
     pub tb: ff::Rational,
@@ -43,10 +51,7 @@ impl SourceVideo {
             .stream(index)
             .ok_or_else(|| ExportError::media(src, "the video stream disappeared"))?;
         let tb = s.time_base();
-        let origin_secs = match s.start_time() {
-            ff::ffi::AV_NOPTS_VALUE => 0.0,
-            t => t as f64 * f64::from(tb),
-        };
+        let origin_secs = origin_secs(&s);
         let (avg, nominal) = (s.avg_frame_rate(), s.rate());
         let valid = |r: &ff::Rational| r.numerator() > 0 && r.denominator() > 0;
         let frame_rate = crate::media::frame_rate::stream_rate(&s);
