@@ -291,6 +291,12 @@ fn cli_projects_carry_edits_labels_and_export_settings() {
     p["segments"][1]["edited"] = true.into();
     p["export"]["template"] = "{label}-{num}.mp4".into();
     p["export"]["portrait"] = "crop".into();
+    // A transcript the person corrected (an earlier run with speech).
+    p["transcript"] = serde_json::json!({
+        "language": "en", "model": "ggml-tiny.en.bin",
+        "segments": [{"start": 1.0, "end": 1.5, "text": " Slopcannon",
+                      "words": [{"start": 1.0, "end": 1.5, "word": " Slopcannon"}]}]
+    });
     std::fs::write(dir.join("p.json"), p.to_string()).expect("write");
 
     let (code, out, err) =
@@ -333,6 +339,10 @@ fn cli_projects_carry_edits_labels_and_export_settings() {
     assert_eq!(again["segments"][0]["label"], "best bit");
     assert_eq!(again["segments"][1]["chosen"], false);
     assert_eq!(again["export"]["template"], "{label}-{num}.mp4");
+    assert_eq!(
+        again["transcript"]["segments"][0]["text"], " Slopcannon",
+        "a run without speech keeps the corrected transcript"
+    );
 
     // Another video's project is refused, not overwritten.
     let (code, _, err) = run(slopcannon(&dir)

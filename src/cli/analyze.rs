@@ -186,11 +186,10 @@ fn write_project(path: &Path, video: &Path, analysis: &Analysis) -> anyhow::Resu
     let mut p = Project::new(video, segments);
     p.pass = Some(analysis.pass);
     p.scenes = analysis.scenes.clone();
-    p.transcript = match (&old.transcript, &analysis.transcript) {
-        // The earlier one may hold the person's corrections.
-        (Some(t), Some(_)) if !fresh => Some(t.clone()),
-        (_, new) => new.clone().map(std::sync::Arc::new),
-    };
+    p.transcript = project::merge_transcript(
+        old.transcript.as_ref().filter(|_| !fresh),
+        analysis.transcript.clone(),
+    );
     p.curves = Some(std::sync::Arc::new(analysis.curves.clone()));
     p.features = Some(analysis.features.clone());
     p.export = old.export;

@@ -834,7 +834,11 @@ impl AppState {
                         for w in &analysis.warnings {
                             tracing::warn!("{w}");
                         }
-                        self.clips.transcript = analysis.transcript.map(std::sync::Arc::new);
+                        // The person's corrected transcript stays (see `merge_transcript`).
+                        self.clips.transcript = slopcannon_engine::project::merge_transcript(
+                            self.clips.transcript.as_ref(),
+                            analysis.transcript,
+                        );
                         self.clips.curves = Some(std::sync::Arc::new(analysis.curves));
                         self.clips.features = Some(analysis.features);
                         self.clips.read = Some(run.read);

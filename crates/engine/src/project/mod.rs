@@ -151,6 +151,28 @@ pub fn merge_ranking(
     (items, kept)
 }
 
+/// The transcript a new analysis of the same video leaves: the one there was — it may hold
+/// the person's corrections — unless the new one comes from another model (asked for to get
+/// a better one); a run without speech keeps the one there was. The one rule for the window
+/// and `analyze --project`.
+pub fn merge_transcript(
+    old: Option<&Arc<Transcript>>,
+    new: Option<Transcript>,
+) -> Option<Arc<Transcript>> {
+    match (old, new) {
+        (Some(old), Some(new)) if new.model != old.model => {
+            tracing::info!(
+                "a new transcript (model {}, was {}): earlier corrections are not carried over",
+                new.model,
+                old.model
+            );
+            Some(Arc::new(new))
+        }
+        (Some(old), _) => Some(old.clone()),
+        (None, new) => new.map(Arc::new),
+    }
+}
+
 /// The id after the largest in `segments`.
 pub fn next_id(segments: &[Segment]) -> u64 {
     segments.iter().map(|s| s.id).max().unwrap_or(0) + 1

@@ -270,3 +270,39 @@ proptest! {
         std::fs::remove_dir_all(&dir).ok();
     }
 }
+
+#[test]
+fn a_new_analysis_keeps_the_corrected_transcript_unless_another_model_made_the_new_one() {
+    let transcript = |model: &str, word: &str| Transcript {
+        model: model.into(),
+        segments: vec![crate::speech::Segment {
+            start: 1.0,
+            end: 2.0,
+            text: word.into(),
+            words: vec![crate::speech::Word {
+                start: 1.0,
+                end: 2.0,
+                word: word.into(),
+            }],
+        }],
+        ..Transcript::default()
+    };
+    let corrected = Arc::new(transcript("tiny.en", "Slopcannon"));
+    let text = |t: Option<Arc<Transcript>>| t.map(|t| t.segments[0].text.clone());
+    // The same model heard it again: the person's correction stays.
+    let kept = merge_transcript(Some(&corrected), Some(transcript("tiny.en", "slop cannon")));
+    assert_eq!(text(kept).as_deref(), Some("Slopcannon"));
+    // A run without speech does not throw the transcript away.
+    assert_eq!(
+        text(merge_transcript(Some(&corrected), None)).as_deref(),
+        Some("Slopcannon")
+    );
+    // Another model was asked for: its transcript.
+    let other = merge_transcript(Some(&corrected), Some(transcript("base.en", "Slop cannon")));
+    assert_eq!(text(other).as_deref(), Some("Slop cannon"));
+    assert_eq!(
+        text(merge_transcript(None, Some(transcript("tiny.en", "x")))).as_deref(),
+        Some("x")
+    );
+    assert_eq!(merge_transcript(None, None), None);
+}
