@@ -311,6 +311,25 @@ fn gui_a_file_with_no_picture_exports_its_clips_as_audio_or_captioned_shorts() {
         h.query_by_label("Caption style").is_some(),
         "the style can be chosen"
     );
+    // The panel previews the short at the playhead: the words over the plain picture.
+    h.state_mut().send(Command::Seek(1.9));
+    run_until(&mut h, "the short's preview", |app| {
+        let p = &app.state.export_preview;
+        p.frame.is_some() && p.asked.is_some() && p.asked == p.shown
+    });
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("Export preview").is_some(),
+        "drawn in the panel"
+    );
+    let preview = h
+        .state()
+        .state
+        .export_preview
+        .frame
+        .clone()
+        .expect("preview");
+    assert_eq!((preview.width, preview.height), (540, 960));
     h.state_mut().send(Command::ExportClips);
     run_until(&mut h, "the short to start", |app| {
         app.state.export.is_some()

@@ -280,10 +280,17 @@ impl SlopApp {
         let (Some(file), false) = (&s.file, s.playback.is_some()) else {
             return;
         };
-        if s.export.is_some()
-            || s.info().and_then(|i| i.video()).is_none()
-            || !choices.changes_picture(s.clips.transcript.is_some())
-        {
+        let Some(info) = s.info() else {
+            return;
+        };
+        // A file with no picture: its 9:16 short, when captions make one.
+        let sound_only = info.video().is_none();
+        let shows = if sound_only {
+            choices.captions && s.clips.transcript.is_some()
+        } else {
+            choices.changes_picture(s.clips.transcript.is_some())
+        };
+        if s.export.is_some() || !shows {
             return;
         }
         let t = s.playhead_secs;
@@ -299,8 +306,8 @@ impl SlopApp {
             path: file.path.clone(),
             clip: (seg.start, seg.end),
             at: t.clamp(seg.start, seg.end),
-            portrait: choices.portrait,
-            stacked: choices.background.clone(),
+            portrait: choices.portrait.filter(|_| !sound_only),
+            stacked: choices.background.clone().filter(|_| !sound_only),
             captions: s
                 .clips
                 .transcript

@@ -1193,7 +1193,7 @@ fn a_file_with_sound_and_no_picture_gives_audio_clips_or_captioned_shorts() {
         ..Transcript::default()
     };
     let shorts = ExportOptions {
-        captions: Some(std::sync::Arc::new(transcript)),
+        captions: Some(std::sync::Arc::new(transcript.clone())),
         ..opts(&dir.join("shorts"))
     };
     let r = export(&wav, &[clip(1.0, 4.0)], &shorts);
@@ -1222,6 +1222,38 @@ fn a_file_with_sound_and_no_picture_gives_audio_clips_or_captioned_shorts() {
         "the caption is drawn: {}",
         bright(&during)
     );
+    // The window's preview of the short is its frame.
+    let mut previewer =
+        slopcannon_engine::export::preview::Previewer::open(&wav).expect("previewer");
+    let words: Vec<Word> = transcript.words().cloned().collect();
+    let style = CaptionStyle::default();
+    for at in [1.2, 2.0, 2.5] {
+        let p = previewer
+            .render(
+                &slopcannon_engine::export::preview::PreviewRequest {
+                    clip_start: 1.0,
+                    clip_end: 4.0,
+                    at,
+                    portrait: None,
+                    stacked: None,
+                    captions: Some((&words, &style)),
+                    max_width: 270,
+                    max_height: 480,
+                },
+                &CancelToken::new(),
+            )
+            .expect("preview");
+        assert_eq!(p.export_size, (1080, 1920));
+        let exported = grab_frame(out, p.clip_secs, 270, 480).expect("exported frame");
+        let same = rgb_mad(&p.image, &exported);
+        assert!(
+            same < 2.5,
+            "at {at}: the preview differs from the short by {same:.2}"
+        );
+        if at > 1.5 {
+            assert!(bright(&p.image) > 100, "a caption in the preview at {at}");
+        }
+    }
     let envelope = |x: &[f32]| -> Vec<f32> { x.chunks(320).map(rms).collect() };
     let c = correlation(
         &envelope(&pcm16k(out, 0.0, 3.0)),

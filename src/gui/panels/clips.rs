@@ -376,6 +376,9 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: &mu
         .on_hover_text(
             "A file with no picture has no layouts; with captions its clips become 9:16 shorts",
         );
+        if shorts {
+            preview_ui(ui, state, textures);
+        }
         destination_ui(ui, &mut choices, cmds);
         ui.checkbox(&mut choices.loudnorm, "Normalise loudness (EBU R128)");
         captions_ui(ui, state, &mut choices, cmds);

@@ -15,7 +15,7 @@ use ffmpeg_next as ff;
 use std::path::Path;
 
 /// The short's frame rate.
-const FPS: i32 = 30;
+pub(super) const FPS: i32 = 30;
 /// The plain picture's colour (Y, Cb, Cr; limited range): a dark grey, #141414.
 const BACKDROP_YUV: [u8; 3] = [32, 128, 128];
 
@@ -122,7 +122,7 @@ pub fn audio_short(
 }
 
 /// The plain 9:16 picture every frame starts from.
-fn backdrop() -> Result<ff::frame::Video, ExportError> {
+pub(super) fn backdrop() -> Result<ff::frame::Video, ExportError> {
     let mut f = ff::frame::Video::new(ff::format::Pixel::YUV420P, PORTRAIT_W, PORTRAIT_H);
     // SAFETY: `f` was just allocated and is owned here.
     if unsafe { ff::ffi::av_frame_make_writable(f.as_mut_ptr()) } < 0 {

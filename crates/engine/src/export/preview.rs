@@ -4,8 +4,11 @@
 //! frames, [`PreparedBackground`]), the captions burned by libass at the clip time of that
 //! frame ([`SubtitleBurner`]) — so the picture equals the exported one, up to the encoder's
 //! loss. A [`Previewer`] keeps the file, the background and the caption renderer between
-//! frames, so a new playhead or style costs one decode and one graph run.
+//! frames, so a new playhead or style costs one decode and one graph run. A file with sound
+//! and no picture previews its 9:16 short: the captions over the plain picture
+//! (`audio_short`).
 
+use super::audio_only::SourceKind;
 use super::background::PreparedBackground;
 use super::burn::SubtitleBurner;
 use super::error::ExportError;
@@ -49,8 +52,9 @@ pub struct PreviewFrame {
 /// Keeps one source (and its background and caption renderer) ready for preview frames.
 pub struct Previewer {
     source: PathBuf,
-    grabber: FrameGrabber,
-    video: SourceVideo,
+    /// The source's picture: its frames and what the export needs to know of its stream.
+    /// None for a file with sound and no picture.
+    picture: Option<(FrameGrabber, SourceVideo)>,
     /// The stacked background's frames for a clip length: (background, clip seconds, frames).
     background: Option<(PathBuf, f64, Option<PreparedBackground>)>,
     /// The last caption script and its renderer (fonts load once).
@@ -61,14 +65,18 @@ pub struct Previewer {
 impl Previewer {
     pub fn open(source: &Path) -> Result<Previewer, ExportError> {
         crate::media::open::init();
-        let (input, vidx, _) = open_source(source)?;
-        let video = SourceVideo::of(&input, vidx, source)?;
-        drop(input);
-        let grabber = FrameGrabber::open(source)?;
+        let picture = match super::audio_only::source_kind(source)? {
+            SourceKind::AudioOnly => None,
+            SourceKind::Video => {
+                let (input, vidx, _) = open_source(source)?;
+                let video = SourceVideo::of(&input, vidx, source)?;
+                drop(input);
+                Some((FrameGrabber::open(source)?, video))
+            }
+        };
         Ok(Previewer {
             source: source.to_path_buf(),
-            grabber,
-            video,
+            picture,
             background: None,
             burner: None,
             converter: RgbaConverter::default(),
@@ -86,19 +94,23 @@ impl Previewer {
         cancel: &CancelToken,
     ) -> Result<PreviewFrame, ExportError> {
         let src = self.source.clone();
-        let rate = f64::from(self.video.frame_rate).max(1.0);
+        let Some((grabber, video)) = self.picture.as_mut() else {
+            return self.render_sound_only(req);
+        };
+        let (tb, origin_secs, rotation) = (video.tb, video.origin_secs, video.rotation);
+        let rate = f64::from(video.frame_rate).max(1.0);
         // The clip's first frame is the first at or after its start (the graph's trim).
         let first = (req.clip_start * rate - 1e-3).ceil() / rate;
         let last = ((req.clip_end * rate - 1e-3).ceil() - 1.0) / rate;
         let at = req.at.clamp(first, last.max(first));
-        let (frame, secs) = self.grabber.decoded_at(at + 0.25 / rate, cancel)?;
+        let (frame, secs) = grabber.decoded_at(at + 0.25 / rate, cancel)?;
         let clip_secs = (secs - first).max(0.0);
         let n = (clip_secs * rate).round() as u64;
 
         // The layout's graph, run on this one frame. A stacked layout makes the upper half;
         // the background's frame `n` goes below it, as the export's prepared frames do.
-        let cfr = self.video.cfr_rate.unwrap_or_else(|| {
-            let r = self.video.frame_rate;
+        let cfr = video.cfr_rate.unwrap_or_else(|| {
+            let r = video.frame_rate;
             (r.numerator(), r.denominator())
         });
         let layout = VideoLayout {
@@ -107,20 +119,14 @@ impl Previewer {
             subtitles: None,
             background_in_memory: req.stacked.is_some(),
         };
-        let abs = self.video.origin_secs + secs;
+        let abs = origin_secs + secs;
         let half = 0.5 / rate;
-        let spec = video_graph(
-            abs - half,
-            abs + half,
-            self.video.rotation,
-            Some(cfr),
-            &layout,
-        );
+        let spec = video_graph(abs - half, abs + half, rotation, Some(cfr), &layout);
         let args = buffer_args(
             frame.width(),
             frame.height(),
             frame.format(),
-            self.video.tb,
+            tb,
             frame.aspect_ratio(),
         );
         let mut graph = build_graph(Some(("buffer", &args)), "buffersink", &spec, &src)?;
@@ -142,7 +148,7 @@ impl Previewer {
             .sink()
             .frame(&mut top)
             .map_err(filter_err)?;
-        let mut picture = match req.stacked {
+        let picture = match req.stacked {
             Some(bg) => {
                 let lower =
                     self.background_frame(bg, req.clip_end - req.clip_start, cfr, n, cancel)?;
@@ -153,15 +159,43 @@ impl Previewer {
             None => top,
         };
         let size = (picture.width(), picture.height());
+        let canvas = if req.portrait.is_some() || req.stacked.is_some() {
+            Canvas::PORTRAIT
+        } else {
+            Canvas {
+                width: size.0,
+                height: size.1,
+            }
+        };
+        self.finish(req, picture, clip_secs, canvas)
+    }
+
+    /// The short of a file with no picture at the playhead: its captions over the plain
+    /// picture, at the short's frame times.
+    fn render_sound_only(&mut self, req: &PreviewRequest<'_>) -> Result<PreviewFrame, ExportError> {
+        let fps = f64::from(super::audio_short::FPS);
+        let len = (req.clip_end - req.clip_start).max(0.0);
+        let n = ((req.at - req.clip_start) * fps)
+            .floor()
+            .clamp(0.0, (len * fps - 1.0).max(0.0));
+        self.finish(
+            req,
+            super::audio_short::backdrop()?,
+            n / fps,
+            Canvas::PORTRAIT,
+        )
+    }
+
+    /// Burns `req`'s captions (on `canvas`) into `picture` at `clip_secs` and scales it.
+    fn finish(
+        &mut self,
+        req: &PreviewRequest<'_>,
+        mut picture: ff::frame::Video,
+        clip_secs: f64,
+        canvas: Canvas,
+    ) -> Result<PreviewFrame, ExportError> {
+        let size = (picture.width(), picture.height());
         if let Some((words, style)) = req.captions {
-            let canvas = if req.portrait.is_some() || req.stacked.is_some() {
-                Canvas::PORTRAIT
-            } else {
-                Canvas {
-                    width: size.0,
-                    height: size.1,
-                }
-            };
             let text = clip_ass(words, req.clip_start, req.clip_end, style, canvas);
             let reuse = matches!(&self.burner, Some((t, s, _)) if *t == text && *s == size);
             if !reuse {
@@ -172,9 +206,14 @@ impl Previewer {
                 burner.burn(&mut picture, (clip_secs * 1000.0).round() as i64)?;
             }
         }
-        let image =
-            self.converter
-                .convert(&picture, clip_secs, req.max_width, req.max_height, 0, &src)?;
+        let image = self.converter.convert(
+            &picture,
+            clip_secs,
+            req.max_width,
+            req.max_height,
+            0,
+            &self.source,
+        )?;
         Ok(PreviewFrame {
             image,
             clip_secs,
