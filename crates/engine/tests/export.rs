@@ -1148,9 +1148,14 @@ fn a_file_with_sound_and_no_picture_gives_audio_clips_or_captioned_shorts() {
         "rms {silent} then {sounding}"
     );
 
-    // PCM speech (re-encoded to AAC, cut to the sample).
+    // PCM speech (re-encoded to AAC, cut to the sample). A 9:16 layout without captions
+    // would be an empty picture: audio clips still.
     let wav = fixture("long_speech.wav");
-    let r = export(&wav, &[clip(1.0, 3.0), clip(4.0, 4.5)], &opts(&dir));
+    let nine_sixteen = ExportOptions {
+        portrait: Some(Portrait::Pad),
+        ..opts(&dir)
+    };
+    let r = export(&wav, &[clip(1.0, 3.0), clip(4.0, 4.5)], &nine_sixteen);
     for (res, want) in r.iter().zip([2.0, 0.5]) {
         let out = res.output.as_ref().expect("written");
         assert!((res.duration_secs - want).abs() < 0.03, "{res:?}");

@@ -43,9 +43,10 @@ pub fn source_kind(src: &Path) -> Result<SourceKind, ExportError> {
 }
 
 /// Whether a clip of a file with no picture is a 9:16 short (captions over a plain picture,
-/// see `audio_short`) rather than audio alone: when a 9:16 layout or captions are asked for.
+/// see `audio_short`) rather than audio alone: when it has captions. A 9:16 layout alone
+/// (a project's setting made for a video, say) would be an empty picture: audio then.
 pub fn makes_a_short(opts: &super::ExportOptions, clip_has_subtitles: bool) -> bool {
-    opts.portrait.is_some() || opts.captions.is_some() || clip_has_subtitles
+    opts.captions.is_some() || clip_has_subtitles
 }
 
 /// A source's audio stream, opened for one clip.

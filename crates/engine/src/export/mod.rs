@@ -257,6 +257,16 @@ pub fn export_clips(
     let kind = audio_only::source_kind(source)?;
     if kind == SourceKind::AudioOnly {
         refuse_pictures_for_sound(source, opts)?;
+        if opts.portrait.is_some()
+            && !clips
+                .iter()
+                .any(|c| audio_only::makes_a_short(opts, c.subtitles.is_some()))
+        {
+            tracing::info!(
+                "{} has no picture and the clips no captions: they are audio (a 9:16 short of it needs captions)",
+                source.display()
+            );
+        }
     }
     output::prepare_dir(&opts.out_dir)?;
     // Parts of clips whose export was killed (kill -9, a crash) go now.
