@@ -7,7 +7,8 @@
 //! safer settings and says so. Results come back in the order the clips were given.
 //! A clip whose picture is kept as it is (no portrait, stacked or subtitles) is smart-cut by
 //! default; a stream that cannot be smart-cut is re-encoded, and the result says why.
-//! A source with sound and no picture gives audio clips (M4A, see `audio_only`).
+//! A source with sound and no picture gives audio clips (M4A, see `audio_only`), or with
+//! captions 9:16 shorts of them over a plain picture (`audio_short`).
 
 pub mod audio_copy;
 mod audio_encode;
