@@ -1,8 +1,10 @@
 //! Clips of a file with sound and no picture (a podcast, a recorded talk): each clip's audio
-//! alone (unless a 9:16 short is asked for: `audio_short`), in an M4A (MP4 audio) file — the source's packets copied where MP4 holds them as
+//! alone, in an M4A (MP4 audio) file (with captions, an MP4 with the short's picture from
+//! `audio_short` beside it) — the source's packets copied where MP4 holds them as
 //! they are (AAC, MP3; with one packet of pre-roll, see `audio_copy`), else decoded, trimmed
 //! to the sample and encoded to AAC (see `clip_audio`).
 
+use super::audio_short::Picture;
 use super::clip_audio::{AudioTarget, ClipAudio};
 use super::error::ExportError;
 use super::transcode::{ClipSpec, TranscodeStats};
@@ -98,11 +100,13 @@ pub fn audio_file_name(name: &str) -> String {
     format!("{stem}.{AUDIO_EXTENSION}")
 }
 
-/// Writes `[spec.start, spec.end)` of the source's audio (seconds from its first sample)
-/// into `out` (an M4A file; the caller writes to a temp path and renames).
-pub fn audio_clip(
+/// Writes `[spec.start, spec.end)` of the source's sound (seconds from its first sample)
+/// into `out` (the caller writes to a temp path and renames): an M4A, or with `short` an MP4
+/// with the short's picture (`audio_short`) beside the sound.
+pub fn sound_clip(
     spec: &ClipSpec<'_>,
     out: &Path,
+    short: bool,
     cancel: &CancelToken,
     on_progress: &mut dyn FnMut(f64),
 ) -> Result<TranscodeStats, ExportError> {
@@ -118,6 +122,9 @@ pub fn audio_clip(
         .format()
         .flags()
         .contains(ff::format::Flags::GLOBAL_HEADER);
+    let mut picture = short
+        .then(|| Picture::open(spec, &mut octx, global_header, out))
+        .transpose()?;
     let mut audio = ClipAudio::open(
         &AudioTarget {
             input: &input,
@@ -141,6 +148,9 @@ pub fn audio_clip(
         reached |= covers(&packet, atb, (start_abs, end_abs));
         audio.push(packet, end_abs, &mut octx, out)?;
         if let Some(t) = at {
+            if let Some(p) = picture.as_mut() {
+                p.keep_up(t - start_abs, &mut octx, out)?;
+            }
             on_progress(((t - start_abs) / clip_len).clamp(0.0, 1.0));
         }
         if audio.done() {
@@ -148,6 +158,10 @@ pub fn audio_clip(
         }
     }
     cancel.check()?;
+    let stats = match picture.as_mut() {
+        Some(p) => p.finish(&mut octx, out)?,
+        None => TranscodeStats::default(),
+    };
     audio.finish(&mut octx, out)?;
     octx.write_trailer().map_err(|e| ExportError::io(out, e))?;
     on_progress(1.0);
@@ -157,7 +171,7 @@ pub fn audio_clip(
             &format!("no sound between {:.3} s and {:.3} s", spec.start, spec.end),
         ));
     }
-    Ok(TranscodeStats::default())
+    Ok(stats)
 }
 
 #[cfg(test)]

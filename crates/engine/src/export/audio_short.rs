@@ -1,16 +1,12 @@
-//! A 9:16 short of a file with sound and no picture (a podcast): its word-by-word captions
-//! over a plain dark picture, 30 frames a second, with the clip's audio (see `clip_audio`).
-//! The picture is made here, frame by frame, never from a source video.
+//! The picture of a 9:16 short of a file with sound and no picture (a podcast): its
+//! word-by-word captions over a plain dark picture, 30 frames a second, made here frame by
+//! frame and encoded beside the clip's sound (`audio_only::sound_clip` drives both).
 
-use super::audio_only::{covers, open_audio_source, AudioSource};
-use super::clip_audio::{AudioTarget, ClipAudio};
 use super::compose::Compose;
-use super::encoder::{add_encoded_stream, open_x264, write_packets, X264Settings};
+use super::encoder::{open_x264, VideoStream, X264Settings};
 use super::error::ExportError;
 use super::filters::{PORTRAIT_H, PORTRAIT_W};
 use super::transcode::{ClipSpec, TranscodeStats};
-use crate::media::open::open_output;
-use crate::progress::CancelToken;
 use ffmpeg_next as ff;
 use std::path::Path;
 
@@ -18,108 +14,6 @@ use std::path::Path;
 pub(super) const FPS: i32 = 30;
 /// The plain picture's colour (Y, Cb, Cr; limited range): a dark grey, #141414.
 const BACKDROP_YUV: [u8; 3] = [32, 128, 128];
-
-/// Writes the short of `[spec.start, spec.end)` (seconds from the audio's first sample) into
-/// `out` (an MP4; the caller writes to a temp path and renames), burning `spec`'s subtitles.
-pub fn audio_short(
-    spec: &ClipSpec<'_>,
-    out: &Path,
-    cancel: &CancelToken,
-    on_progress: &mut dyn FnMut(f64),
-) -> Result<TranscodeStats, ExportError> {
-    let src = spec.source;
-    let AudioSource {
-        mut input,
-        index: aidx,
-        tb: atb,
-        span: (start_abs, end_abs),
-    } = open_audio_source(spec)?;
-
-    let mut octx = open_output(out, "mp4").map_err(|e| ExportError::io(out, e))?;
-    let global_header = octx
-        .format()
-        .flags()
-        .contains(ff::format::Flags::GLOBAL_HEADER);
-    let enc_tb = ff::Rational::new(1, FPS);
-    let venc = open_x264(&X264Settings {
-        width: PORTRAIT_W,
-        height: PORTRAIT_H,
-        format: ff::format::Pixel::YUV420P,
-        time_base: enc_tb,
-        frame_rate: ff::Rational::new(FPS, 1),
-        aspect: ff::Rational::new(1, 1),
-        global_header,
-        threads: spec.encode.threads,
-        preset: &spec.encode.preset,
-        crf: spec.encode.crf,
-        matching: None,
-    })?;
-    let vost = add_encoded_stream(&mut octx, &venc, enc_tb, out)?;
-    let mut audio = ClipAudio::open(
-        &AudioTarget {
-            input: &input,
-            index: Some(aidx),
-            span: (start_abs, end_abs),
-            global_header,
-            out,
-        },
-        spec,
-        &mut octx,
-    )?;
-    octx.write_header().map_err(|e| ExportError::io(out, e))?;
-    let ost_tb = octx.stream(vost).map(|s| s.time_base()).unwrap_or(enc_tb);
-    let backdrop = backdrop()?;
-    let mut picture = Picture {
-        enc: venc,
-        ost: vost,
-        enc_tb,
-        ost_tb,
-        frame: backdrop.clone(),
-        backdrop,
-        packet: ff::Packet::empty(),
-        compose: Compose::open(None, spec.layout.subtitles, PORTRAIT_W, PORTRAIT_H)?,
-        next: 0,
-    };
-    let clip_len = (spec.end - spec.start).max(1e-3);
-    let frames = (clip_len * f64::from(FPS)).round().max(1.0) as i64;
-    let mut reached = false;
-    for (stream, packet) in input.packets() {
-        cancel.check()?;
-        if stream.index() != aidx {
-            continue;
-        }
-        let at = packet.pts().map(|p| p as f64 * f64::from(atb));
-        reached |= covers(&packet, atb, (start_abs, end_abs));
-        audio.push(packet, end_abs, &mut octx, out)?;
-        // The picture keeps up with the sound, so the muxer interleaves the two.
-        if let Some(t) = at {
-            let upto = (((t - start_abs) * f64::from(FPS)).floor() as i64).clamp(0, frames);
-            picture.encode_until(upto, &mut octx, out)?;
-            on_progress(((t - start_abs) / clip_len).clamp(0.0, 1.0));
-        }
-        if audio.done() {
-            break;
-        }
-    }
-    cancel.check()?;
-    picture.encode_until(frames, &mut octx, out)?;
-    picture.finish(&mut octx, out)?;
-    picture.compose.log_spent(frames as u64);
-    audio.finish(&mut octx, out)?;
-    octx.write_trailer().map_err(|e| ExportError::io(out, e))?;
-    on_progress(1.0);
-    if !reached {
-        return Err(ExportError::media(
-            src,
-            &format!("no sound between {:.3} s and {:.3} s", spec.start, spec.end),
-        ));
-    }
-    Ok(TranscodeStats {
-        video_frames: frames as u64,
-        width: PORTRAIT_W,
-        height: PORTRAIT_H,
-    })
-}
 
 /// The plain 9:16 picture every frame starts from.
 pub(super) fn backdrop() -> Result<ff::frame::Video, ExportError> {
@@ -142,21 +36,83 @@ pub(super) fn backdrop() -> Result<ff::frame::Video, ExportError> {
 
 /// The short's picture: the backdrop, the captions of each frame's time burned on a copy of
 /// it, encoded.
-struct Picture<'a> {
-    enc: ff::encoder::Video,
-    ost: usize,
-    enc_tb: ff::Rational,
-    ost_tb: ff::Rational,
+pub(super) struct Picture<'a> {
+    stream: VideoStream,
     backdrop: ff::frame::Video,
     /// The frame being burned and encoded (a copy of the backdrop).
     frame: ff::frame::Video,
-    packet: ff::Packet,
     compose: Compose<'a>,
-    /// The next frame's number (= its timestamp in `enc_tb`).
+    /// The next frame's number (= its timestamp in the encoder's time base).
     next: i64,
+    /// Frames in the whole clip.
+    frames: i64,
 }
 
-impl Picture<'_> {
+impl<'a> Picture<'a> {
+    /// Opens the encoder and adds the video stream to `octx` (before its header), for a clip
+    /// of `spec` with `spec`'s subtitles.
+    pub(super) fn open(
+        spec: &ClipSpec<'a>,
+        octx: &mut ff::format::context::Output,
+        global_header: bool,
+        out: &Path,
+    ) -> Result<Picture<'a>, ExportError> {
+        let enc_tb = ff::Rational::new(1, FPS);
+        let frame_rate = ff::Rational::new(FPS, 1);
+        let enc = open_x264(&X264Settings {
+            width: PORTRAIT_W,
+            height: PORTRAIT_H,
+            format: ff::format::Pixel::YUV420P,
+            time_base: enc_tb,
+            frame_rate,
+            aspect: ff::Rational::new(1, 1),
+            global_header,
+            threads: spec.encode.threads,
+            preset: &spec.encode.preset,
+            crf: spec.encode.crf,
+            matching: None,
+        })?;
+        let stream = VideoStream::add(octx, enc, enc_tb, frame_rate, out)?;
+        let backdrop = backdrop()?;
+        let clip_len = (spec.end - spec.start).max(1e-3);
+        Ok(Picture {
+            stream,
+            frame: backdrop.clone(),
+            backdrop,
+            compose: Compose::open(None, spec.layout.subtitles, PORTRAIT_W, PORTRAIT_H)?,
+            next: 0,
+            frames: (clip_len * f64::from(FPS)).round().max(1.0) as i64,
+        })
+    }
+
+    /// Encodes the frames before `clip_secs` (the sound has reached it), so the muxer
+    /// interleaves the two.
+    pub(super) fn keep_up(
+        &mut self,
+        clip_secs: f64,
+        octx: &mut ff::format::context::Output,
+        out: &Path,
+    ) -> Result<(), ExportError> {
+        let upto = ((clip_secs * f64::from(FPS)).floor() as i64).clamp(0, self.frames);
+        self.encode_until(upto, octx, out)
+    }
+
+    /// Encodes the rest of the clip's frames and flushes the encoder.
+    pub(super) fn finish(
+        &mut self,
+        octx: &mut ff::format::context::Output,
+        out: &Path,
+    ) -> Result<TranscodeStats, ExportError> {
+        self.encode_until(self.frames, octx, out)?;
+        self.stream.finish(octx, out)?;
+        self.compose.log_spent(self.frames as u64);
+        Ok(TranscodeStats {
+            video_frames: self.frames as u64,
+            width: PORTRAIT_W,
+            height: PORTRAIT_H,
+        })
+    }
+
     /// Encodes frames up to (not including) frame `upto`.
     fn encode_until(
         &mut self,
@@ -172,41 +128,10 @@ impl Picture<'_> {
             }
             self.frame.clone_from(&self.backdrop);
             self.frame.set_pts(Some(self.next));
-            let frame = self.compose.frame(&mut self.frame, self.enc_tb)?;
-            self.enc
-                .send_frame(frame)
-                .map_err(|e| ExportError::encoder("video", e))?;
-            self.write(octx, out)?;
+            let frame = self.compose.frame(&mut self.frame, self.stream.enc_tb)?;
+            self.stream.send(frame, octx, out)?;
             self.next += 1;
         }
         Ok(())
-    }
-
-    fn finish(
-        &mut self,
-        octx: &mut ff::format::context::Output,
-        out: &Path,
-    ) -> Result<(), ExportError> {
-        self.enc
-            .send_eof()
-            .map_err(|e| ExportError::encoder("video", e))?;
-        self.write(octx, out)
-    }
-
-    fn write(
-        &mut self,
-        octx: &mut ff::format::context::Output,
-        out: &Path,
-    ) -> Result<(), ExportError> {
-        write_packets(
-            &mut self.enc,
-            octx,
-            self.ost,
-            self.enc_tb,
-            self.ost_tb,
-            &mut self.packet,
-            1,
-            out,
-        )
     }
 }

@@ -141,3 +141,79 @@ pub(super) fn write_packets(
     }
     Ok(())
 }
+
+/// An open video encoder and the output stream its packets go to: frames in, packets muxed.
+pub(super) struct VideoStream {
+    enc: ff::encoder::Video,
+    ost: usize,
+    /// The encoder's time base (frame timestamps are in it).
+    pub enc_tb: ff::Rational,
+    /// One frame, in `enc_tb` (for packets the encoder leaves without a duration).
+    frame_duration: i64,
+    packet: ff::Packet,
+}
+
+impl VideoStream {
+    /// Adds `enc`'s output stream to `octx` (before its header is written).
+    pub(super) fn add(
+        octx: &mut ff::format::context::Output,
+        enc: ff::encoder::Video,
+        enc_tb: ff::Rational,
+        frame_rate: ff::Rational,
+        out: &Path,
+    ) -> Result<VideoStream, ExportError> {
+        use ff::Rescale as _;
+        let ost = add_encoded_stream(octx, &enc, enc_tb, out)?;
+        Ok(VideoStream {
+            enc,
+            ost,
+            enc_tb,
+            frame_duration: 1i64.rescale(frame_rate.invert(), enc_tb).max(1),
+            packet: ff::Packet::empty(),
+        })
+    }
+
+    /// Encodes `frame` and writes the packets that are ready.
+    pub(super) fn send(
+        &mut self,
+        frame: &ff::frame::Video,
+        octx: &mut ff::format::context::Output,
+        out: &Path,
+    ) -> Result<(), ExportError> {
+        self.enc
+            .send_frame(frame)
+            .map_err(|e| ExportError::encoder("video", e))?;
+        self.write(octx, out)
+    }
+
+    /// Flushes the encoder.
+    pub(super) fn finish(
+        &mut self,
+        octx: &mut ff::format::context::Output,
+        out: &Path,
+    ) -> Result<(), ExportError> {
+        self.enc
+            .send_eof()
+            .map_err(|e| ExportError::encoder("video", e))?;
+        self.write(octx, out)
+    }
+
+    fn write(
+        &mut self,
+        octx: &mut ff::format::context::Output,
+        out: &Path,
+    ) -> Result<(), ExportError> {
+        // The muxer may have changed the stream's time base in its header.
+        let ost_tb = octx.stream(self.ost).map_or(self.enc_tb, |s| s.time_base());
+        write_packets(
+            &mut self.enc,
+            octx,
+            self.ost,
+            self.enc_tb,
+            ost_tb,
+            &mut self.packet,
+            self.frame_duration,
+            out,
+        )
+    }
+}

@@ -615,11 +615,7 @@ fn run_job(
                 parts.push("loudnorm");
             }
             *mode.borrow_mut() = parts.join("+");
-            if short {
-                audio_short::audio_short(&spec, tmp.path(), cancel, &mut report)
-            } else {
-                audio_only::audio_clip(&spec, tmp.path(), cancel, &mut report)
-            }
+            audio_only::sound_clip(&spec, tmp.path(), short, cancel, &mut report)
         } else if smart && n == 1 {
             match smart_cut(&spec, tmp.path(), cancel, &mut report) {
                 Ok(s) => {

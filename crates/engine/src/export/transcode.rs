@@ -7,7 +7,7 @@
 use super::background::PreparedBackground;
 use super::clip_audio::{AudioTarget, ClipAudio};
 use super::compose::Compose;
-use super::encoder::{add_encoded_stream, open_x264, write_packets, X264Settings};
+use super::encoder::{open_x264, VideoStream, X264Settings};
 use super::error::ExportError;
 use super::filters::{buffer_args, build_graph, video_graph, VideoLayout, PORTRAIT_H};
 use super::h264::{self, AvcConfig};
@@ -137,7 +137,7 @@ pub fn transcode(
         crf: spec.encode.crf,
         matching: None,
     })?;
-    let vost = add_encoded_stream(&mut octx, &venc, out_tb, out)?;
+    let vstream = VideoStream::add(&mut octx, venc, out_tb, frame_rate, out)?;
 
     let mut audio = ClipAudio::open(
         &AudioTarget {
@@ -151,7 +151,6 @@ pub fn transcode(
         &mut octx,
     )?;
     octx.write_header().map_err(|e| ExportError::io(out, e))?;
-    let vost_tb = octx.stream(vost).map(|s| s.time_base()).unwrap_or(out_tb);
 
     let clip_len = (spec.end - spec.start).max(1e-3);
     let mut stats = TranscodeStats {
@@ -162,16 +161,8 @@ pub fn transcode(
     let mut video_done = false;
     let mut decoded = ff::frame::Video::empty();
     let mut vout = VideoOut {
-        enc: venc,
-        ost: vost,
-        enc_tb: out_tb,
-        ost_tb: vost_tb,
-        frame_duration: {
-            use ff::Rescale as _;
-            1i64.rescale(frame_rate.invert(), out_tb).max(1)
-        },
+        stream: vstream,
         filtered: ff::frame::Video::empty(),
-        packet: ff::Packet::empty(),
         compose,
     };
 
@@ -251,14 +242,8 @@ fn vsrc_add(
 /// The video encoder and its output stream, and what is done to a frame between the graph
 /// and the encoder (see `compose`).
 struct VideoOut<'a> {
-    enc: ff::encoder::Video,
-    ost: usize,
-    enc_tb: ff::Rational,
-    ost_tb: ff::Rational,
-    /// One frame, in `enc_tb`.
-    frame_duration: i64,
+    stream: VideoStream,
     filtered: ff::frame::Video,
-    packet: ff::Packet,
     /// The background under the picture and the subtitles on it.
     compose: Compose<'a>,
 }
@@ -281,12 +266,9 @@ impl VideoOut<'_> {
                 return Ok(());
             }
             self.filtered.set_kind(ff::picture::Type::None);
-            let frame = self.compose.frame(&mut self.filtered, self.enc_tb)?;
-            self.enc
-                .send_frame(frame)
-                .map_err(|e| ExportError::encoder("video", e))?;
+            let frame = self.compose.frame(&mut self.filtered, self.stream.enc_tb)?;
+            self.stream.send(frame, octx, out)?;
             stats.video_frames += 1;
-            self.write(octx, out)?;
         }
     }
 
@@ -296,26 +278,6 @@ impl VideoOut<'_> {
         octx: &mut ff::format::context::Output,
         out: &Path,
     ) -> Result<(), ExportError> {
-        self.enc
-            .send_eof()
-            .map_err(|e| ExportError::encoder("video", e))?;
-        self.write(octx, out)
-    }
-
-    fn write(
-        &mut self,
-        octx: &mut ff::format::context::Output,
-        out: &Path,
-    ) -> Result<(), ExportError> {
-        write_packets(
-            &mut self.enc,
-            octx,
-            self.ost,
-            self.enc_tb,
-            self.ost_tb,
-            &mut self.packet,
-            self.frame_duration,
-            out,
-        )
+        self.stream.finish(octx, out)
     }
 }
