@@ -284,7 +284,12 @@ fn cli_projects_carry_edits_labels_and_export_settings() {
         .is_some_and(|c| !c.is_empty()));
     let segs = p["segments"].as_array().expect("segments").clone();
     assert_eq!(segs.len(), 3, "{segs:?}");
+    // Nothing stands out in the third (filler): it comes unticked.
+    let ticked: Vec<Option<bool>> = segs.iter().map(|s| s["chosen"].as_bool()).collect();
+    assert_eq!(ticked, [Some(true), Some(true), Some(false)], "{segs:?}");
     // The person's edits, as the window would save them.
+    p["segments"][2]["chosen"] = true.into();
+    p["segments"][2]["edited"] = true.into();
     p["segments"][0]["label"] = "best bit".into();
     p["segments"][0]["edited"] = true.into();
     p["segments"][1]["chosen"] = false.into();
@@ -334,10 +339,14 @@ fn cli_projects_carry_edits_labels_and_export_settings() {
     // Analysing again keeps the edited segments and the export settings.
     let (code, _, err) = analyze(&dir);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("kept the 2 you edited"), "{err}");
+    assert!(err.contains("kept the 3 you edited"), "{err}");
     let again = read();
     assert_eq!(again["segments"][0]["label"], "best bit");
     assert_eq!(again["segments"][1]["chosen"], false);
+    assert_eq!(
+        again["segments"][2]["chosen"], true,
+        "the filler the person ticked"
+    );
     assert_eq!(again["export"]["template"], "{label}-{num}.mp4");
     assert_eq!(
         again["transcript"]["segments"][0]["text"], " Slopcannon",

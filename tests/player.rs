@@ -163,6 +163,7 @@ fn gui_p_plays_the_selected_clip_and_stops_at_its_end_shift_p_loops() {
         score: 90.0,
         reasons: Vec::new(),
         features: Default::default(),
+        filler: false,
     };
     h.state_mut().state.clips.segments.merge_ranking(&[clip]);
     h.state_mut().send(Command::SelectClip(0));

@@ -118,6 +118,7 @@ fn gui_dragging_a_clip_edge_snaps_to_a_cut_and_shift_stops_the_snap() {
         score: 90.0,
         reasons: Vec::new(),
         features: Default::default(),
+        filler: false,
     }]);
     h.state_mut().state.clips.scenes = vec![Scene {
         time: 6.0,

@@ -338,6 +338,7 @@ impl Bench {
                 score: 50.0,
                 reasons: Vec::new(),
                 features: Default::default(),
+                filler: false,
             })
             .collect();
         let mut s = super::segments::Segments::default();

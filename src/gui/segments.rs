@@ -292,6 +292,7 @@ mod tests {
             score,
             reasons: Vec::new(),
             features: Default::default(),
+            filler: false,
         }
     }
 

@@ -848,12 +848,20 @@ impl AppState {
                             &run.select,
                             transcript.as_deref(),
                         );
+                        let filler = clips.iter().filter(|c| c.filler).count();
                         let kept = self.set_clips(analysis.pass, clips, Some(analysis.scenes));
                         self.status = format!(
                             "Found {} and {} in {secs:.1} s",
                             crate::wording::count(n, "clip"),
                             crate::wording::count(self.clips.scenes.len(), "scene cut")
                         );
+                        if filler > 0 {
+                            self.status += &format!(
+                                "; {} unticked (nothing in {} stands out)",
+                                filler,
+                                if filler == 1 { "it" } else { "them" }
+                            );
+                        }
                         if kept > 0 {
                             self.status += &format!("; {}", kept_note(kept));
                         }

@@ -123,7 +123,14 @@ pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: 
                                 {
                                     cmds.push(Command::ToggleChosen(i));
                                 }
-                                ui.selectable_label(selected, egui::RichText::new(title).strong())
+                                // An unticked clip (filler comes unticked) reads dimmer.
+                                let title = egui::RichText::new(title);
+                                let title = if seg.chosen {
+                                    title.strong()
+                                } else {
+                                    title.weak()
+                                };
+                                ui.selectable_label(selected, title)
                             })
                             .inner
                             .on_hover_text("Select and jump to this clip (↑ / ↓: previous / next)");

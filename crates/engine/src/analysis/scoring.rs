@@ -134,6 +134,10 @@ pub struct Clip {
     pub reasons: Vec<String>,
     /// Mean robust z of each feature over the clip (explainability).
     pub features: std::collections::BTreeMap<String, f64>,
+    /// Nothing in it stands out: the best of what was left once the highlights were taken
+    /// (never the best clip). A project does not tick it for export.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub filler: bool,
 }
 
 /// What the scorer gets: per-step curves (any may be missing) and events.
@@ -394,13 +398,15 @@ pub fn select_clips(
             continue;
         }
         taken.push(extent);
+        let (reasons, filler) = reasons(input, curves, s, e, mean_over(start, end));
         picked.push((
             value,
             Clip {
                 start: s,
                 end: e,
                 score: 0.0,
-                reasons: reasons(input, curves, s, e, mean_over(start, end)),
+                reasons,
+                filler,
                 features: curves
                     .features
                     .iter()
@@ -418,6 +424,7 @@ pub fn select_clips(
             Clip {
                 // 100 is the best clip's alone, even when another is as good to a rounding.
                 score: if i == 0 { score } else { score.min(99.9) },
+                filler: clip.filler && i > 0,
                 ..clip
             }
         })
@@ -624,7 +631,7 @@ fn reasons(
     start: f64,
     end: f64,
     mean_interest: f64,
-) -> Vec<String> {
+) -> (Vec<String>, bool) {
     let step = curves.step;
     let (a, b) = (
         (start / step).floor() as usize,
@@ -675,6 +682,7 @@ fn reasons(
     }
     out.sort_by(|x, y| y.0.total_cmp(&x.0));
     let mut reasons: Vec<String> = out.into_iter().map(|(_, r)| r).collect();
+    let filler = reasons.is_empty() && mean_interest < 0.5;
     if reasons.is_empty() {
         reasons.push(if mean_interest >= 0.5 {
             format!("steadily above average (interest {mean_interest:+.1})")
@@ -688,7 +696,7 @@ fn reasons(
     if input.motion.is_none() {
         reasons.push("no video: scored on the sound only".into());
     }
-    reasons
+    (reasons, filler)
 }
 
 fn mmss(t: f64) -> String {
@@ -1001,9 +1009,24 @@ mod tests {
         assert_eq!(inside, 1, "one clip for the highlight: {clips:?}");
         assert!(clips[0].start >= 150.0 - 3.0 && clips[0].end <= 250.0 + 3.0);
         assert_eq!(clips[0].score, 100.0);
+        assert!(!clips[0].filler);
         for c in &clips[1..] {
             assert!(c.score < 30.0, "filler: {c:?}");
+            assert!(c.filler, "nothing stands out in it: {c:?}");
+            assert!(c.reasons[0].starts_with("no standout moment"), "{c:?}");
         }
+        // A project ticks the highlight for export, not the filler.
+        let mut id = 0;
+        let (segments, _) = crate::project::merge_ranking(&[], &clips, || {
+            id += 1;
+            id
+        });
+        let ticked: Vec<f64> = segments
+            .iter()
+            .filter(|s| s.chosen)
+            .map(|s| s.start)
+            .collect();
+        assert_eq!(ticked, vec![clips[0].start]);
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub struct Segment {
 }
 
 impl Segment {
-    /// A found clip as a segment (ticked, untouched).
+    /// A found clip as a segment (untouched; ticked unless it is filler).
     pub fn found(id: u64, clip: &Clip) -> Segment {
         Segment {
             id,
@@ -54,7 +54,7 @@ impl Segment {
             score: clip.score,
             reasons: clip.reasons.clone(),
             label: String::new(),
-            chosen: true,
+            chosen: !clip.filler,
             edited: false,
             own: false,
         }

@@ -22,6 +22,7 @@ fn clip() -> Clip {
         score: 90.0,
         reasons: vec!["loud".into()],
         features: Default::default(),
+        filler: false,
     }
 }
 
