@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Podcast shorts benchmark, one run: five 30 s clips of the 10-minute noisy talk (sound, no
 # picture; scripts/make-noisy-talk.py) exported by `slopcannon export --subtitles` as 9:16
-# shorts (the words burned over a plain picture, AAC sound) and — in the same run — by the
-# equivalent FFmpeg CLI commands (a `color` source, the `ass` filter, libx264 ultrafast crf 23,
+# shorts (the sound's bars and the words over a plain picture, AAC sound) and — in the same
+# run — by the equivalent FFmpeg CLI commands (a `color` source, the sound drawn by
+# `showwaves` and overlaid, the `ass` filter, libx264 ultrafast crf 23,
 # AAC 160 kb/s stereo at 48 kHz as ours; 2 at a time, as our 2 workers), and as audio clips (.m4a) against `ffmpeg -c:a aac`.
 # RUNS (default 3) alternating runs, medians, ratios. Usage: scripts/bench-audio-short.sh
 set -euo pipefail
@@ -26,8 +27,9 @@ for r in $(seq 1 "$runs"); do
   t0=$(now)
   for i in "${!starts[@]}"; do
     ffmpeg -hide_banner -loglevel error -y -f lavfi -i "color=c=0x141414:s=1080x1920:r=30" \
-      -ss "${starts[$i]}" -t 30 -i "$talk" -map 0:v -map 1:a -shortest \
-      -vf "ass=$out/words.ass" -c:v libx264 -preset ultrafast -crf 23 -c:a aac -ar 48000 -ac 2 -b:a 160k "$out/ffmpeg/$i.mp4" &
+      -ss "${starts[$i]}" -t 30 -i "$talk" -shortest \
+      -filter_complex "[1:a]showwaves=s=1080x400:mode=cline:colors=0xF2A33A:r=30[w];[0:v][w]overlay=0:490,ass=$out/words.ass[v]" \
+      -map "[v]" -map 1:a -c:v libx264 -preset ultrafast -crf 23 -c:a aac -ar 48000 -ac 2 -b:a 160k "$out/ffmpeg/$i.mp4" &
     if (( i % 2 == 1 )); then wait; fi
   done
   wait; a_ff+=("$(echo "$(now) - $t0" | bc)")
@@ -47,6 +49,6 @@ for f in "$out"/ours/*.mp4; do
 done
 printf '%-44s %8s %8s\n' "5 × 30 s of a 10-minute talk (no picture)" "median s" "ratio"
 printf '%-44s %8.2f %8.2f\n' "slopcannon export --subtitles (9:16 shorts)" "$t_ours" "$(echo "$t_ours / $t_ff" | bc -l)"
-printf '%-44s %8.2f %8.2f\n' "ffmpeg color + ass + libx264, 2 at a time" "$t_ff" 1
+printf '%-44s %8.2f %8.2f\n' "ffmpeg color+showwaves+ass+x264, 2 at once" "$t_ff" 1
 printf '%-44s %8.2f %8.2f\n' "slopcannon export (audio clips, .m4a)" "$t_oa" "$(echo "$t_oa / $t_fa" | bc -l)"
 printf '%-44s %8.2f %8.2f\n' "ffmpeg -c:a aac, 2 at a time" "$t_fa" 1

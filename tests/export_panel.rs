@@ -305,7 +305,7 @@ fn gui_a_file_with_no_picture_exports_its_clips_as_audio_or_captioned_shorts() {
     }));
     h.run_steps(2);
     assert!(h
-        .query_by_label("Sound only: each clip is a 9:16 short, its captions over a plain picture")
+        .query_by_label("Sound only: each clip is a 9:16 short, its sound as moving bars and its captions")
         .is_some());
     assert!(
         h.query_by_label("Caption style").is_some(),

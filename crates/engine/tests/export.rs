@@ -1124,6 +1124,69 @@ fn rms(samples: &[f32]) -> f32 {
     (samples.iter().map(|s| s * s).sum::<f32>() / samples.len().max(1) as f32).sqrt()
 }
 
+/// A podcast short shows its sound: bars as loud as the sound, the heard ones (left of the
+/// middle) in the accent colour, the ones to come dim, scrolling 240 px a second.
+#[test]
+fn a_podcast_short_shows_its_sound_as_bars_that_scroll_with_it() {
+    use slopcannon_engine::speech::{Segment, Transcript};
+    let dir = test_dir("export_sound_bars");
+    // 2 s of silence, then a tone until 4 s.
+    let tone = fixture("tone_at_2s.m4a");
+    let word = Word {
+        start: 2.0,
+        end: 2.5,
+        word: "Beep".into(),
+    };
+    let transcript = Transcript {
+        segments: vec![Segment {
+            start: 2.0,
+            end: 2.5,
+            text: "Beep".into(),
+            words: vec![word],
+        }],
+        ..Transcript::default()
+    };
+    let shorts = ExportOptions {
+        captions: Some(std::sync::Arc::new(transcript)),
+        ..opts(&dir)
+    };
+    let r = export(&tone, &[clip(1.5, 3.5)], &shorts);
+    let out = r[0].output.as_ref().expect("written");
+    assert_eq!(r[0].mode, "audio-short+subtitles");
+    // The bar of the tenth of a second from `secs` (source time), in the frame at clip
+    // time `clip_secs`: its height above the row's middle, and its colour there.
+    let bar = |clip_secs: f64, secs: f64| -> (usize, [u8; 3]) {
+        let f = grab_frame(out, clip_secs + 0.01, 1080, 1920).expect("grab");
+        assert_eq!((f.width, f.height), (1080, 1920));
+        let x = (540.0 + (secs - (1.5 + clip_secs)) * 240.0).round() as usize;
+        let px = |y: usize| {
+            let i = (y * 1080 + x) * 4;
+            [f.pixels[i], f.pixels[i + 1], f.pixels[i + 2]]
+        };
+        let mid = (1920.0 * 0.36) as usize;
+        let tall = (mid - 200..mid)
+            .filter(|y| px(*y).iter().any(|c| *c > 45))
+            .count();
+        (tall, px(mid - 20))
+    };
+    // 0.2 s in (1.7 s): silence heard, the tone to come.
+    let (heard, _) = bar(0.2, 1.25);
+    let (to_come, dim) = bar(0.2, 2.35);
+    assert!(heard < 10, "silence heard is a dot: {heard} px");
+    assert!(to_come > 120, "the tone to come is tall: {to_come} px");
+    assert!(
+        dim.iter().all(|c| (45..110).contains(c)),
+        "to come is dim grey: {dim:?}"
+    );
+    // 1.2 s in (2.7 s): the same tenth has been heard — it moved 240 px left, in the accent.
+    let (heard, accent) = bar(1.2, 2.35);
+    assert!(heard > 120, "the tone heard is tall: {heard} px");
+    assert!(
+        accent[0] > 200 && (120..200).contains(&accent[1]) && accent[2] < 100,
+        "heard is the accent orange: {accent:?}"
+    );
+}
+
 #[test]
 fn a_file_with_sound_and_no_picture_gives_audio_clips_or_captioned_shorts() {
     let dir = test_dir("export_audio_only");

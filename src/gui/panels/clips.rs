@@ -373,10 +373,10 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: &mu
     }
     let mut choices = state.export_choices.clone();
     if state.info().is_some() && !state.has_video() {
-        // Sound alone: audio clips, or 9:16 shorts of the captions over a plain picture.
+        // Sound alone: audio clips, or 9:16 shorts of the sound's bars and the captions.
         let shorts = choices.captions && state.clips.transcript.is_some();
         ui.label(if shorts {
-            "Sound only: each clip is a 9:16 short, its captions over a plain picture"
+            "Sound only: each clip is a 9:16 short, its sound as moving bars and its captions"
         } else {
             "Sound only: each clip is written as audio (.m4a)"
         })

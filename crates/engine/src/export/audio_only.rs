@@ -44,7 +44,7 @@ pub fn source_kind(src: &Path) -> Result<SourceKind, ExportError> {
     }
 }
 
-/// Whether a clip of a file with no picture is a 9:16 short (captions over a plain picture,
+/// Whether a clip of a file with no picture is a 9:16 short (its sound's bars and captions,
 /// see `audio_short`) rather than audio alone: when it has captions. A 9:16 layout alone
 /// (a project's setting made for a video, say) would be an empty picture: audio then.
 pub fn makes_a_short(opts: &super::ExportOptions, clip_has_subtitles: bool) -> bool {
@@ -123,7 +123,7 @@ pub fn sound_clip(
         .flags()
         .contains(ff::format::Flags::GLOBAL_HEADER);
     let mut picture = short
-        .then(|| Picture::open(spec, &mut octx, global_header, out))
+        .then(|| Picture::open(spec, &mut octx, global_header, out, cancel))
         .transpose()?;
     let mut audio = ClipAudio::open(
         &AudioTarget {

@@ -1,12 +1,15 @@
 //! The picture of a 9:16 short of a file with sound and no picture (a podcast): its
-//! word-by-word captions over a plain dark picture, 30 frames a second, made here frame by
-//! frame and encoded beside the clip's sound (`audio_only::sound_clip` drives both).
+//! word-by-word captions and the sound's bars (`sound_bars`) over a plain dark picture, 30
+//! frames a second, made here frame by frame and encoded beside the clip's sound
+//! (`audio_only::sound_clip` drives both).
 
 use super::compose::Compose;
 use super::encoder::{open_x264, VideoStream, X264Settings};
 use super::error::ExportError;
 use super::filters::{PORTRAIT_H, PORTRAIT_W};
+use super::sound_bars::SoundBars;
 use super::transcode::{ClipSpec, TranscodeStats};
+use crate::progress::CancelToken;
 use ffmpeg_next as ff;
 use std::path::Path;
 
@@ -34,11 +37,14 @@ pub(super) fn backdrop() -> Result<ff::frame::Video, ExportError> {
     Ok(f)
 }
 
-/// The short's picture: the backdrop, the captions of each frame's time burned on a copy of
-/// it, encoded.
+/// The short's picture: the backdrop, the sound's bars and the captions of each frame's time
+/// drawn on a copy of it, encoded.
 pub(super) struct Picture<'a> {
     stream: VideoStream,
     backdrop: ff::frame::Video,
+    bars: SoundBars,
+    /// The clip's start, seconds of the source (frame 0's time).
+    start: f64,
     /// The frame being burned and encoded (a copy of the backdrop).
     frame: ff::frame::Video,
     compose: Compose<'a>,
@@ -50,12 +56,13 @@ pub(super) struct Picture<'a> {
 
 impl<'a> Picture<'a> {
     /// Opens the encoder and adds the video stream to `octx` (before its header), for a clip
-    /// of `spec` with `spec`'s subtitles.
+    /// of `spec` with `spec`'s subtitles; reads the clip's loudness for its bars.
     pub(super) fn open(
         spec: &ClipSpec<'a>,
         octx: &mut ff::format::context::Output,
         global_header: bool,
         out: &Path,
+        cancel: &CancelToken,
     ) -> Result<Picture<'a>, ExportError> {
         let enc_tb = ff::Rational::new(1, FPS);
         let frame_rate = ff::Rational::new(FPS, 1);
@@ -79,6 +86,8 @@ impl<'a> Picture<'a> {
             stream,
             frame: backdrop.clone(),
             backdrop,
+            bars: SoundBars::read(spec.source, (spec.start, spec.end), cancel)?,
+            start: spec.start,
             compose: Compose::open(None, spec.layout.subtitles, PORTRAIT_W, PORTRAIT_H)?,
             next: 0,
             frames: (clip_len * f64::from(FPS)).round().max(1.0) as i64,
@@ -127,6 +136,10 @@ impl<'a> Picture<'a> {
                 return Err(ExportError::setup("out of memory for a picture".into()));
             }
             self.frame.clone_from(&self.backdrop);
+            self.bars.draw(
+                &mut self.frame,
+                self.start + self.next as f64 / f64::from(FPS),
+            );
             self.frame.set_pts(Some(self.next));
             let frame = self.compose.frame(&mut self.frame, self.stream.enc_tb)?;
             self.stream.send(frame, octx, out)?;

@@ -26,6 +26,7 @@ pub(crate) mod libass;
 pub mod output;
 pub mod preview;
 pub mod smartcut;
+mod sound_bars;
 mod source;
 pub mod transcode;
 
@@ -409,7 +410,7 @@ pub fn export_clips(
 }
 
 /// A file with no picture has nothing to put over a stacked background: says so once for
-/// the batch (its 9:16 shorts are its captions over a plain picture, see `audio_short`).
+/// the batch (its 9:16 shorts are its sound's bars and captions over a plain picture, see `audio_short`).
 fn refuse_pictures_for_sound(source: &Path, opts: &ExportOptions) -> Result<(), ExportError> {
     if opts.stacked.is_none() {
         return Ok(());

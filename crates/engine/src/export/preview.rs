@@ -5,14 +5,15 @@
 //! frame ([`SubtitleBurner`]) — so the picture equals the exported one, up to the encoder's
 //! loss. A [`Previewer`] keeps the file, the background and the caption renderer between
 //! frames, so a new playhead or style costs one decode and one graph run. A file with sound
-//! and no picture previews its 9:16 short: the captions over the plain picture
-//! (`audio_short`).
+//! and no picture previews its 9:16 short: the sound's bars and the captions over the plain
+//! picture (`audio_short`).
 
 use super::audio_only::SourceKind;
 use super::background::PreparedBackground;
 use super::burn::SubtitleBurner;
 use super::error::ExportError;
 use super::filters::{background_at_rate, buffer_args, build_graph, video_graph, VideoLayout};
+use super::sound_bars::SoundBars;
 use super::source::{open_source, SourceVideo};
 use super::Portrait;
 use crate::captions::{clip_ass, Canvas, CaptionStyle};
@@ -59,6 +60,8 @@ pub struct Previewer {
     background: Option<(PathBuf, f64, Option<PreparedBackground>)>,
     /// The last caption script and its renderer (fonts load once).
     burner: Option<(String, (u32, u32), SubtitleBurner)>,
+    /// A file with no picture: the sound's bars of the last clip previewed (its start, end).
+    bars: Option<((f64, f64), SoundBars)>,
     converter: RgbaConverter,
 }
 
@@ -79,6 +82,7 @@ impl Previewer {
             picture,
             background: None,
             burner: None,
+            bars: None,
             converter: RgbaConverter::default(),
         })
     }
@@ -95,7 +99,7 @@ impl Previewer {
     ) -> Result<PreviewFrame, ExportError> {
         let src = self.source.clone();
         let Some((grabber, video)) = self.picture.as_mut() else {
-            return self.render_sound_only(req);
+            return self.render_sound_only(req, cancel);
         };
         let (tb, origin_secs, rotation) = (video.tb, video.origin_secs, video.rotation);
         let rate = f64::from(video.frame_rate).max(1.0);
@@ -170,20 +174,27 @@ impl Previewer {
         self.finish(req, picture, clip_secs, canvas)
     }
 
-    /// The short of a file with no picture at the playhead: its captions over the plain
-    /// picture, at the short's frame times.
-    fn render_sound_only(&mut self, req: &PreviewRequest<'_>) -> Result<PreviewFrame, ExportError> {
+    /// The short of a file with no picture at the playhead: the sound's bars and its
+    /// captions over the plain picture, at the short's frame times.
+    fn render_sound_only(
+        &mut self,
+        req: &PreviewRequest<'_>,
+        cancel: &CancelToken,
+    ) -> Result<PreviewFrame, ExportError> {
         let fps = f64::from(super::audio_short::FPS);
         let len = (req.clip_end - req.clip_start).max(0.0);
         let n = ((req.at - req.clip_start) * fps)
             .floor()
             .clamp(0.0, (len * fps - 1.0).max(0.0));
-        self.finish(
-            req,
-            super::audio_short::backdrop()?,
-            n / fps,
-            Canvas::PORTRAIT,
-        )
+        let span = (req.clip_start, req.clip_end);
+        let bars = match self.bars.take() {
+            Some((s, bars)) if s == span => bars,
+            _ => SoundBars::read(&self.source, span, cancel)?,
+        };
+        let mut picture = super::audio_short::backdrop()?;
+        bars.draw(&mut picture, req.clip_start + n / fps);
+        self.bars = Some((span, bars));
+        self.finish(req, picture, n / fps, Canvas::PORTRAIT)
     }
 
     /// Burns `req`'s captions (on `canvas`) into `picture` at `clip_secs` and scales it.
