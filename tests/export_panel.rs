@@ -157,6 +157,75 @@ fn gui_the_export_panel_previews_the_short_as_it_is_exported() {
     assert!(rgb_mad(&restyled, &preview) > 1.0);
 }
 
+/// "Title" in the export panel burns the clip's label at the top: the preview shows it
+/// (and not without a label), and the exported short has it.
+#[test]
+fn gui_title_burns_the_clips_label_at_the_top() {
+    let dir = test_dir("gui_export_title");
+    let out = dir.join("out");
+    let mut deps = AppDeps::new(Arc::new(|_| None));
+    deps.export_dir = Some(out.clone());
+    let mut h = window_with_a_captioned_clip(deps, 900.0);
+    let mut choices = h.state().state.export_choices.clone();
+    choices.captions = false;
+    h.state_mut().send(Command::SetExportChoices(choices));
+    h.state_mut().send(Command::Seek(2.1));
+    h.run_steps(2);
+    // White in the bar above the picture (the pad's bars are black).
+    let top_white = |f: &RgbaFrame| {
+        f.pixels[..(f.width * f.height / 5) as usize * 4]
+            .chunks_exact(4)
+            .filter(|p| p[0] > 200 && p[1] > 200 && p[2] > 200)
+            .count()
+    };
+    let preview_now = |h: &mut Harness<'static, SlopApp>, what: &str| {
+        let before = h.state().state.export_preview.frame.clone();
+        run_until(h, what, |app| {
+            let p = &app.state.export_preview;
+            p.asked == p.shown
+                && p.frame
+                    .as_ref()
+                    .is_some_and(|f| before.as_ref().is_none_or(|b| !Arc::ptr_eq(f, b)))
+        });
+        h.state()
+            .state
+            .export_preview
+            .frame
+            .clone()
+            .expect("preview")
+    };
+    crate::util::click_in_view(&mut h, "Title: each clip's label at the top");
+    h.run_steps(2);
+    assert!(h.state().state.export_choices.title, "the box ticks titles");
+    let unlabelled = preview_now(&mut h, "the preview without a label");
+    assert_eq!(top_white(&unlabelled), 0, "no label, no title");
+    h.state_mut().send(Command::SetLabel(0, "Big news".into()));
+    let titled = preview_now(&mut h, "the titled preview");
+    assert!(
+        top_white(&titled) > 100,
+        "the title in the preview: {}",
+        top_white(&titled)
+    );
+
+    h.state_mut().send(Command::ExportClips);
+    run_until(&mut h, "the export to start", |app| {
+        app.state.export.is_some()
+    });
+    run_until(&mut h, "the export", |app| {
+        app.state.export.is_none() && app.state.status.starts_with("Exported")
+    });
+    let file = std::fs::read_dir(&out)
+        .expect("out")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .next()
+        .expect("a file");
+    let exported = grab_frame(&file, titled.pts_secs, 540, 960).expect("exported frame");
+    assert!(top_white(&exported) > 100, "the title in the file");
+    let d = rgb_mad(&titled, &exported);
+    assert!(d < 2.5, "the preview differs from the export by {d:.2}");
+}
+
 /// The smallest ordinary window (800 px tall, the log open): the export section takes its
 /// share below the clip editor, which stays whole and editable; the section scrolls within
 /// its share, and exporting (which shows less) does not shrink it.
@@ -305,7 +374,9 @@ fn gui_a_file_with_no_picture_exports_its_clips_as_audio_or_captioned_shorts() {
     }));
     h.run_steps(2);
     assert!(h
-        .query_by_label("Sound only: each clip is a 9:16 short, its sound as moving bars and its captions")
+        .query_by_label(
+            "Sound only: each clip is a 9:16 short, its sound as moving bars and its captions"
+        )
         .is_some());
     assert!(
         h.query_by_label("Caption style").is_some(),

@@ -108,6 +108,39 @@ fn cli_export_takes_analyze_output_or_a_plain_list() {
     assert_eq!(v[0]["frames"], 30);
     assert_eq!(v[0]["attempts"], 1);
 
+    // A plain list's labels name the files and, with --title, are burned at the top.
+    std::fs::write(
+        dir.join("labelled.json"),
+        r#"[{"start": 0.5, "end": 1.5, "label": "Big news"}, {"start": 2.5, "end": 3.5}]"#,
+    )
+    .expect("write");
+    let (code, _, err) = run(slopcannon(&dir).arg("export").arg(&src).args([
+        "--clips",
+        "labelled.json",
+        "--out",
+        "titled",
+        "--portrait",
+        "pad",
+        "--title",
+        "--caption-style",
+        "boxed",
+        "--name",
+        "{label}-{num}.mp4",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let top_bar_white = |name: &str| {
+        let f = grab_frame(&dir.join("titled").join(name), 0.5, 270, 480).expect("grab");
+        f.pixels[..(270 * 96 * 4)]
+            .chunks_exact(4)
+            .filter(|p| p[0] > 200 && p[1] > 200 && p[2] > 200)
+            .count()
+    };
+    assert!(
+        top_bar_white("Big news-01.mp4") > 100,
+        "the title is burned"
+    );
+    assert_eq!(top_bar_white("clip-02.mp4"), 0, "no label, no title");
+
     std::fs::write(dir.join("bad.json"), r#"{"nope": 1}"#).expect("write");
     let (code, _, err) = run(slopcannon(&dir)
         .arg("export")

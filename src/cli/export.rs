@@ -55,6 +55,10 @@ pub struct ExportArgs {
     /// output made without --no-speech) or in the project.
     #[arg(long)]
     pub captions: bool,
+    /// Burn each clip's label as a title at the top (a project's segment labels, or "label"
+    /// in a plain CLIPS.json list; a clip without one gets none), in the caption style.
+    #[arg(long)]
+    pub title: bool,
     /// How the captions look: a preset (karaoke, clean, boxed, classic) or a style file
     /// (.toml or .json; any field left out takes the karaoke preset's value; see the README).
     /// [default: the project's, else karaoke]
@@ -86,6 +90,9 @@ pub struct ExportArgs {
 struct Span {
     start: f64,
     end: f64,
+    /// A plain list's own label (the template's `{label}`, `--title`); analyze's clips have none.
+    #[serde(default)]
+    label: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -98,8 +105,8 @@ enum ClipsFile {
     List(Vec<Span>),
 }
 
-/// Clip spans `(start, end)` and the transcript, as read from CLIPS.json.
-type ClipList = (Vec<(f64, f64)>, Option<Transcript>);
+/// Clip spans `(start, end, label)` and the transcript, as read from CLIPS.json.
+type ClipList = (Vec<(f64, f64, String)>, Option<Transcript>);
 
 /// Reads CLIPS.json in either form: the clip spans, and the transcript when it has one.
 pub fn read_clips(path: &Path) -> anyhow::Result<ClipList> {
@@ -126,7 +133,10 @@ pub fn read_clips(path: &Path) -> anyhow::Result<ClipList> {
         );
     }
     Ok((
-        spans.into_iter().map(|s| (s.start, s.end)).collect(),
+        spans
+            .into_iter()
+            .map(|s| (s.start, s.end, s.label))
+            .collect(),
         transcript,
     ))
 }
@@ -189,10 +199,10 @@ fn read_job(args: &ExportArgs) -> anyhow::Result<Job> {
     let (spans, transcript) = read_clips(&from)?;
     let clips = spans
         .iter()
-        .map(|(start, end)| ClipRequest {
+        .map(|(start, end, label)| ClipRequest {
             start: *start,
             end: *end,
-            label: String::new(),
+            label: label.clone(),
             subtitles: args.subtitles.clone(),
         })
         .collect();
@@ -225,8 +235,12 @@ fn with_flags(mut s: ExportSettings, args: &ExportArgs) -> anyhow::Result<Export
     }
     s.loudnorm |= args.loudnorm;
     s.captions |= args.captions;
+    s.title |= args.title;
     if let Some(style) = &args.caption_style {
-        anyhow::ensure!(s.captions, "--caption-style needs --captions");
+        anyhow::ensure!(
+            s.captions || s.title,
+            "--caption-style needs --captions or --title"
+        );
         s.caption_style = CaptionStyle::load(style)?;
         s.caption_style_name = style.clone();
     }
@@ -385,7 +399,7 @@ mod tests {
             let bad = spans.iter().position(|(s, l)| *s < 0.0 || *l <= 0.0);
             match (read_text(&text), bad) {
                 (Ok((got, _)), None) => prop_assert_eq!(
-                    got,
+                    got.iter().map(|(s, e, _)| (*s, *e)).collect::<Vec<_>>(),
                     spans.iter().map(|(s, l)| (*s, s + l)).collect::<Vec<_>>()
                 ),
                 (Err(e), Some(i)) => {

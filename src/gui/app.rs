@@ -283,16 +283,6 @@ impl SlopApp {
         let Some(info) = s.info() else {
             return;
         };
-        // A file with no picture: its 9:16 short, when captions make one.
-        let sound_only = info.video().is_none();
-        let shows = if sound_only {
-            choices.captions && s.clips.transcript.is_some()
-        } else {
-            choices.changes_picture(s.clips.transcript.is_some())
-        };
-        if s.export.is_some() || !shows {
-            return;
-        }
         let t = s.playhead_secs;
         let seg = s
             .segments()
@@ -302,18 +292,28 @@ impl SlopApp {
         let Some(seg) = seg else {
             return;
         };
+        let title = Some(seg.label.trim())
+            .filter(|l| choices.title && !l.is_empty())
+            .map(str::to_string);
+        // A file with no picture: its 9:16 short, when captions or a title make one.
+        let sound_only = info.video().is_none();
+        let shows = if sound_only {
+            choices.captions && s.clips.transcript.is_some() || title.is_some()
+        } else {
+            choices.changes_picture(s.clips.transcript.is_some())
+        };
+        if s.export.is_some() || !shows {
+            return;
+        }
         let job = super::export_preview::PreviewJob {
             path: file.path.clone(),
             clip: (seg.start, seg.end),
             at: t.clamp(seg.start, seg.end),
             portrait: choices.portrait.filter(|_| !sound_only),
             stacked: choices.background.clone().filter(|_| !sound_only),
-            captions: s
-                .clips
-                .transcript
-                .clone()
-                .filter(|_| choices.captions)
-                .map(|tr| (tr, choices.caption_style.clone())),
+            captions: s.clips.transcript.clone().filter(|_| choices.captions),
+            title,
+            style: choices.caption_style.clone(),
         };
         if let Some(id) = self.export_preview.want(job) {
             self.state.export_preview.asked = Some(id);

@@ -25,7 +25,12 @@ pub struct PreviewJob {
     pub at: f64,
     pub portrait: Option<Portrait>,
     pub stacked: Option<PathBuf>,
-    pub captions: Option<(Arc<Transcript>, CaptionStyle)>,
+    /// The transcript the captions come from (None: no captions).
+    pub captions: Option<Arc<Transcript>>,
+    /// The clip's title (its label, when titles are on).
+    pub title: Option<String>,
+    /// How the captions and the title look.
+    pub style: CaptionStyle,
 }
 
 /// Sends jobs to the preview thread.
@@ -96,7 +101,7 @@ fn render(
     let words: Vec<Word> = job
         .captions
         .as_ref()
-        .map(|(t, _)| t.words().cloned().collect())
+        .map(|t| t.words().cloned().collect())
         .unwrap_or_default();
     let request = PreviewRequest {
         clip_start: job.clip.0,
@@ -104,10 +109,9 @@ fn render(
         at: job.at,
         portrait: job.portrait,
         stacked: job.stacked.as_deref(),
-        captions: job
-            .captions
-            .as_ref()
-            .map(|(_, style)| (words.as_slice(), style)),
+        captions: (job.captions.is_some() || job.title.is_some())
+            .then_some((words.as_slice(), &job.style)),
+        title: job.title.as_deref(),
         max_width: PREVIEW_SIZE.0,
         max_height: PREVIEW_SIZE.1,
     };

@@ -983,6 +983,7 @@ fn request<'a>(
         portrait,
         stacked,
         captions: Some((words, style)),
+        title: None,
         max_width: 540,
         max_height: 960,
     }
@@ -1122,6 +1123,99 @@ fn correlation(a: &[f32], b: &[f32]) -> f32 {
 
 fn rms(samples: &[f32]) -> f32 {
     (samples.iter().map(|s| s * s).sum::<f32>() / samples.len().max(1) as f32).sqrt()
+}
+
+/// With titles on, a clip's label is burned at the top of its short (the preview shows it
+/// the same); a clip without a label gets none and a file with no picture gets a short for it.
+#[test]
+fn a_clips_label_is_burned_as_its_title_at_the_top() {
+    let dir = test_dir("export_title");
+    let src = fixture("cfr.mp4");
+    let titled = ExportOptions {
+        portrait: Some(Portrait::Pad),
+        title: true,
+        ..opts(&dir)
+    };
+    let labelled = |start: f64, end: f64, label: &str| ClipRequest {
+        label: label.into(),
+        ..clip(start, end)
+    };
+    let r = export(
+        &src,
+        &[labelled(1.0, 2.0, "Big news"), labelled(3.0, 4.0, "  ")],
+        &titled,
+    );
+    // White text in the bar above the picture (the pad's bars are black).
+    let in_top_bar = |f: &RgbaFrame| {
+        f.pixels[..(f.width * f.height / 5) as usize * 4]
+            .chunks_exact(4)
+            .filter(|p| p[0] > 200 && p[1] > 200 && p[2] > 200)
+            .count()
+    };
+    let with = grab_frame(r[0].output.as_ref().expect("written"), 0.5, 270, 480).expect("grab");
+    let without = grab_frame(r[1].output.as_ref().expect("written"), 0.5, 270, 480).expect("grab");
+    assert!(
+        in_top_bar(&with) > 150,
+        "the title: {} px",
+        in_top_bar(&with)
+    );
+    assert_eq!(in_top_bar(&without), 0, "no label, no title");
+    assert_eq!(r[0].mode, "reencode+portrait-pad+subtitles");
+    // The preview shows the title as the export does.
+    let mut previewer =
+        slopcannon_engine::export::preview::Previewer::open(&src).expect("previewer");
+    let style = CaptionStyle::default();
+    let preview = previewer
+        .render(
+            &slopcannon_engine::export::preview::PreviewRequest {
+                clip_start: 1.0,
+                clip_end: 2.0,
+                at: 1.5,
+                portrait: Some(Portrait::Pad),
+                stacked: None,
+                captions: Some((&[], &style)),
+                title: Some("Big news"),
+                max_width: 270,
+                max_height: 480,
+            },
+            &CancelToken::new(),
+        )
+        .expect("preview");
+    let exported = grab_frame(
+        r[0].output.as_ref().expect("written"),
+        preview.clip_secs,
+        270,
+        480,
+    )
+    .expect("exported frame");
+    assert!(in_top_bar(&preview.image) > 150);
+    let same = rgb_mad(&preview.image, &exported);
+    assert!(
+        same < 2.5,
+        "the preview differs from the export by {same:.2}"
+    );
+
+    // A file with no picture and no captions: the title makes it a short.
+    let tone = fixture("tone_at_2s.m4a");
+    let r = export(
+        &tone,
+        &[labelled(1.5, 3.0, "Listen")],
+        &opts_titled(&dir.join("sound")),
+    );
+    assert_eq!(r[0].mode, "audio-short+subtitles");
+    let f = grab_frame(r[0].output.as_ref().expect("written"), 0.5, 270, 480).expect("grab");
+    assert!(
+        in_top_bar(&f) > 50,
+        "the title over the sound: {} px",
+        in_top_bar(&f)
+    );
+}
+
+fn opts_titled(dir: &Path) -> ExportOptions {
+    ExportOptions {
+        title: true,
+        ..opts(dir)
+    }
 }
 
 /// A podcast short shows its sound: bars as loud as the sound, the heard ones (left of the
@@ -1305,6 +1399,7 @@ fn a_file_with_sound_and_no_picture_gives_audio_clips_or_captioned_shorts() {
                     portrait: None,
                     stacked: None,
                     captions: Some((&words, &style)),
+                    title: None,
                     max_width: 270,
                     max_height: 480,
                 },

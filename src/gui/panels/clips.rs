@@ -374,14 +374,14 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: &mu
     let mut choices = state.export_choices.clone();
     if state.info().is_some() && !state.has_video() {
         // Sound alone: audio clips, or 9:16 shorts of the sound's bars and the captions.
-        let shorts = choices.captions && state.clips.transcript.is_some();
+        let shorts = choices.captions && state.clips.transcript.is_some() || choices.title;
         ui.label(if shorts {
             "Sound only: each clip is a 9:16 short, its sound as moving bars and its captions"
         } else {
             "Sound only: each clip is written as audio (.m4a)"
         })
         .on_hover_text(
-            "A file with no picture has no layouts; with captions its clips become 9:16 shorts",
+            "A file with no picture has no layouts; with captions (or a title) its clips become 9:16 shorts",
         );
         if shorts {
             preview_ui(ui, state, textures);
@@ -484,7 +484,11 @@ fn captions_ui(
                 "Needs a transcript: install a whisper model and find clips again",
             );
     });
-    if choices.captions && state.clips.transcript.is_some() {
+    ui.checkbox(&mut choices.title, "Title: each clip's label at the top")
+        .on_hover_text(
+            "In the captions' font, larger (at the bottom when the captions are at the top); a clip without a label gets none",
+        );
+    if choices.captions && state.clips.transcript.is_some() || choices.title {
         super::caption_style::caption_style_ui(ui, choices, cmds);
     }
 }
@@ -512,7 +516,7 @@ fn destination_ui(ui: &mut egui::Ui, choices: &mut ExportSettings, cmds: &mut Ve
                 .desired_width(220.0),
         )
         .labelled_by(name_label.id)
-        .on_hover_text("Fields: {video} (the source's name), {num} (the clip's number), {start} and {end} (like 05m03s)");
+        .on_hover_text("Fields: {video} (the source's name), {num} (the clip's number), {start} and {end} (like 05m03s), {label} (the clip's label)");
     });
 }
 

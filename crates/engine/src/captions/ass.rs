@@ -1,7 +1,9 @@
 //! Captions → an `.ass` script libass burns: one style from the [`CaptionStyle`], one event
 //! per caption, and in it, per word, timed overrides that turn the word the active colour
-//! while it is spoken (and back, unless the style fills like karaoke) and pop it. Word text is
-//! escaped, so `{`, `}` and `\` in a transcript show as text and never become tags.
+//! while it is spoken (and back, unless the style fills like karaoke) and pop it; and, when
+//! asked, the clip's title for its whole length (a second style: the same font, larger, at the
+//! top — at the bottom when the captions are at the top). Word and title text is escaped, so
+//! `{`, `}` and `\` show as text and never become tags.
 
 use super::layout::{captions, Canvas, Caption};
 use super::style::{CaptionStyle, Highlight, Position};
@@ -46,7 +48,12 @@ fn ass_time(cs: i64) -> String {
     )
 }
 
-/// The style line and script header for `canvas`.
+/// The title's size, relative to the captions'.
+const TITLE_SCALE: f64 = 1.15;
+/// The title's distance from the top (or bottom) edge, a fraction of the picture's height.
+const TITLE_MARGIN_Y: f64 = 0.08;
+
+/// The style lines and script header for `canvas`.
 fn header(style: &CaptionStyle, canvas: Canvas) -> String {
     let k = canvas.scale();
     let alignment = match style.position {
@@ -63,6 +70,12 @@ fn header(style: &CaptionStyle, canvas: Canvas) -> String {
     } else {
         (1, style.outline_colour)
     };
+    let title_alignment = if style.position == Position::Top {
+        2
+    } else {
+        8
+    };
+    let title_margin_v = (f64::from(canvas.height) * TITLE_MARGIN_Y).round();
     format!(
         "[Script Info]\nScriptType: v4.00+\nPlayResX: {w}\nPlayResY: {h}\nWrapStyle: 1\n\
          ScaledBorderAndShadow: yes\n\n\
@@ -70,12 +83,15 @@ fn header(style: &CaptionStyle, canvas: Canvas) -> String {
          BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, \
          Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n\
          Style: Caption,{font},{size:.1},{primary},{secondary},{outline_c},{back},{bold},0,0,0,100,100,0,0,\
-         {border_style},{outline:.1},{shadow:.1},{alignment},{margin_h},{margin_h},{margin_v},1\n\n\
+         {border_style},{outline:.1},{shadow:.1},{alignment},{margin_h},{margin_h},{margin_v},1\n\
+         Style: Title,{font},{title_size:.1},{primary},{primary},{outline_c},{back},-1,0,0,0,100,100,0,0,\
+         {border_style},{outline:.1},{shadow:.1},{title_alignment},{margin_h},{margin_h},{title_margin_v},1\n\n\
          [Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n",
         w = canvas.width,
         h = canvas.height,
         font = style.font.replace(',', " "),
         size = style.size * k,
+        title_size = style.size * k * TITLE_SCALE,
         primary = style.text_colour.ass(),
         secondary = style.active_colour.ass(),
         outline_c = outline_colour.ass(),
@@ -145,7 +161,33 @@ pub fn clip_ass(
     style: &CaptionStyle,
     canvas: Canvas,
 ) -> String {
+    titled_clip_ass(words, start, end, style, canvas, None)
+}
+
+/// [`clip_ass`] with `title` over the whole clip (none when it is `None` or blank).
+pub fn titled_clip_ass(
+    words: &[Word],
+    start: f64,
+    end: f64,
+    style: &CaptionStyle,
+    canvas: Canvas,
+    title: Option<&str>,
+) -> String {
     let mut out = header(style, canvas);
+    if let Some(title) = title.map(str::trim).filter(|t| !t.is_empty()) {
+        let title = if style.uppercase {
+            title.to_uppercase()
+        } else {
+            title.to_string()
+        };
+        let _ = writeln!(
+            out,
+            "Dialogue: 1,{},{},Title,,0,0,0,,{}",
+            ass_time(0),
+            ass_time(centis(end - start).max(1)),
+            escape(&title)
+        );
+    }
     for cap in captions(words, start, end, style, canvas) {
         let (a, b) = (centis(cap.start), centis(cap.end));
         let _ = writeln!(
@@ -196,6 +238,50 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert!(d[0].contains(r"\{\AN8\}"), "{}", d[0]);
         assert!(!d[0].contains(r"{\AN8}"));
+    }
+
+    #[test]
+    fn a_title_spans_the_clip_at_the_top_or_below_captions_at_the_top() {
+        let style = CaptionStyle::default();
+        let ass = titled_clip_ass(
+            &words(&["one"]),
+            9.5,
+            20.0,
+            &style,
+            Canvas::PORTRAIT,
+            Some(" Big {news} "),
+        );
+        let title: Vec<&str> = dialogues(&ass)
+            .into_iter()
+            .filter(|d| d.contains(",Title,"))
+            .collect();
+        let text = if style.uppercase {
+            r"BIG \{NEWS\}"
+        } else {
+            r"Big \{news\}"
+        };
+        assert_eq!(
+            title,
+            [format!("Dialogue: 1,0:00:00.00,0:00:10.50,Title,,0,0,0,,{text}").as_str()]
+        );
+        // Alignment 8 (top) under bottom captions; 2 (bottom) when the captions are at the top.
+        let alignment = |ass: &str| {
+            let line = ass
+                .lines()
+                .find(|l| l.starts_with("Style: Title,"))
+                .expect("style");
+            line.split(',').nth(18).map(str::to_string)
+        };
+        assert_eq!(alignment(&ass).as_deref(), Some("8"));
+        let top = CaptionStyle {
+            position: Position::Top,
+            ..style.clone()
+        };
+        let ass = titled_clip_ass(&[], 0.0, 5.0, &top, Canvas::PORTRAIT, Some("x"));
+        assert_eq!(alignment(&ass).as_deref(), Some("2"));
+        // A blank title is none.
+        let ass = titled_clip_ass(&[], 0.0, 5.0, &style, Canvas::PORTRAIT, Some("  "));
+        assert!(dialogues(&ass).is_empty());
     }
 
     #[test]

@@ -7,6 +7,6 @@ pub mod layout;
 mod measure;
 pub mod style;
 
-pub use ass::clip_ass;
+pub use ass::{clip_ass, titled_clip_ass};
 pub use layout::{captions, Canvas, Caption};
 pub use style::{CaptionStyle, Colour, Highlight, Position, StyleError, PRESETS};

@@ -45,10 +45,10 @@ pub fn source_kind(src: &Path) -> Result<SourceKind, ExportError> {
 }
 
 /// Whether a clip of a file with no picture is a 9:16 short (its sound's bars and captions,
-/// see `audio_short`) rather than audio alone: when it has captions. A 9:16 layout alone
-/// (a project's setting made for a video, say) would be an empty picture: audio then.
-pub fn makes_a_short(opts: &super::ExportOptions, clip_has_subtitles: bool) -> bool {
-    opts.captions.is_some() || clip_has_subtitles
+/// see `audio_short`) rather than audio alone: when it has captions or a title. A 9:16
+/// layout alone (a project's setting made for a video, say) gives audio.
+pub fn makes_a_short(opts: &super::ExportOptions, clip: &super::ClipRequest) -> bool {
+    opts.captions.is_some() || clip.subtitles.is_some() || super::title_of(opts, clip).is_some()
 }
 
 /// A source's audio stream, opened for one clip.

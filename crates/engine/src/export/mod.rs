@@ -50,7 +50,8 @@ use transcode::{transcode, ClipSpec, EncodeSettings};
 pub struct ClipRequest {
     pub start: f64,
     pub end: f64,
-    /// The segment's label: the template's `{label}`.
+    /// The segment's label: the template's `{label}`, and with `ExportOptions::title` the
+    /// title burned at the top.
     pub label: String,
     /// An `.ass` file to burn into this clip (times relative to the clip).
     pub subtitles: Option<PathBuf>,
@@ -104,6 +105,9 @@ pub struct ExportOptions {
     pub captions: Option<std::sync::Arc<crate::speech::Transcript>>,
     /// How the captions look.
     pub caption_style: crate::captions::CaptionStyle,
+    /// Burn each clip's label as a title at the top (in the caption style's font; at the
+    /// bottom when the captions are at the top). A clip without a label gets none.
+    pub title: bool,
     /// One token per clip (empty: none): cancelling one stops (or skips) that clip only.
     pub clip_cancels: Vec<CancelToken>,
 }
@@ -142,6 +146,7 @@ impl Default for ExportOptions {
             panic_clip: None,
             captions: None,
             caption_style: crate::captions::CaptionStyle::default(),
+            title: false,
             clip_cancels: Vec::new(),
         }
     }
@@ -259,11 +264,7 @@ pub fn export_clips(
     let kind = audio_only::source_kind(source)?;
     if kind == SourceKind::AudioOnly {
         refuse_pictures_for_sound(source, opts)?;
-        if opts.portrait.is_some()
-            && !clips
-                .iter()
-                .any(|c| audio_only::makes_a_short(opts, c.subtitles.is_some()))
-        {
+        if opts.portrait.is_some() && !clips.iter().any(|c| audio_only::makes_a_short(opts, c)) {
             tracing::info!(
                 "{} has no picture and the clips no captions: they are audio (a 9:16 short of it needs captions)",
                 source.display()
@@ -278,7 +279,7 @@ pub fn export_clips(
     for (i, c) in clips.iter().enumerate() {
         let name = file_name(&opts.template, source, i + 1, c);
         let name = match kind {
-            SourceKind::AudioOnly if !audio_only::makes_a_short(opts, c.subtitles.is_some()) => {
+            SourceKind::AudioOnly if !audio_only::makes_a_short(opts, c) => {
                 audio_only::audio_file_name(&name)
             }
             _ => name,
@@ -288,8 +289,8 @@ pub fn export_clips(
     }
     let workers = opts.workers.clamp(1, clips.len().max(1));
     let background = prepare_background(source, clips, opts, cancel)?;
-    let canvas = match (&opts.captions, kind) {
-        (Some(_), SourceKind::Video) => caption_canvas(source, opts),
+    let canvas = match kind {
+        SourceKind::Video if opts.captions.is_some() || opts.title => caption_canvas(source, opts),
         _ => crate::captions::Canvas::PORTRAIT,
     };
     let started = std::sync::atomic::AtomicUsize::new(0);
@@ -506,16 +507,19 @@ fn run_job(
     on_fraction: &mut dyn FnMut(f64),
 ) -> JobResult {
     let started_secs = batch_start.elapsed().as_secs_f64();
-    // Captions from the transcript: a hidden .ass beside the output, removed afterwards.
+    // Captions from the transcript and the title: a hidden .ass beside the output, removed
+    // afterwards.
+    let title = title_of(opts, clip);
     let captions = match (&clip.subtitles, &opts.captions) {
-        (None, Some(t)) => {
-            let words: Vec<_> = t.words().cloned().collect();
-            let text = crate::captions::clip_ass(
+        (None, words) if words.is_some() || title.is_some() => {
+            let words: Vec<_> = words.iter().flat_map(|t| t.words()).cloned().collect();
+            let text = crate::captions::titled_clip_ass(
                 &words,
                 clip.start,
                 clip.end,
                 &opts.caption_style,
                 canvas,
+                title,
             );
             let written = TempFile::create(final_path, "ass").and_then(|(tmp, mut file)| {
                 std::io::Write::write_all(&mut file, text.as_bytes()).map(|()| tmp)
@@ -607,7 +611,7 @@ fn run_job(
             }
         };
         let result = if kind == SourceKind::AudioOnly {
-            let short = audio_only::makes_a_short(opts, subtitles.is_some());
+            let short = audio_only::makes_a_short(opts, clip);
             let mut parts = vec![if short { "audio-short" } else { "audio" }];
             if subtitles.is_some() {
                 parts.push("subtitles");
@@ -755,6 +759,11 @@ fn safer_preset(preset: &str) -> &'static str {
         "superfast" => "veryfast",
         _ => "veryfast",
     }
+}
+
+/// The title burned on `clip`: its label, when `opts` asks for titles and it has one.
+pub fn title_of<'a>(opts: &ExportOptions, clip: &'a ClipRequest) -> Option<&'a str> {
+    Some(clip.label.trim()).filter(|t| opts.title && !t.is_empty())
 }
 
 fn mode_name(opts: &ExportOptions, subtitles: bool) -> String {

@@ -16,7 +16,7 @@ use super::filters::{background_at_rate, buffer_args, build_graph, video_graph, 
 use super::sound_bars::SoundBars;
 use super::source::{open_source, SourceVideo};
 use super::Portrait;
-use crate::captions::{clip_ass, Canvas, CaptionStyle};
+use crate::captions::{titled_clip_ass, Canvas, CaptionStyle};
 use crate::media::grab::{FrameGrabber, RgbaConverter, RgbaFrame};
 use crate::progress::CancelToken;
 use crate::speech::Word;
@@ -33,8 +33,10 @@ pub struct PreviewRequest<'a> {
     pub at: f64,
     pub portrait: Option<Portrait>,
     pub stacked: Option<&'a Path>,
-    /// The transcript's words and the style to burn them in.
+    /// The transcript's words and the style to burn them in (no words: a title alone).
     pub captions: Option<(&'a [Word], &'a CaptionStyle)>,
+    /// The clip's title (its label, when the export burns it), in the captions' style.
+    pub title: Option<&'a str>,
     /// The picture returned fits inside this (aspect kept).
     pub max_width: u32,
     pub max_height: u32,
@@ -207,7 +209,14 @@ impl Previewer {
     ) -> Result<PreviewFrame, ExportError> {
         let size = (picture.width(), picture.height());
         if let Some((words, style)) = req.captions {
-            let text = clip_ass(words, req.clip_start, req.clip_end, style, canvas);
+            let text = titled_clip_ass(
+                words,
+                req.clip_start,
+                req.clip_end,
+                style,
+                canvas,
+                req.title,
+            );
             let reuse = matches!(&self.burner, Some((t, s, _)) if *t == text && *s == size);
             if !reuse {
                 let burner = SubtitleBurner::from_text(&text, size.0, size.1)?;

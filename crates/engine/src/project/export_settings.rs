@@ -17,6 +17,8 @@ pub struct ExportSettings {
     pub loudnorm: bool,
     /// Burn word-by-word captions from the transcript.
     pub captions: bool,
+    /// Burn each segment's label as a title at the top (in the caption style).
+    pub title: bool,
     /// Stacked layout: the clip on top, this video looping below (9:16).
     pub background: Option<PathBuf>,
     /// Where the clips go (None: `slopcannon-clips` beside the video).
@@ -32,10 +34,13 @@ pub struct ExportSettings {
 }
 
 impl ExportSettings {
-    /// Whether the export's picture differs from the source's (a layout, or captions when
-    /// there is a transcript to make them from).
+    /// Whether the export's picture differs from the source's (a layout, titles, or captions
+    /// when there is a transcript to make them from).
     pub fn changes_picture(&self, has_transcript: bool) -> bool {
-        self.portrait.is_some() || self.background.is_some() || (self.captions && has_transcript)
+        self.portrait.is_some()
+            || self.background.is_some()
+            || self.title
+            || (self.captions && has_transcript)
     }
 
     /// The folder the clips of `video` go to.
@@ -73,6 +78,7 @@ impl ExportSettings {
             loudnorm: self.loudnorm,
             captions: transcript.filter(|_| self.captions),
             caption_style: self.caption_style.clone(),
+            title: self.title,
             ..base
         }
     }

@@ -81,6 +81,7 @@ fn full_project(video: &Path) -> Project {
         portrait: Some(crate::export::Portrait::Blur),
         loudnorm: true,
         captions: true,
+        title: true,
         background: Some(PathBuf::from("/videos/gameplay.mp4")),
         out_dir: Some(PathBuf::from("/videos/shorts")),
         template: "{label}-{num}.mp4".into(),
