@@ -13,7 +13,7 @@ use slopcannon_engine::captions::{CaptionStyle, Colour};
 use slopcannon_engine::export::Portrait;
 use slopcannon_engine::media::grab::{grab_frame, RgbaFrame};
 use slopcannon_engine::speech::{Segment, Transcript, Word};
-use slopcannon_testkit::{fixture, rgb_mad, test_dir};
+use slopcannon_testkit::{fixture, rgb_mad, test_dir, white_in_top_fifth};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -24,6 +24,24 @@ fn greens(f: &RgbaFrame) -> usize {
         .skip(700 * f.width as usize)
         .filter(|p| p[1] > 180 && p[0] < 90 && p[2] < 90)
         .count()
+}
+
+/// Exports the ticked clips (the window's Export) and waits for the batch to end; the files
+/// in `out` then.
+fn export_and_wait(
+    h: &mut Harness<'static, SlopApp>,
+    out: &std::path::Path,
+) -> Vec<std::path::PathBuf> {
+    h.state_mut().send(Command::ExportClips);
+    run_until(h, "the export to start", |app| app.state.export.is_some());
+    run_until(h, "the export", |app| {
+        app.state.export.is_none() && app.state.status.starts_with("Exported")
+    });
+    std::fs::read_dir(out)
+        .expect("out")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect()
 }
 
 /// The window, `height` px tall, with `cfr.mp4` open (`deps` says where exports go), and on it
@@ -120,16 +138,7 @@ fn gui_the_export_panel_previews_the_short_as_it_is_exported() {
 
     // Export the clip: its frame at the same moment is the preview.
     assert!(h.query_by_label(&export_button_text(1)).is_some());
-    h.state_mut().send(Command::ExportClips);
-    run_until(&mut h, "the export", |app| {
-        app.state.export.is_none() && app.state.status.starts_with("Exported")
-    });
-    let file = std::fs::read_dir(&out)
-        .expect("out")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .next()
-        .expect("a file");
+    let file = export_and_wait(&mut h, &out).pop().expect("a file");
     let exported = grab_frame(&file, preview.pts_secs, 540, 960).expect("exported frame");
     let d = rgb_mad(&preview, &exported);
     assert!(d < 2.5, "the preview differs from the export by {d:.2}");
@@ -172,12 +181,7 @@ fn gui_title_burns_the_clips_label_at_the_top() {
     h.state_mut().send(Command::Seek(2.1));
     h.run_steps(2);
     // White in the bar above the picture (the pad's bars are black).
-    let top_white = |f: &RgbaFrame| {
-        f.pixels[..(f.width * f.height / 5) as usize * 4]
-            .chunks_exact(4)
-            .filter(|p| p[0] > 200 && p[1] > 200 && p[2] > 200)
-            .count()
-    };
+    let top_white = white_in_top_fifth;
     let preview_now = |h: &mut Harness<'static, SlopApp>, what: &str| {
         let before = h.state().state.export_preview.frame.clone();
         run_until(h, what, |app| {
@@ -207,19 +211,7 @@ fn gui_title_burns_the_clips_label_at_the_top() {
         top_white(&titled)
     );
 
-    h.state_mut().send(Command::ExportClips);
-    run_until(&mut h, "the export to start", |app| {
-        app.state.export.is_some()
-    });
-    run_until(&mut h, "the export", |app| {
-        app.state.export.is_none() && app.state.status.starts_with("Exported")
-    });
-    let file = std::fs::read_dir(&out)
-        .expect("out")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .next()
-        .expect("a file");
+    let file = export_and_wait(&mut h, &out).pop().expect("a file");
     let exported = grab_frame(&file, titled.pts_secs, 540, 960).expect("exported frame");
     assert!(top_white(&exported) > 100, "the title in the file");
     let d = rgb_mad(&titled, &exported);
@@ -327,20 +319,12 @@ fn gui_a_file_with_no_picture_exports_its_clips_as_audio_or_captioned_shorts() {
         .is_some());
     assert!(h.query_by_label("Layout").is_none(), "no layouts offered");
 
-    h.state_mut().send(Command::ExportClips);
-    run_until(&mut h, "the export", |app| {
-        app.state.export.is_none() && app.state.status.starts_with("Exported")
-    });
+    let files = export_and_wait(&mut h, &out);
     assert!(
         h.state().state.status.starts_with("Exported 1 clip to"),
         "{}",
         h.state().state.status
     );
-    let files: Vec<_> = std::fs::read_dir(&out)
-        .expect("out")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .collect();
     assert_eq!(files.len(), 1, "{files:?}");
     assert_eq!(files[0].extension().and_then(|e| e.to_str()), Some("m4a"));
     let info = slopcannon_engine::media::probe(&files[0]).expect("probe");
@@ -401,17 +385,8 @@ fn gui_a_file_with_no_picture_exports_its_clips_as_audio_or_captioned_shorts() {
         .clone()
         .expect("preview");
     assert_eq!((preview.width, preview.height), (540, 960));
-    h.state_mut().send(Command::ExportClips);
-    run_until(&mut h, "the short to start", |app| {
-        app.state.export.is_some()
-    });
-    run_until(&mut h, "the short", |app| {
-        app.state.export.is_none() && app.state.status.starts_with("Exported")
-    });
-    let short = std::fs::read_dir(&out)
-        .expect("out")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
+    let short = export_and_wait(&mut h, &out)
+        .into_iter()
         .find(|p| p.extension().and_then(|e| e.to_str()) == Some("mp4"))
         .expect("an .mp4 short");
     let frame = grab_frame(&short, 1.0, 270, 480).expect("the short's frame");

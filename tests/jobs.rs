@@ -4,7 +4,7 @@
 
 use crate::util::{run, slopcannon};
 use slopcannon_engine::media::grab::{grab_frame, RgbaFrame};
-use slopcannon_testkit::{band_mad, fixture, model, test_dir};
+use slopcannon_testkit::{band_mad, fixture, model, test_dir, white_in_top_fifth};
 use std::path::{Path, PathBuf};
 
 #[test]
@@ -130,10 +130,7 @@ fn cli_export_takes_analyze_output_or_a_plain_list() {
     assert_eq!(code, 0, "{err}");
     let top_bar_white = |name: &str| {
         let f = grab_frame(&dir.join("titled").join(name), 0.5, 270, 480).expect("grab");
-        f.pixels[..(270 * 96 * 4)]
-            .chunks_exact(4)
-            .filter(|p| p[0] > 200 && p[1] > 200 && p[2] > 200)
-            .count()
+        white_in_top_fifth(&f)
     };
     assert!(
         top_bar_white("Big news-01.mp4") > 100,

@@ -12,7 +12,7 @@ use slopcannon_engine::media::probe;
 use slopcannon_engine::media::sampler::{sample_frames, SamplerOptions, Stride};
 use slopcannon_engine::progress::{CancelToken, Event, EventSink, JobId};
 use slopcannon_engine::speech::Word;
-use slopcannon_testkit::{band_mad, fixture, rgb_mad, test_dir};
+use slopcannon_testkit::{band_mad, fixture, rgb_mad, test_dir, white_in_top_fifth};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -1146,12 +1146,7 @@ fn a_clips_label_is_burned_as_its_title_at_the_top() {
         &titled,
     );
     // White text in the bar above the picture (the pad's bars are black).
-    let in_top_bar = |f: &RgbaFrame| {
-        f.pixels[..(f.width * f.height / 5) as usize * 4]
-            .chunks_exact(4)
-            .filter(|p| p[0] > 200 && p[1] > 200 && p[2] > 200)
-            .count()
-    };
+    let in_top_bar = white_in_top_fifth;
     let with = grab_frame(r[0].output.as_ref().expect("written"), 0.5, 270, 480).expect("grab");
     let without = grab_frame(r[1].output.as_ref().expect("written"), 0.5, 270, 480).expect("grab");
     assert!(

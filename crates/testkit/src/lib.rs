@@ -83,6 +83,15 @@ pub fn rgb_mad(a: &RgbaFrame, b: &RgbaFrame) -> f64 {
     sum as f64 / (a.pixels.len() / 4 * 3) as f64
 }
 
+/// White pixels (every channel above 200) in the top fifth of a picture: where a title is
+/// burned on a 9:16 short (above the picture of a padded one, whose bars are black).
+pub fn white_in_top_fifth(f: &RgbaFrame) -> usize {
+    f.pixels[..(f.width * (f.height / 5)) as usize * 4]
+        .chunks_exact(4)
+        .filter(|p| p[0] > 200 && p[1] > 200 && p[2] > 200)
+        .count()
+}
+
 /// Mean absolute difference of a horizontal band `[y0, y1)` of two frames.
 pub fn band_mad(a: &RgbaFrame, b: &RgbaFrame, y0: u32, y1: u32) -> f64 {
     let row = a.width as usize * 4;
