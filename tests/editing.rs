@@ -165,17 +165,26 @@ fn gui_add_split_delete_undo_redo_from_the_keyboard() {
     key(&mut h, egui::Key::Y, egui::Modifiers::COMMAND);
     assert_eq!(spans(&h), [(2.0, 3.5), (2.0, 3.0)]);
     // Enter names the selected segment; typing goes into the label, not to the shortcuts.
+    // Typed a key at a time, as a person does: the spaces between words stay.
     key(&mut h, egui::Key::Enter, none);
-    h.event(egui::Event::Text("intro".into()));
+    for c in "the intro ".chars() {
+        h.event(egui::Event::Text(c.to_string()));
+        h.step();
+    }
     h.run_steps(2);
-    let sel = h
-        .state()
-        .state
-        .selected_segment()
-        .cloned()
-        .expect("selected");
-    assert_eq!(sel.label, "intro");
+    let label = |h: &Harness<'_, SlopApp>| {
+        h.state()
+            .state
+            .selected_segment()
+            .map(|s| s.label.clone())
+            .expect("selected")
+    };
+    assert_eq!(label(&h), "the intro ");
     assert_eq!(spans(&h).len(), 2, "typing N in the label adds nothing");
+    // Leaving the field trims what it holds.
+    h.key_press(egui::Key::Escape);
+    h.run_steps(3);
+    assert_eq!(label(&h), "the intro");
 }
 
 #[test]

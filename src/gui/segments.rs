@@ -115,8 +115,10 @@ impl Segments {
         self.edit(id, |s| s.chosen = !s.chosen)
     }
 
+    /// The label as typed (a trailing space is the next word's; the field trims the label
+    /// when it is left, and every use of a label trims it).
     pub fn set_label(&mut self, id: u64, label: &str) -> Result<(), Refused> {
-        self.edit(id, |s| s.label = label.trim().to_string())
+        self.edit(id, |s| s.label = label.to_string())
     }
 
     /// A segment of the person's own, after the selected one (or at the end); selected.
@@ -349,8 +351,8 @@ mod tests {
         let c = s.duplicate(b).expect("dup");
         assert_eq!(s.items.len(), 3);
         assert_ne!(c, b);
-        s.set_label(c, "  the punchline ").expect("label");
-        assert_eq!(s.get(c).map(|x| x.label.as_str()), Some("the punchline"));
+        s.set_label(c, "the punchline ").expect("label");
+        assert_eq!(s.get(c).map(|x| x.label.as_str()), Some("the punchline "));
         s.shift(c, true).expect("up");
         assert_eq!(s.items[1].id, c);
         assert!(s.shift(a, true).is_err(), "already first");

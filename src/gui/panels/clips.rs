@@ -101,13 +101,8 @@ pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: 
                         } else {
                             format!("score {:.0}", seg.score)
                         };
-                        let label = if seg.label.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" “{}”", seg.label)
-                        };
                         let title = format!(
-                            "#{}{label}  {} – {}  ({:.0} s)   {what}",
+                            "#{}  {} – {}  ({:.0} s)   {what}",
                             i + 1,
                             format_secs(seg.start),
                             format_secs(seg.end),
@@ -136,6 +131,17 @@ pub fn clips_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: 
                             .on_hover_text("Select and jump to this clip (↑ / ↓: previous / next)");
                         if response.clicked() {
                             cmds.push(Command::SelectClip(i));
+                        }
+                        // The label on a line of its own, cut to the panel's width (whole
+                        // in its field), so a long one does not widen the panel.
+                        if !seg.label.trim().is_empty() {
+                            ui.add(
+                                egui::Label::new(
+                                    egui::RichText::new(format!("“{}”", seg.label.trim()))
+                                        .italics(),
+                                )
+                                .truncate(),
+                            );
                         }
                         for reason in &seg.reasons {
                             ui.label(egui::RichText::new(format!("   • {reason}")).small());
@@ -221,13 +227,21 @@ fn edit_ui(
         let label_label = ui.label("label");
         let mut text = seg.label.clone();
         let field = ui
-            .add(egui::TextEdit::singleline(&mut text).hint_text("Enter to name it"))
+            .add(
+                egui::TextEdit::singleline(&mut text)
+                    .hint_text("Enter to name it")
+                    // Its own id: the row above gains a line with the first letter typed,
+                    // and a field known by its place would lose the keyboard then.
+                    .id_salt(("segment label", seg.id)),
+            )
             .labelled_by(label_label.id);
         if state.focus_label {
             field.request_focus();
         }
         if field.changed() {
             cmds.push(Command::SetLabel(index, text));
+        } else if field.lost_focus() && text.trim() != text {
+            cmds.push(Command::SetLabel(index, text.trim().to_string()));
         }
     });
     ui.horizontal(|ui| {

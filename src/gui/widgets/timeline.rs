@@ -585,13 +585,13 @@ fn draw_clips(painter: &egui::Painter, state: &AppState, r: Rect, axis: &TimeAxi
             );
         }
         if x1 - x0 > 24.0 {
-            painter.text(
+            // The label stays inside its clip (a long one would run over the next).
+            painter.with_clip_rect(band.shrink2(vec2(2.0, 0.0))).text(
                 band.left_center() + vec2(4.0, 0.0),
                 egui::Align2::LEFT_CENTER,
-                if clip.label.is_empty() {
-                    format!("#{}", i + 1)
-                } else {
-                    format!("#{} {}", i + 1, clip.label)
+                match clip.label.trim() {
+                    "" => format!("#{}", i + 1),
+                    label => format!("#{} {label}", i + 1),
                 },
                 egui::FontId::proportional(11.0),
                 Color32::BLACK,
