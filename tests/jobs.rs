@@ -302,6 +302,10 @@ fn cli_projects_carry_edits_labels_and_export_settings() {
     };
     let (code, _, err) = analyze(&dir);
     assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("project: 3 segments, 2 ticked for export in p.json"),
+        "{err}"
+    );
     let read = || -> serde_json::Value {
         serde_json::from_str(&std::fs::read_to_string(dir.join("p.json")).expect("project"))
             .expect("json")

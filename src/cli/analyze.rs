@@ -196,8 +196,9 @@ fn write_project(path: &Path, video: &Path, analysis: &Analysis) -> anyhow::Resu
     p.stamp_video();
     p.write(path)?;
     tracing::info!(
-        "project: {}{} in {}",
+        "project: {}, {} ticked for export{} in {}",
         crate::wording::count(p.segments.len(), "segment"),
+        p.chosen().count(),
         if kept > 0 {
             format!(" (kept the {kept} you edited)")
         } else {
