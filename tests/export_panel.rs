@@ -391,4 +391,23 @@ fn gui_a_file_with_no_picture_exports_its_clips_as_audio_or_captioned_shorts() {
         .expect("an .mp4 short");
     let frame = grab_frame(&short, 1.0, 270, 480).expect("the short's frame");
     assert_eq!((frame.width, frame.height), (270, 480), "9:16");
+
+    // Titles without captions: a short only of a labelled clip, said of the clip shown.
+    let mut choices = h.state().state.export_choices.clone();
+    choices.captions = false;
+    choices.title = true;
+    h.state_mut().send(Command::SetExportChoices(choices));
+    h.run_steps(2);
+    assert!(h
+        .query_by_label("Sound only: this clip has no label, so it is written as audio (.m4a)")
+        .is_some());
+    assert!(
+        h.query_by_label("Export preview").is_none(),
+        "no short to preview"
+    );
+    h.state_mut().send(Command::SetLabel(0, "Listen".into()));
+    h.run_steps(2);
+    assert!(h
+        .query_by_label_contains("Sound only: this clip is a 9:16 short, its title")
+        .is_some());
 }

@@ -137,6 +137,21 @@ fn cli_export_takes_analyze_output_or_a_plain_list() {
         "the title is burned"
     );
     assert_eq!(top_bar_white("clip-02.mp4"), 0, "no label, no title");
+    // A subtitle file of its own is burned alone: asking for titles too is refused.
+    let (code, _, err) = run(slopcannon(&dir).arg("export").arg(&src).args([
+        "--clips",
+        "labelled.json",
+        "--out",
+        "both",
+        "--subtitles",
+        "x.ass",
+        "--title",
+    ]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("'--subtitles <FILE.ass>' cannot be used with '--title'"),
+        "{err}"
+    );
 
     std::fs::write(dir.join("bad.json"), r#"{"nope": 1}"#).expect("write");
     let (code, _, err) = run(slopcannon(&dir)

@@ -49,7 +49,7 @@ pub struct ExportArgs {
     #[arg(long, value_name = "BG_VIDEO")]
     pub stacked: Option<PathBuf>,
     /// Burn this .ass subtitle file into every clip.
-    #[arg(long, value_name = "FILE.ass", conflicts_with = "captions")]
+    #[arg(long, value_name = "FILE.ass", conflicts_with_all = ["captions", "title"])]
     pub subtitles: Option<PathBuf>,
     /// Burn word-by-word karaoke subtitles made from the transcript in CLIPS.json (analyze
     /// output made without --no-speech) or in the project.
@@ -248,8 +248,12 @@ fn with_flags(mut s: ExportSettings, args: &ExportArgs) -> anyhow::Result<Export
         s.template = name.clone();
     }
     if args.subtitles.is_some() {
-        // A subtitle file of its own replaces captions from the transcript.
+        // A subtitle file of its own replaces captions from the transcript, and titles.
+        if s.title {
+            tracing::warn!("--subtitles replaces the project's titles: none is burned");
+        }
         s.captions = false;
+        s.title = false;
     }
     Ok(s)
 }

@@ -284,12 +284,7 @@ impl SlopApp {
             return;
         };
         let t = s.playhead_secs;
-        let seg = s
-            .segments()
-            .iter()
-            .find(|g| g.start <= t && t < g.end)
-            .or_else(|| s.selected_segment());
-        let Some(seg) = seg else {
+        let Some(seg) = s.preview_segment() else {
             return;
         };
         let title = Some(seg.label.trim())
@@ -298,7 +293,7 @@ impl SlopApp {
         // A file with no picture: its 9:16 short, when captions or a title make one.
         let sound_only = info.video().is_none();
         let shows = if sound_only {
-            choices.captions && s.clips.transcript.is_some() || title.is_some()
+            s.sound_short(seg)
         } else {
             choices.changes_picture(s.clips.transcript.is_some())
         };

@@ -691,8 +691,8 @@ impl AppState {
         }
         let mut choices = self.export_choices.clone();
         if !self.has_video() {
-            // Sound alone: audio clips, or with captions 9:16 shorts of them over a plain
-            // picture; the layouts (kept for the next video) do not apply.
+            // Sound alone: audio clips, or with captions or titles 9:16 shorts of them; the
+            // layouts (kept for the next video) do not apply.
             choices.portrait = None;
             choices.background = None;
         }

@@ -482,6 +482,23 @@ impl AppState {
         &self.clips.segments.items
     }
 
+    /// The segment the export preview shows: the one under the playhead, else the selected.
+    pub fn preview_segment(&self) -> Option<&Segment> {
+        let t = self.playhead_secs;
+        self.segments()
+            .iter()
+            .find(|g| g.start <= t && t < g.end)
+            .or_else(|| self.selected_segment())
+    }
+
+    /// Whether `seg` of a file with no picture is exported as a 9:16 short (captions, or a
+    /// title from its label; `audio_only::makes_a_short`), not as audio.
+    pub fn sound_short(&self, seg: &Segment) -> bool {
+        let choices = &self.export_choices;
+        choices.captions && self.clips.transcript.is_some()
+            || choices.title && !seg.label.trim().is_empty()
+    }
+
     /// Moves the playhead (clamped to the file); returns the new seek generation.
     pub fn begin_seek(&mut self, t_secs: f64) -> u64 {
         let max = self.duration_secs();
@@ -848,8 +865,12 @@ impl AppState {
                             &run.select,
                             transcript.as_deref(),
                         );
-                        let filler = clips.iter().filter(|c| c.filler).count();
                         let kept = self.set_clips(analysis.pass, clips, Some(analysis.scenes));
+                        let filler = self
+                            .segments()
+                            .iter()
+                            .filter(|s| s.filler && !s.edited)
+                            .count();
                         self.status = format!(
                             "Found {} and {} in {secs:.1} s",
                             crate::wording::count(n, "clip"),

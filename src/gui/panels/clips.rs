@@ -388,11 +388,22 @@ fn export_ui(ui: &mut egui::Ui, state: &AppState, textures: &Textures, cmds: &mu
     let mut choices = state.export_choices.clone();
     if state.info().is_some() && !state.has_video() {
         // Sound alone: audio clips, or 9:16 shorts of the sound's bars and the captions.
-        let shorts = choices.captions && state.clips.transcript.is_some() || choices.title;
-        ui.label(if shorts {
-            "Sound only: each clip is a 9:16 short, its sound as moving bars and its captions"
-        } else {
-            "Sound only: each clip is written as audio (.m4a)"
+        // A title makes a short only of a labelled clip: said of the one the preview shows.
+        let captions = choices.captions && state.clips.transcript.is_some();
+        let shorts = state
+            .preview_segment()
+            .is_some_and(|seg| state.sound_short(seg));
+        ui.label(match (captions, shorts, choices.title) {
+            (true, _, _) => {
+                "Sound only: each clip is a 9:16 short, its sound as moving bars and its captions"
+            }
+            (false, true, _) => {
+                "Sound only: this clip is a 9:16 short, its title over its sound's moving bars; clips without a label are audio (.m4a)"
+            }
+            (false, false, true) => {
+                "Sound only: this clip has no label, so it is written as audio (.m4a)"
+            }
+            (false, false, false) => "Sound only: each clip is written as audio (.m4a)",
         })
         .on_hover_text(
             "A file with no picture has no layouts; with captions (or a title) its clips become 9:16 shorts",

@@ -1,6 +1,6 @@
 //! Clips of a file with sound and no picture (a podcast, a recorded talk): each clip's audio
-//! alone, in an M4A (MP4 audio) file (with captions, an MP4 with the short's picture from
-//! `audio_short` beside it) — the source's packets copied where MP4 holds them as
+//! alone, in an M4A (MP4 audio) file (with captions or a title, an MP4 with the short's
+//! picture from `audio_short` beside it) — the source's packets copied where MP4 holds them as
 //! they are (AAC, MP3; with one packet of pre-roll, see `audio_copy`), else decoded, trimmed
 //! to the sample and encoded to AAC (see `clip_audio`).
 

@@ -8,7 +8,8 @@
 //! A clip whose picture is kept as it is (no portrait, stacked or subtitles) is smart-cut by
 //! default; a stream that cannot be smart-cut is re-encoded, and the result says why.
 //! A source with sound and no picture gives audio clips (M4A, see `audio_only`), or with
-//! captions 9:16 shorts of them over a plain picture (`audio_short`).
+//! captions or a title 9:16 shorts of them: the sound's bars and the text over a plain
+//! picture (`audio_short`).
 
 pub mod audio_copy;
 mod audio_encode;
@@ -266,7 +267,7 @@ pub fn export_clips(
         refuse_pictures_for_sound(source, opts)?;
         if opts.portrait.is_some() && !clips.iter().any(|c| audio_only::makes_a_short(opts, c)) {
             tracing::info!(
-                "{} has no picture and the clips no captions: they are audio (a 9:16 short of it needs captions)",
+                "{} has no picture and the clips no captions or titles: they are audio (a 9:16 short of it needs captions or a title)",
                 source.display()
             );
         }
@@ -418,7 +419,7 @@ fn refuse_pictures_for_sound(source: &Path, opts: &ExportOptions) -> Result<(), 
     }
     Err(ExportError::bad_settings(format!(
         "{} has sound and no picture, so a stacked layout cannot be made: export its clips \
-         as audio (.{}) or as 9:16 shorts with captions",
+         as audio (.{}) or as 9:16 shorts with captions or titles",
         source.display(),
         audio_only::AUDIO_EXTENSION
     )))

@@ -34,8 +34,8 @@ pub struct ExportSettings {
 }
 
 impl ExportSettings {
-    /// Whether the export's picture differs from the source's (a layout, titles, or captions
-    /// when there is a transcript to make them from).
+    /// Whether the export's picture may differ from the source's (a layout, titles — for the
+    /// clips that have a label — or captions when there is a transcript to make them from).
     pub fn changes_picture(&self, has_transcript: bool) -> bool {
         self.portrait.is_some()
             || self.background.is_some()

@@ -42,6 +42,8 @@ pub struct Segment {
     pub edited: bool,
     /// Made by the person (not found by the analysis).
     pub own: bool,
+    /// Found as filler (nothing in it stands out, see `Clip::filler`): it came unticked.
+    pub filler: bool,
 }
 
 impl Segment {
@@ -57,6 +59,7 @@ impl Segment {
             chosen: !clip.filler,
             edited: false,
             own: false,
+            filler: clip.filler,
         }
     }
 
