@@ -62,6 +62,7 @@ pub fn options(args: &AnalyzeArgs, settings: &Settings) -> anyhow::Result<Analyz
         args.max_len
     );
     anyhow::ensure!(args.max_clips >= 1, "--max-clips must be at least 1");
+    anyhow::ensure!(args.workers != Some(0), "--workers must be at least 1");
     let mut opts = AnalyzeOptions {
         workers: args.workers.unwrap_or(settings.max_analysis_workers).max(1),
         quick_only: args.quick,

@@ -32,7 +32,8 @@ pub struct ExportArgs {
     /// labels, its transcript and its export settings (the flags below add to them).
     #[arg(long, value_name = "PROJECT.json", conflicts_with = "clips")]
     pub project: Option<PathBuf>,
-    /// Output folder (created if missing; with --project, the project's when left out).
+    /// Output folder (created if missing; with --project, the project's when left out, else
+    /// slopcannon-clips beside the video, as the window does).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// For clips whose picture is kept as it is: `smart` copies the GOPs inside the clip and
@@ -221,7 +222,7 @@ fn with_flags(mut s: ExportSettings, args: &ExportArgs) -> anyhow::Result<Export
         s.out_dir = Some(out.clone());
     }
     anyhow::ensure!(
-        s.out_dir.is_some(),
+        s.out_dir.is_some() || args.project.is_some(),
         "--out is needed (the folder the clips go to)"
     );
     if let Some(mode) = &args.mode {
@@ -259,6 +260,7 @@ fn with_flags(mut s: ExportSettings, args: &ExportArgs) -> anyhow::Result<Export
 }
 
 pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(args.workers != Some(0), "--workers must be at least 1");
     let job = read_job(args)?;
     let choices = with_flags(job.settings, args)?;
     anyhow::ensure!(

@@ -5,7 +5,7 @@
 use super::corpus::corpus;
 use super::{clip_list, files_in, read_back, row, run, said};
 use crate::util::slopcannon;
-use slopcannon_testkit::test_dir;
+use slopcannon_testkit::{fixture, test_dir};
 use std::path::{Path, PathBuf};
 
 /// A tmpfs mounted for one test (as root: `chmod` does not stop root, a read-only mount
@@ -175,5 +175,84 @@ fn hostile_names_cannot_leave_the_output_folder() {
         "a video named .secret.mp4",
         "export",
         "exit 0: _secret_01_00m00s-00m01s.mp4 (not hidden)",
+    );
+}
+
+/// Mistakes in what a batch is asked for are one line before any clip is written: a field
+/// misspelt or a name not ending in .mp4, a clip that starts after the end (one that ends
+/// past it is cut there, named for what it holds), a background with no picture, a source
+/// that does not decode.
+#[test]
+fn hostile_batch_mistakes_are_refused_before_any_clip() {
+    let dir = test_dir("hostile_batch_mistakes");
+    let src = corpus("av.mp4"); // 4 s
+    let export = |spans: &[(f64, f64)], extra: &[&str]| {
+        run(slopcannon(&dir)
+            .arg("export")
+            .arg(&src)
+            .arg("--clips")
+            .arg(clip_list(&dir, spans))
+            .args(["--out", "out"])
+            .args(extra))
+    };
+    for (template, says) in [
+        (
+            "{lable}.mp4",
+            "has an unknown field {lable}: the fields are {video} {num} {start} {end} {label}",
+        ),
+        ("{num}", "does not end in .mp4"),
+        ("{num}.mkv", "does not end in .mp4"),
+    ] {
+        let r = export(&[(0.5, 1.5)], &["--name", template]);
+        let line = r.fails_with(says);
+        row(
+            &format!("template {template}"),
+            "export --name",
+            &said(r.code, line),
+        );
+    }
+    let r = export(&[(0.5, 1.5), (5.0, 6.0)], &[]);
+    let line = r.fails_with("clip 2 starts at 0:05.000, after the end of the source (0:04.000)");
+    row("a clip after the end", "export", &said(r.code, line));
+    assert!(files_in(&dir.join("out")).is_empty());
+    let bg = fixture("tone_at_2s.m4a");
+    let r = export(&[(0.5, 1.5)], &["--stacked", &bg.to_string_lossy()]);
+    let line = r.fails_with("the background has no picture");
+    row(
+        "a background with no picture",
+        "export --stacked",
+        &said(r.code, line),
+    );
+    let undecodable = fixture("undecodable.mkv");
+    let r = run(slopcannon(&dir)
+        .arg("export")
+        .arg(&undecodable)
+        .arg("--clips")
+        .arg(clip_list(&dir, &[(0.5, 1.5)]))
+        .args(["--out", "out"]));
+    let line = r.fails_with("no decoder for codec");
+    row("a source with no decoder", "export", &said(r.code, line));
+    assert!(files_in(&dir.join("out")).is_empty());
+
+    // Past the end: cut there, and the name says so.
+    let r = export(&[(2.0, 9.0)], &[]);
+    r.succeeds();
+    assert!(
+        r.err
+            .contains("clip 1 ends at 0:09.000, after the end of the source (0:04.000): cut there"),
+        "{}",
+        r.err
+    );
+    let files = files_in(&dir.join("out"));
+    let name = files[0]
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    assert_eq!(name.as_deref(), Some("av_01_00m02s-00m04s.mp4"));
+    let back = read_back(&files[0]);
+    assert!((back.secs - 2.0).abs() < 0.05, "{back}");
+    row(
+        "a clip past the end",
+        "export",
+        &format!("exit 0: cut at the end, {back}"),
     );
 }

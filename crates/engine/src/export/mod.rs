@@ -25,6 +25,7 @@ pub mod filters;
 pub mod h264;
 pub(crate) mod libass;
 pub mod output;
+mod preflight;
 pub mod preview;
 pub mod smartcut;
 mod sound_bars;
@@ -263,10 +264,11 @@ pub fn export_clips(
     output::check_template(&opts.template)?;
     // A source that cannot be read fails the batch once, not every clip with the same line.
     let kind = audio_only::source_kind(source)?;
+    let clips = &preflight::checked_clips(source, clips, opts, cancel)?;
     if kind == SourceKind::AudioOnly {
         refuse_pictures_for_sound(source, opts)?;
         if opts.portrait.is_some() && !clips.iter().any(|c| audio_only::makes_a_short(opts, c)) {
-            tracing::info!(
+            tracing::warn!(
                 "{} has no picture and the clips no captions or titles: they are audio (a 9:16 short of it needs captions or a title)",
                 source.display()
             );

@@ -82,8 +82,30 @@ pub fn check_template(template: &str) -> Result<(), ExportError> {
     if template.starts_with('.') {
         return refuse("starts with \".\" (a hidden file)");
     }
+    // A field misspelt would be kept as text in every name; a name not ending in .mp4
+    // would hold MP4 data under another type (or none).
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open..];
+        let field = after.find('}').map_or(after, |close| &after[..=close]);
+        if !FIELDS.contains(&field) {
+            return Err(ExportError::bad_settings(format!(
+                "the file name template {template:?} has an unknown field {field}: the fields are {}",
+                FIELDS[..FIELDS.len() - 1].join(" ")
+            )));
+        }
+        rest = &after[field.len()..];
+    }
+    if !template.to_ascii_lowercase().ends_with(".mp4") {
+        return Err(ExportError::bad_settings(format!(
+            "the file name template {template:?} does not end in .mp4 (the clips are MP4 files; a file with no picture gets .m4a)"
+        )));
+    }
     Ok(())
 }
+
+/// The template's fields ([`file_name`]); the last, `{n}`, is `{num}`'s earlier name.
+const FIELDS: [&str; 6] = ["{video}", "{num}", "{start}", "{end}", "{label}", "{n}"];
 
 /// Creates the output folder if missing and checks a file can be created in it, so a folder
 /// that cannot be written fails the batch at once with one clear line (a read-only disk, a
@@ -230,6 +252,19 @@ mod tests {
             assert!(e.message.contains("output folder only"), "{}", e.message);
         }
         check_template(DEFAULT_TEMPLATE).expect("the default is fine");
+        check_template("{label} {n}.MP4").expect("any field, any case of .mp4");
+        for (bad, says) in [
+            (
+                "{lable}.mp4",
+                "unknown field {lable}: the fields are {video} {num}",
+            ),
+            ("{num.mp4", "unknown field {num.mp4"),
+            ("{num}", "does not end in .mp4"),
+            ("{num}.mkv", "does not end in .mp4"),
+        ] {
+            let e = check_template(bad).expect_err(bad);
+            assert!(e.message.contains(says), "{bad}: {}", e.message);
+        }
         assert_eq!(
             file_name(
                 DEFAULT_TEMPLATE,

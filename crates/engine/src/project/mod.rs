@@ -66,6 +66,13 @@ impl Segment {
     pub fn len_secs(&self) -> f64 {
         self.end - self.start
     }
+
+    /// Whether the person has touched it: marked edited (the window marks every change), or
+    /// — as in a project file edited by hand — given a label, or ticked otherwise than the
+    /// analysis left it. A new ranking keeps it.
+    pub fn touched(&self) -> bool {
+        self.edited || self.own || !self.label.trim().is_empty() || self.chosen == self.filler
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -134,7 +141,14 @@ pub fn merge_ranking(
     clips: &[Clip],
     mut new_id: impl FnMut() -> u64,
 ) -> (Vec<Segment>, usize) {
-    let mut items: Vec<Segment> = segments.iter().filter(|s| s.edited).cloned().collect();
+    let mut items: Vec<Segment> = segments
+        .iter()
+        .filter(|s| s.touched())
+        .map(|s| Segment {
+            edited: true,
+            ..s.clone()
+        })
+        .collect();
     let kept = items.len();
     let overlaps = |c: &Clip, items: &[Segment]| {
         items[..kept]
@@ -146,7 +160,7 @@ pub fn merge_ranking(
             continue;
         }
         let same = segments.iter().find(|s| {
-            !s.edited && (s.start - c.start).abs() < 1e-6 && (s.end - c.end).abs() < 1e-6
+            !s.touched() && (s.start - c.start).abs() < 1e-6 && (s.end - c.end).abs() < 1e-6
         });
         let id = same.map_or_else(&mut new_id, |s| s.id);
         items.push(Segment::found(id, c));

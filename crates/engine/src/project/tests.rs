@@ -308,3 +308,54 @@ fn a_new_analysis_keeps_the_corrected_transcript_unless_another_model_made_the_n
     );
     assert_eq!(merge_transcript(None, None), None);
 }
+
+/// A project file edited by hand (no `edited` flag): a label, or a tick other than the
+/// analysis left, is the person's, and a new ranking keeps it; untouched found clips go.
+#[test]
+fn a_new_ranking_keeps_segments_labelled_or_reticked_by_hand() {
+    let found = |id, start: f64, filler| {
+        Segment::found(
+            id,
+            &Clip {
+                start,
+                end: start + 10.0,
+                filler,
+                ..clip()
+            },
+        )
+    };
+    let mut labelled = found(1, 0.0, false);
+    labelled.label = "the intro".into();
+    let mut unticked = found(2, 20.0, false);
+    unticked.chosen = false;
+    let mut ticked_filler = found(3, 40.0, true);
+    ticked_filler.chosen = true;
+    let untouched = found(4, 60.0, false);
+    let untouched_filler = found(5, 80.0, true);
+    let old = [
+        labelled,
+        unticked,
+        ticked_filler,
+        untouched,
+        untouched_filler,
+    ];
+    let new = [Clip {
+        start: 100.0,
+        end: 110.0,
+        ..clip()
+    }];
+    let mut next = 10;
+    let (merged, kept) = merge_ranking(&old, &new, || {
+        next += 1;
+        next
+    });
+    assert_eq!(kept, 3);
+    let ids: Vec<u64> = merged.iter().map(|s| s.id).collect();
+    assert_eq!(ids, [1, 2, 3, 11]);
+    assert_eq!(merged[0].label, "the intro");
+    assert!(!merged[1].chosen && merged[2].chosen);
+    assert!(
+        merged[..3].iter().all(|s| s.edited),
+        "marked edited from now on"
+    );
+}
