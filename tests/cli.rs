@@ -186,6 +186,33 @@ fn models_download_fetches_resumes_checks_and_lists_a_model() {
         out.contains("none installed") && out.contains("`slopcannon models download tiny.en`"),
         "{out}"
     );
+    // No network: the error says how to get a model by hand.
+    let (code, _, err) = download("tiny.en", "https://127.0.0.1:1/models", &sum);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("trying again in") && !err.contains("resuming"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "No network here? Fetch ggml-tiny.en.bin from https://127.0.0.1:1/models on another machine and copy it into {}",
+            models.display()
+        )),
+        "{err}"
+    );
+    // A model file named by SLOP_WHISPER_MODEL is said to be the one used.
+    let (code, out, _) = run(slopcannon(&dir)
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("SLOP_WHISPER_MODEL", &source)
+        .arg("models"));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(&format!(
+            "SLOP_WHISPER_MODEL names a file, and it is used: {}",
+            source.display()
+        )) && !out.contains("none installed"),
+        "{out}"
+    );
 
     // The first connection breaks half-way; the command resumes it.
     let (url, server) = serve(data.clone(), 1);

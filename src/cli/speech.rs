@@ -11,7 +11,7 @@ use slopcannon_engine::speech::model::{installed, models_dir};
 use slopcannon_engine::speech::subtitles::{clip_srt, clip_vtt};
 use slopcannon_engine::speech::{transcribe as run_transcribe, TranscribeOptions};
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `transcribe`.
@@ -69,7 +69,16 @@ fn download(name: &str, url: &str, sha1: Option<&str>, dir: PathBuf) -> anyhow::
     let sink = bars.sink(|_| {});
     let result = download_model(name, &opts, JobId::next(), &sink, &super::interruptible());
     bars.clear();
-    let path = result?;
+    let path = match result {
+        Err(e @ slopcannon_engine::speech::download::DownloadError::Network { .. }) => {
+            anyhow::bail!(
+                "{e}\nNo network here? Fetch ggml-{name}.bin from {url} on another machine and \
+                 copy it into {}, or point SLOP_WHISPER_MODEL at it",
+                opts.models_dir.display()
+            )
+        }
+        r => r?,
+    };
     super::print(&format!("{name}: {}\n", path.display()))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -155,7 +164,16 @@ pub fn models(args: &ModelsArgs, settings: &Settings) -> anyhow::Result<ExitCode
         dir.display(),
         settings.whisper_model
     );
-    if list.is_empty() {
+    let set = Path::new(&settings.whisper_model);
+    let set_is_file = set.is_file();
+    if set_is_file {
+        writeln!(
+            out,
+            "  SLOP_WHISPER_MODEL names a file, and it is used: {}",
+            set.display()
+        )?;
+    }
+    if list.is_empty() && !set_is_file {
         out.push_str(
             "  none installed. `slopcannon models download tiny.en` fetches one (75 MB; also \
              tiny.en-q8_0, base.en, small.en, …), or copy a ggml model \

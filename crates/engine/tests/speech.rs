@@ -224,6 +224,25 @@ fn a_broken_model_falls_back_to_a_smaller_one_and_no_model_says_how_to_get_one()
         "{err}"
     );
     assert!(err.to_string().contains(&empty.display().to_string()));
+    assert!(
+        err.to_string().contains("tiny.en is not installed in"),
+        "{err}"
+    );
+    // A path that is not a file is named, not answered with the generic hint.
+    let missing = empty.join("nope/ggml-base.en.bin");
+    let err = transcribe(
+        &shared("samples/jfk.wav"),
+        &opts(&missing.to_string_lossy(), &empty, None),
+        JobId::next(),
+        &EventSink::discard(),
+        &CancelToken::new(),
+    )
+    .expect_err("no such file");
+    assert!(
+        err.to_string()
+            .contains(&format!("{} is not a file", missing.display())),
+        "{err}"
+    );
 }
 
 #[test]

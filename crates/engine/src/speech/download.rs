@@ -173,7 +173,13 @@ pub fn download_model(
         })
         .when(|e: &DownloadError| e.retryable() && !cancel.is_cancelled())
         .notify(|e: &DownloadError, wait: Duration| {
-            tracing::warn!("{e}; resuming in {:.1} s", wait.as_secs_f64());
+            // Resuming only when part of the file is already here.
+            let again = if std::fs::metadata(&part).is_ok_and(|m| m.len() > 0) {
+                "resuming"
+            } else {
+                "trying again"
+            };
+            tracing::warn!("{e}; {again} in {:.1} s", wait.as_secs_f64());
         })
         .call()?;
     progress.finish();

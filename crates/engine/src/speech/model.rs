@@ -154,12 +154,26 @@ fn fallbacks(name: &str, compute: Compute, dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// What to tell a person who has no model.
-pub fn how_to_get_a_model(dir: &Path) -> String {
+/// What to tell a person whose model `asked` (a path or a name, as set) was not found in
+/// `dir` or where it points.
+pub fn how_to_get_a_model(dir: &Path, asked: &str) -> String {
+    let as_path = Path::new(asked);
+    if asked.ends_with(".bin") || as_path.components().count() > 1 {
+        return format!(
+            "no whisper model found: {asked} is not a file (--model or SLOP_WHISPER_MODEL). \
+             Point it at a ggml model file, or run `slopcannon models download tiny.en` and \
+             leave it unset"
+        );
+    }
+    let name = if asked.trim().is_empty() {
+        "tiny.en"
+    } else {
+        asked
+    };
     format!(
-        "no whisper model found. Run `slopcannon models download tiny.en`, put a ggml model \
-         (e.g. ggml-tiny.en-q8_0.bin from the whisper.cpp model repository) in {}, or point \
-         SLOP_WHISPER_MODEL at one",
+        "no whisper model found: {name} is not installed in {}. Run `slopcannon models \
+         download {name}`, put a ggml model (e.g. ggml-{name}.bin from the whisper.cpp model \
+         repository) there, or point SLOP_WHISPER_MODEL at one",
         dir.display()
     )
 }

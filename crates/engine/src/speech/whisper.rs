@@ -88,7 +88,10 @@ pub fn transcribe(
         .filter(|p| p.is_file())
         .collect();
     let Some(first) = files.first() else {
-        return Err(SpeechError::NoModel(how_to_get_a_model(&opts.models_dir)));
+        return Err(SpeechError::NoModel(how_to_get_a_model(
+            &opts.models_dir,
+            &opts.model,
+        )));
     };
     if let Some(dir) = &opts.cache_dir {
         if let Some(t) = cache::load(dir, path, first) {
