@@ -292,7 +292,12 @@ fn captions_from_the_transcript_are_burned_word_by_word() {
         "--captions",
     ]));
     assert_eq!(code, 1);
-    assert!(err.contains("--captions needs a transcript"), "{err}");
+    assert!(
+        err.contains(
+            "--captions needs a transcript and this has none (a plain clip list never has one)"
+        ),
+        "{err}"
+    );
 }
 
 /// `analyze --project` writes a project; a person's edits in it (a label, an untick, the

@@ -113,19 +113,46 @@ type ClipList = (Vec<(f64, f64, String)>, Option<Transcript>);
 pub fn read_clips(path: &Path) -> anyhow::Result<ClipList> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the clip list: {}", path.display()))?;
-    let parsed: ClipsFile = serde_json::from_str(&text).with_context(|| {
+    let not_a_list = || {
         format!(
-            "not a clip list (expected analyze --json output or [{{\"start\", \"end\"}}]): {}",
+            "not a clip list (expected analyze --json output or [{{\"start\": seconds, \"end\": seconds}}]): {}",
             path.display()
         )
-    })?;
+    };
+    let value: serde_json::Value = serde_json::from_str(&text).with_context(not_a_list)?;
+    // Which clip is wrong, and how, rather than serde's "no variant matched".
+    let items = match &value {
+        serde_json::Value::Array(items) => items.as_slice(),
+        serde_json::Value::Object(o) => match o.get("clips") {
+            Some(serde_json::Value::Array(items)) => items.as_slice(),
+            _ => anyhow::bail!(not_a_list()),
+        },
+        _ => anyhow::bail!(not_a_list()),
+    };
+    for (i, item) in items.iter().enumerate() {
+        if let Err(e) = serde_json::from_value::<Span>(item.clone()) {
+            anyhow::bail!(
+                "clip {} is not {{\"start\": seconds, \"end\": seconds}} ({e}): {}",
+                i + 1,
+                path.display()
+            );
+        }
+    }
+    let parsed: ClipsFile = serde_json::from_value(value).with_context(not_a_list)?;
     let (spans, transcript) = match parsed {
         ClipsFile::Analysis { clips, transcript } => (clips, transcript),
         ClipsFile::List(clips) => (clips, None),
     };
     for (i, s) in spans.iter().enumerate() {
         anyhow::ensure!(
-            s.start.is_finite() && s.start >= 0.0 && s.end > s.start,
+            s.start.is_finite() && s.start >= 0.0,
+            "clip {} starts before the video does ({}): {}",
+            i + 1,
+            s.start,
+            path.display()
+        );
+        anyhow::ensure!(
+            s.end > s.start,
             "clip {} ends before it starts ({} – {}): {}",
             i + 1,
             s.start,
@@ -275,7 +302,7 @@ pub fn export(args: &ExportArgs, settings: &Settings) -> anyhow::Result<ExitCode
     );
     anyhow::ensure!(
         !choices.captions || job.transcript.is_some(),
-        "--captions needs a transcript: run analyze without --no-speech (and with a whisper model): {}",
+        "--captions needs a transcript and this has none (a plain clip list never has one): export from `analyze --json` output or a project made with speech (a whisper model, without --no-speech): {}",
         job.from.display()
     );
     for p in [&choices.background, &args.subtitles].into_iter().flatten() {
@@ -410,7 +437,8 @@ mod tests {
                 ),
                 (Err(e), Some(i)) => {
                     let msg = e.to_string();
-                    prop_assert!(msg.starts_with(&format!("clip {} ends before it starts", i + 1)), "{}", msg);
+                    let why = if spans[i].0 < 0.0 { "starts before the video does" } else { "ends before it starts" };
+                    prop_assert!(msg.starts_with(&format!("clip {} {why}", i + 1)), "{}", msg);
                 }
                 (r, bad) => prop_assert!(false, "{:?} for bad clip {:?}", r.map(|c| c.0), bad),
             }

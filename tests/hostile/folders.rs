@@ -211,10 +211,24 @@ fn hostile_batch_mistakes_are_refused_before_any_clip() {
             &said(r.code, line),
         );
     }
-    let r = export(&[(0.5, 1.5), (5.0, 6.0)], &[]);
-    let line = r.fails_with("clip 2 starts at 0:05.000, after the end of the source (0:04.000)");
-    row("a clip after the end", "export", &said(r.code, line));
-    assert!(files_in(&dir.join("out")).is_empty());
+    // A clip after the end is said before the batch; the others are written.
+    let r = export(&[(0.5, 1.5), (5.0, 6.0)], &["--name", "after-{num}.mp4"]);
+    assert_eq!(r.code, 1, "{}", r.err);
+    let warned =
+        "clip 2 starts at 0:05.000, after the end of the source (0:04.000): it cannot be written";
+    let (warning, first) = (r.err.find(warned), r.err.find("clip 1 written"));
+    assert!(
+        warning.is_some() && warning < first,
+        "said first: {}",
+        r.err
+    );
+    assert_eq!(files_in(&dir.join("out")).len(), 1);
+    row(
+        "a clip after the end",
+        "export",
+        "exit 1: said before the batch; the clip before it written",
+    );
+    std::fs::remove_dir_all(dir.join("out")).ok();
     let bg = fixture("tone_at_2s.m4a");
     let r = export(&[(0.5, 1.5)], &["--stacked", &bg.to_string_lossy()]);
     let line = r.fails_with("the background has no picture");

@@ -167,8 +167,7 @@ fn hostile_front_indexed_mp4_cut_short_is_read_up_to_the_cut() {
         assert_eq!(back.frames, 15, "{what}: {back}");
         assert_eq!(r.code, 1, "the clip past the cut fails: {}", r.out);
         assert!(
-            r.out
-                .contains("no video frames between 3.600 s and 3.900 s"),
+            r.out.contains("no video frames between 3.600 s and "),
             "{}",
             r.out
         );

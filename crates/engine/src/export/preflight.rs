@@ -1,7 +1,8 @@
 //! What a batch checks before its first clip, so a mistake is one clear line at once rather
 //! than a failure per clip (or a file named for what it does not hold): the source decodes,
-//! a stacked layout's background has a picture, and every clip starts inside the source — one
-//! that runs past the end is cut there (and said), so its name and length agree.
+//! and a stacked layout's background has a picture. A clip that runs past the source's end is
+//! cut there (and said), so its name and length agree; one that starts after it is said at
+//! once (its job fails; the others are written, as from a file cut short).
 
 use super::error::ExportError;
 use super::{ClipRequest, ExportOptions};
@@ -33,21 +34,19 @@ pub(super) fn checked_clips(
     let Some(duration) = info.duration_secs.filter(|d| *d > 0.0) else {
         return Ok(clips.to_vec());
     };
-    clips
+    Ok(clips
         .iter()
         .enumerate()
         .map(|(i, c)| {
+            let mut c = c.clone();
             if c.start >= duration {
-                return Err(ExportError::bad_settings(format!(
-                    "clip {} starts at {}, after the end of the source ({}): {}",
+                tracing::warn!(
+                    "clip {} starts at {}, after the end of the source ({}): it cannot be written",
                     i + 1,
                     format_secs(c.start),
-                    format_secs(duration),
-                    source.display()
-                )));
-            }
-            let mut c = c.clone();
-            if c.end > duration {
+                    format_secs(duration)
+                );
+            } else if c.end > duration {
                 if c.end > duration + END_SLACK_SECS {
                     tracing::warn!(
                         "clip {} ends at {}, after the end of the source ({}): cut there",
@@ -58,7 +57,7 @@ pub(super) fn checked_clips(
                 }
                 c.end = duration;
             }
-            Ok(c)
+            c
         })
-        .collect()
+        .collect())
 }
