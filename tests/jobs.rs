@@ -487,3 +487,47 @@ fn cli_transcribe_takes_every_core_unless_told_how_many() {
         "SLOP_WHISPER_THREADS=1 is kept"
     );
 }
+
+/// `transcribe --srt` writes cues as players show them: the words as spoken (not the
+/// shorts' capitals), at most two lines of about 42 characters, none past the last word.
+#[test]
+fn cli_transcribe_srt_has_sentence_case_two_line_cues_within_the_speech() {
+    let dir = test_dir("transcribe_srt");
+    let (code, out, err) = run(slopcannon(&dir)
+        .env("SLOP_WHISPER_MODEL", model("ggml-tiny.en-q8_0.bin"))
+        .env("SLOP_WHISPER_THREADS", "1")
+        .args(["transcribe", "--json", "-", "--srt", "s.srt"])
+        .arg(fixture("speech.mp4")));
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let last_word_end = json["segments"]
+        .as_array()
+        .and_then(|s| s.last())
+        .and_then(|s| s["words"].as_array()?.last()?["end"].as_f64())
+        .expect("a last word");
+    let srt = std::fs::read_to_string(dir.join("s.srt")).expect("srt");
+    let cues: Vec<&str> = srt.split("\n\n").filter(|c| !c.trim().is_empty()).collect();
+    assert!(!cues.is_empty(), "{srt}");
+    let secs = |t: &str| -> f64 {
+        let (hms, ms) = t.trim().split_once(',').expect("h:m:s,ms");
+        let p: Vec<f64> = hms.split(':').map(|x| x.parse().expect("n")).collect();
+        p[0] * 3600.0 + p[1] * 60.0 + p[2] + ms.parse::<f64>().expect("ms") / 1000.0
+    };
+    for cue in &cues {
+        let lines: Vec<&str> = cue.lines().collect();
+        let (_, end) = lines[1].split_once(" --> ").expect("times");
+        assert!(
+            secs(end) <= last_word_end + 1e-3,
+            "{cue} ends after {last_word_end}"
+        );
+        let text = &lines[2..];
+        assert!((1..=2).contains(&text.len()), "{cue}");
+        for l in text {
+            assert!(l.chars().count() <= 48, "a long line: {l}");
+        }
+    }
+    assert!(
+        srt.chars().any(|c| c.is_lowercase()),
+        "the words as spoken, not in capitals: {srt}"
+    );
+}

@@ -3,12 +3,11 @@
 use super::bars::Bars;
 use crate::settings::{Settings, Source};
 use anyhow::Context as _;
-use slopcannon_engine::captions::CaptionStyle;
 use slopcannon_engine::progress::JobId;
 use slopcannon_engine::project::data_dir;
 use slopcannon_engine::speech::download::{download_model, DownloadOptions};
 use slopcannon_engine::speech::model::{installed, models_dir};
-use slopcannon_engine::speech::subtitles::{clip_srt, clip_vtt};
+use slopcannon_engine::speech::subtitles::{clip_srt, clip_vtt, file_style};
 use slopcannon_engine::speech::{transcribe as run_transcribe, TranscribeOptions};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -113,8 +112,9 @@ pub fn transcribe(args: &TranscribeArgs, settings: &Settings) -> anyhow::Result<
     let done = result?;
     let t = &done.transcript;
     let words: Vec<_> = t.words().cloned().collect();
-    let end = words.last().map_or(0.0, |w| w.end) + 1.0;
-    let style = CaptionStyle::default();
+    // No cue outlasts the last word (it would outlast the file).
+    let end = words.last().map_or(0.0, |w| w.end);
+    let style = file_style();
     if let Some(p) = &args.srt {
         std::fs::write(p, clip_srt(&words, 0.0, end, &style))
             .with_context(|| format!("cannot write {}", p.display()))?;

@@ -1,6 +1,7 @@
 //! Plain subtitle files for one clip from word timings: SRT and WebVTT, one cue per caption
-//! (the same grouping as the burned-in captions, see [`crate::captions`]). Times are relative
-//! to the clip start.
+//! (the same grouping as the burned-in captions, see [`crate::captions`], laid out on a
+//! landscape picture; [`file_style`] is the grouping players show). Times are relative to the
+//! clip start.
 
 use super::transcript::Word;
 use crate::captions::{captions, Canvas, CaptionStyle};
@@ -17,9 +18,25 @@ fn srt_time(t: f64) -> String {
     )
 }
 
+/// How a subtitle file groups words: as spoken (not in capitals), up to two lines of about 42
+/// characters — what players show, not a short's few big words.
+pub fn file_style() -> CaptionStyle {
+    CaptionStyle {
+        uppercase: false,
+        words_per_line: 8,
+        chars_per_line: 42,
+        lines: 2,
+        ..CaptionStyle::default()
+    }
+}
+
 /// The plain-text cues of a clip: `(start, end, text)` per caption, in clip time.
 fn cues(words: &[Word], start: f64, end: f64, style: &CaptionStyle) -> Vec<(f64, f64, String)> {
-    captions(words, start, end, style, Canvas::PORTRAIT)
+    let landscape = Canvas {
+        width: 1920,
+        height: 1080,
+    };
+    captions(words, start, end, style, landscape)
         .iter()
         .map(|c| (c.start, c.end, c.text("\n")))
         .collect()
@@ -82,5 +99,11 @@ mod tests {
         assert!(srt.contains("one two three\nfour five six"), "{srt}");
         let vtt = clip_vtt(&words(), 10.0, 30.0, &style);
         assert!(vtt.starts_with("WEBVTT\n\n00:00:00.000 --> "));
+        // A file's cues: the words as spoken, more of them to a line.
+        let srt = clip_srt(&words(), 10.0, 30.0, &file_style());
+        assert!(
+            srt.starts_with("1\n00:00:00,000 --> 00:00:02,300\none two three four five six\n\n"),
+            "{srt}"
+        );
     }
 }
