@@ -92,6 +92,7 @@ pub fn options(args: &AnalyzeArgs, settings: &Settings) -> anyhow::Result<Analyz
 pub fn analyze(args: &AnalyzeArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let opts = options(args, settings)?;
     let to_stdout = args.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    check_outputs(args, to_stdout)?;
     let bars = Bars::new(!to_stdout);
     let sink = bars.sink(|_| {});
     let rankings = |r: Ranking| {
@@ -150,6 +151,37 @@ pub fn analyze(args: &AnalyzeArgs, settings: &Settings) -> anyhow::Result<ExitCo
     }
     super::print(&out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Before the analysis (minutes on a long video), what would refuse its result at the end:
+/// a report into a folder that is not there, a project of another video.
+fn check_outputs(args: &AnalyzeArgs, to_stdout: bool) -> anyhow::Result<()> {
+    if let Some(out) = args.json.as_deref().filter(|_| !to_stdout) {
+        let folder = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        anyhow::ensure!(
+            folder.is_dir(),
+            "cannot write {}: there is no folder {}",
+            out.display(),
+            folder.display()
+        );
+    }
+    if let Some(path) = &args.project {
+        // Only a readable project is checked here; one that cannot be used is kept aside
+        // when the result is written.
+        if let Ok(old) = Project::read(path) {
+            anyhow::ensure!(
+                project::same_video(&old.video, &args.file),
+                "{} is the project of {}, not of {}: give another --project file",
+                path.display(),
+                old.video.display(),
+                args.file.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Writes `analysis` into the project at `path`, merged into the one there (same video: its

@@ -196,6 +196,11 @@ fn read_job(args: &ExportArgs) -> anyhow::Result<Job> {
             }
             None => project.video.clone(),
         };
+        anyhow::ensure!(
+            video.is_file(),
+            "the project's video is not there (moved or deleted?): {}",
+            video.display()
+        );
         if !project.matches_video() {
             tracing::warn!(
                 "{} changed since the project was saved: its segments may not fit it",
