@@ -443,8 +443,14 @@ pub fn analyze(
                         &[],
                         opts,
                     )
-                } else {
+                } else if opts.quick_only {
                     quick
+                } else {
+                    // No picture: the quick ranking read all the sound, so it is the full one.
+                    Analysis {
+                        pass: Pass::Full,
+                        ..quick
+                    }
                 };
                 a.transcript = transcript;
                 timings.insert("total".to_string(), t_total.elapsed().as_secs_f64());
