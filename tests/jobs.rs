@@ -415,17 +415,24 @@ fn cli_projects_carry_edits_labels_and_export_settings() {
         .args(["--no-speech", "--project", "p.json"]));
     assert_eq!(code, 1);
     assert!(err.contains("p.json is the project of"), "{err}");
-    assert!(!err.contains("quick pass"), "refused before the analysis: {err}");
-    let (code, _, err) = run(slopcannon(&dir)
-        .arg("analyze")
-        .arg(&src)
-        .args(["--no-speech", "--json", "nowhere/a.json"]));
+    assert!(
+        !err.contains("quick pass"),
+        "refused before the analysis: {err}"
+    );
+    let (code, _, err) = run(slopcannon(&dir).arg("analyze").arg(&src).args([
+        "--no-speech",
+        "--json",
+        "nowhere/a.json",
+    ]));
     assert_eq!(code, 1);
     assert!(
         err.contains("cannot write nowhere/a.json: there is no folder nowhere"),
         "{err}"
     );
-    assert!(!err.contains("quick pass"), "refused before the analysis: {err}");
+    assert!(
+        !err.contains("quick pass"),
+        "refused before the analysis: {err}"
+    );
 
     // Another video's project is refused, not overwritten.
     let (code, _, err) = run(slopcannon(&dir)

@@ -212,7 +212,11 @@ fn video_only_and_audio_only_files_analyse_with_what_they_have() {
         .iter()
         .any(|r| r == "no video: scored on the sound only"));
     assert!(a.curves.motion.is_empty());
-    assert_eq!(a.pass, Pass::Full, "all the sound was read: the full ranking");
+    assert_eq!(
+        a.pass,
+        Pass::Full,
+        "all the sound was read: the full ranking"
+    );
 }
 
 #[test]
