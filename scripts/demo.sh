@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on a sample: installs what is needed, builds, generates a sample video (cuts,
-# motion, a loud stretch, and speech from espeak-ng), finds the clips in it, exports them as
-# 9:16 shorts with word-by-word captions, and opens the window on it when a display is present.
+# motion, a loud stretch, and speech from espeak-ng), finds the clips in it, exports the ticked
+# ones (filler is left unticked) as 9:16 shorts with word-by-word captions, and opens the
+# window on it when a display is present.
 # Captions need a whisper model: ../shared/models when it is there, else the one installed,
 # else `slopcannon models download tiny.en` (online); without one the shorts have no captions
 # and the demo says so.
@@ -38,14 +39,17 @@ if [ -z "${SLOP_WHISPER_MODEL:-}" ] && "$BIN" models | grep -q "none installed";
   "$BIN" models download tiny.en ||
     echo "demo: no whisper model could be fetched (offline?): the shorts will have no captions"
 fi
-"$BIN" analyze "$SAMPLE" --max-clips 3 --min-len 15 --max-len 30 --json target/demo/clips.json
+# A project: the clips found, filler (nothing in it stands out) left unticked, as the window does.
+"$BIN" analyze "$SAMPLE" --max-clips 3 --min-len 15 --max-len 30 --json target/demo/clips.json \
+  --project target/demo/project.json
 captions=()
 if python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1])).get("transcript") else 1)' target/demo/clips.json; then
   captions=(--captions)
 else
   echo "demo: no transcript (no whisper model): exporting without captions"
 fi
-"$BIN" export "$SAMPLE" --clips target/demo/clips.json --out target/demo/shorts --portrait blur --overwrite "${captions[@]}"
+rm -rf target/demo/shorts
+"$BIN" export --project target/demo/project.json --out target/demo/shorts --portrait blur --overwrite "${captions[@]}"
 echo "demo: the shorts are in target/demo/shorts/"
 if [ -n "${DISPLAY:-}" ] && [ -z "${CI:-}" ]; then
   "$BIN" "$SAMPLE"
