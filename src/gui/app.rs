@@ -287,9 +287,7 @@ impl SlopApp {
         let Some(seg) = s.preview_segment() else {
             return;
         };
-        let title = Some(seg.label.trim())
-            .filter(|l| choices.title && !l.is_empty())
-            .map(str::to_string);
+        let title = s.title_for(seg).map(str::to_string);
         // A file with no picture: its 9:16 short, when captions or a title make one.
         let sound_only = info.video().is_none();
         let shows = if sound_only {

@@ -491,12 +491,16 @@ impl AppState {
             .or_else(|| self.selected_segment())
     }
 
-    /// Whether `seg` of a file with no picture is exported as a 9:16 short (captions, or a
-    /// title from its label; `audio_only::makes_a_short`), not as audio.
+    /// The title the export burns on `seg` (`export::title_from`), if any.
+    pub fn title_for<'a>(&self, seg: &'a Segment) -> Option<&'a str> {
+        slopcannon_engine::export::title_from(self.export_choices.title, &seg.label)
+    }
+
+    /// Whether `seg` of a file with no picture is exported as a 9:16 short, not as audio
+    /// (`audio_only::makes_a_short`'s rule).
     pub fn sound_short(&self, seg: &Segment) -> bool {
-        let choices = &self.export_choices;
-        choices.captions && self.clips.transcript.is_some()
-            || choices.title && !seg.label.trim().is_empty()
+        let captions = self.export_choices.captions && self.clips.transcript.is_some();
+        slopcannon_engine::export::audio_only::is_a_short(captions, self.title_for(seg))
     }
 
     /// Moves the playhead (clamped to the file); returns the new seek generation.

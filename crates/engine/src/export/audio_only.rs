@@ -48,7 +48,16 @@ pub fn source_kind(src: &Path) -> Result<SourceKind, ExportError> {
 /// see `audio_short`) rather than audio alone: when it has captions or a title. A 9:16
 /// layout alone (a project's setting made for a video, say) gives audio.
 pub fn makes_a_short(opts: &super::ExportOptions, clip: &super::ClipRequest) -> bool {
-    opts.captions.is_some() || clip.subtitles.is_some() || super::title_of(opts, clip).is_some()
+    is_a_short(
+        opts.captions.is_some() || clip.subtitles.is_some(),
+        super::title_of(opts, clip),
+    )
+}
+
+/// [`makes_a_short`] from what it depends on (the window asks before any export): burned
+/// text (captions or a subtitle file), or a title.
+pub fn is_a_short(burned_text: bool, title: Option<&str>) -> bool {
+    burned_text || title.is_some()
 }
 
 /// A source's audio stream, opened for one clip.

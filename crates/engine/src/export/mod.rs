@@ -766,7 +766,13 @@ fn safer_preset(preset: &str) -> &'static str {
 
 /// The title burned on `clip`: its label, when `opts` asks for titles and it has one.
 pub fn title_of<'a>(opts: &ExportOptions, clip: &'a ClipRequest) -> Option<&'a str> {
-    Some(clip.label.trim()).filter(|t| opts.title && !t.is_empty())
+    title_from(opts.title, &clip.label)
+}
+
+/// The one rule for a clip's title: its label, trimmed, when titles are on and it has one
+/// (the export, and the window's preview and panel).
+pub fn title_from(titles: bool, label: &str) -> Option<&str> {
+    Some(label.trim()).filter(|t| titles && !t.is_empty())
 }
 
 fn mode_name(opts: &ExportOptions, subtitles: bool) -> String {

@@ -36,15 +36,22 @@ pub fn file_name(template: &str, video: &Path, n: usize, clip: &super::ClipReque
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "clip".to_string());
-    let name = template
-        .replace("{video}", &stem)
-        .replace("{num}", &format!("{n:02}"))
-        // The field's earlier, shorter name (clap's help cannot show it: `{n}` is its line
-        // break), still understood.
-        .replace("{n}", &format!("{n:02}"))
-        .replace("{start}", &time_tag(start))
-        .replace("{end}", &time_tag(end))
-        .replace("{label}", label);
+    let num = format!("{n:02}");
+    // In the order of FIELDS (the list `check_template` knows).
+    let values = [
+        stem.as_str(),
+        num.as_str(),
+        &time_tag(start),
+        &time_tag(end),
+        label,
+        num.as_str(),
+    ];
+    let name = FIELDS
+        .iter()
+        .zip(values)
+        .fold(template.to_string(), |name, (field, value)| {
+            name.replace(field, value)
+        });
     let name: String = name
         .chars()
         .map(|c| {
@@ -104,7 +111,9 @@ pub fn check_template(template: &str) -> Result<(), ExportError> {
     Ok(())
 }
 
-/// The template's fields ([`file_name`]); the last, `{n}`, is `{num}`'s earlier name.
+/// The template's fields ([`file_name`] fills them in this order); the last, `{n}`, is
+/// `{num}`'s earlier, shorter name (clap's help cannot show it: `{n}` is its line break),
+/// still understood.
 const FIELDS: [&str; 6] = ["{video}", "{num}", "{start}", "{end}", "{label}", "{n}"];
 
 /// Creates the output folder if missing and checks a file can be created in it, so a folder
